@@ -1,0 +1,274 @@
+"""The one access policy of Mend.
+
+Three questions, answered only here:
+1. May this request reach this view at all?  Every view carries a `Decision` (attached with
+   `@decide(...)`, or listed in `EXTERNAL_VIEWS` for views of libraries such as allauth), and
+   `AccessPolicyMiddleware` enforces it before the view runs. A view without a decision is refused.
+2. Which rows of a model may this user do an action on?  `Model.objects.for_user(user, action)`
+   (see `filter_queryset`). Rows of other organisations are never in the scope, so fetching one
+   gives 404, never 403: nobody learns that another organisation's record exists.
+3. May this user do this action on this object?  `can(user, action, obj)`, with object predicates
+   built on `rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import rules
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from .roles import Perm, role_has
+from .tenancy import current_organisation
+
+# ---------------------------------------------------------------- view decisions
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Who may reach a view: `kind` is public, signed_in or member; `perm` narrows member views."""
+
+    kind: str
+    perm: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.perm}" if self.perm else self.kind
+
+
+PUBLIC = Decision("public")
+SIGNED_IN = Decision("signed_in")
+MEMBER = Decision("member")
+
+
+def requires(perm: str) -> Decision:
+    return Decision("member", perm)
+
+
+def decide(decision: Decision) -> Callable:
+    """Attach an access decision to a view function (or the result of `View.as_view()`)."""
+
+    def attach(view: Callable) -> Callable:
+        view.mend_access = decision
+        return view
+
+    return attach
+
+
+# Views that come from libraries, by URL name. allauth's views do their own sign-in checks; this
+# table states our decision so that the policy middleware and the URL x role test know it.
+_ALLAUTH_PUBLIC = [
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_login_code",
+    "account_request_login_code",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_inactive",
+    "account_login_code_confirm",
+    "account_verify_phone",
+    "account_confirm_password_reset_code",
+    "account_request_password_reset_code",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "mfa_trust",
+    "mfa_signup_webauthn",
+    "mfa_login_webauthn",
+    "account_reset_password_from_key_token",
+]
+_ALLAUTH_SIGNED_IN = [
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "account_change_phone",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_add_webauthn",
+    "mfa_list_webauthn",
+    "mfa_remove_webauthn",
+    "mfa_edit_webauthn",
+    "mfa_reauthenticate_webauthn",
+    "usersessions_list",
+]
+EXTERNAL_VIEWS: dict[str, Decision] = {
+    **{name: PUBLIC for name in _ALLAUTH_PUBLIC},
+    **{name: SIGNED_IN for name in _ALLAUTH_SIGNED_IN},
+    "set_language": PUBLIC,
+    "javascript-catalog": PUBLIC,
+}
+
+
+def decision_for(view_func: Callable, url_name: str | None) -> Decision | None:
+    decision = getattr(view_func, "mend_access", None)
+    if decision is None:
+        view_class = getattr(view_func, "view_class", None)
+        decision = getattr(view_class, "mend_access", None)
+    if decision is None and url_name:
+        decision = EXTERNAL_VIEWS.get(url_name)
+    return decision
+
+
+class AccessPolicyMiddleware:
+    """Enforces the decision of every view before it runs; no decision means no entry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        decision = decision_for(view_func, match.url_name if match else None)
+        if decision is None:
+            raise PermissionDenied("This page has no access decision.")
+        if decision.kind == "public":
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        from .auth import MFA_SETUP_URL_NAMES, has_strong_factor
+
+        if (match is None or match.url_name not in MFA_SETUP_URL_NAMES) and not has_strong_factor(
+            request.user
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Set up two-step sign-in before you continue. It protects the people we work with."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        if decision.kind == "signed_in":
+            return None
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            raise PermissionDenied("You are not an active member of an organisation.")
+        if decision.perm and not role_has(membership.role, decision.perm):
+            raise PermissionDenied("Your role does not allow this.")
+        return None
+
+
+# ---------------------------------------------------------------- memberships
+
+
+def memberships(user) -> dict[int, object]:
+    """The user's active memberships by organisation id (one query, cached on the user)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_mend_memberships", None)
+    if cached is None:
+        from .models import Membership
+
+        rows = Membership.across_organisations.filter(user=user, is_active=True).select_related(
+            "organisation"
+        )
+        cached = {m.organisation_id: m for m in rows}
+        user._mend_memberships = cached
+    return cached
+
+
+def role_in(user, organisation) -> str | None:
+    if organisation is None:
+        return None
+    membership = memberships(user).get(organisation.pk)
+    return membership.role if membership else None
+
+
+def has_perm(user, perm: str, organisation=None) -> bool:
+    organisation = organisation or current_organisation()
+    role = role_in(user, organisation)
+    return role is not None and role_has(role, perm)
+
+
+# ---------------------------------------------------------------- rows
+
+
+def filter_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
+    """Rows of `queryset` (already limited to the current organisation) that `user` may `action`."""
+    rule = _ROW_RULES.get(queryset.model)
+    if rule is not None:
+        return rule(queryset, user, action)
+    if has_perm(user, action):
+        return queryset
+    return queryset.none()
+
+
+_ROW_RULES: dict[type[models.Model], Callable] = {}
+
+
+def row_rule(model: type[models.Model]):
+    """Register a row filter for `model` (used when access depends on more than the role)."""
+
+    def register(fn: Callable) -> Callable:
+        _ROW_RULES[model] = fn
+        return fn
+
+    return register
+
+
+def get_object_or_404(request: HttpRequest, model: type[models.Model], action: str, **lookup):
+    """The object if this user may `action` it; 404 if it is missing, elsewhere or forbidden."""
+    try:
+        return model.objects.for_user(request.user, action).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# ---------------------------------------------------------------- objects
+
+
+@rules.predicate
+def is_self(user, membership) -> bool:
+    return membership is not None and membership.user_id == user.pk
+
+
+def _org_perm(perm: str):
+    @rules.predicate(name=f"has {perm}")
+    def predicate(user, obj) -> bool:
+        organisation = getattr(obj, "organisation", None) if obj is not None else None
+        return has_perm(user, perm, organisation)
+
+    return predicate
+
+
+class ObjectAction:
+    """Object-level actions whose rule is more than 'the role has the permission'."""
+
+    DEACTIVATE_MEMBER = "core.deactivate_member"
+    CHANGE_ROLE = "core.change_role"
+
+
+object_rules = rules.RuleSet()
+object_rules.add_rule(ObjectAction.DEACTIVATE_MEMBER, _org_perm(Perm.MANAGE_MEMBERS) & ~is_self)
+object_rules.add_rule(ObjectAction.CHANGE_ROLE, _org_perm(Perm.MANAGE_MEMBERS) & ~is_self)
+for _perm in Perm:
+    object_rules.add_rule(_perm.value, _org_perm(_perm.value))
+
+
+def can(user, action: str, obj=None) -> bool:
+    """May `user` do `action` on `obj`? Unknown actions are refused."""
+    if not object_rules.rule_exists(action):
+        return False
+    return object_rules.test_rule(action, user, obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied

@@ -1,0 +1,404 @@
+"""Every change of core state: checked, validated, written in one transaction, audited.
+
+Views, commands and the demo seeder call these functions; they never save core models themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import access, audit
+from .audit import Action
+from .models import Invitation, Membership, Organisation, Team, hash_token
+from .roles import Perm, Role
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record first; nothing was overwritten."""
+
+
+def _check_version(obj, expected_version: int | None) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else changed this record while you were editing it. Nothing was saved: "
+                "review their change and try again."
+            )
+        )
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def create_organisation(*, name: str, slug: str, name_cy: str = "", actor=None) -> Organisation:
+    """Set up a new organisation (a platform operation, run from a command or the seeder)."""
+    with transaction.atomic():
+        organisation = Organisation.objects.create(name=name, slug=slug, name_cy=name_cy)
+        audit.record("org.created", actor=actor, organisation=organisation, obj=organisation)
+    return organisation
+
+
+def add_member(*, organisation: Organisation, user, role: str, teams=(), actor=None) -> Membership:
+    """Give `user` a role in `organisation` (used by invitation acceptance and the seeder)."""
+    if role not in Role.values:
+        raise ValidationError(_("Choose a role from the list."))
+    with transaction.atomic():
+        membership, created = Membership.across_organisations.get_or_create(
+            organisation=organisation, user=user, defaults={"role": role}
+        )
+        if not created:
+            membership.role, membership.is_active, membership.deactivated_at = role, True, None
+            membership.version += 1
+            membership.save()
+        if teams:
+            membership.teams.add(*teams)
+        audit.record(
+            Action.INVITATION_ACCEPTED if actor is None else "member.added",
+            actor=actor or user,
+            organisation=organisation,
+            obj=membership,
+            changes={"role": [None, role], "teams": [t.pk for t in teams]},
+        )
+    user.__dict__.pop("_mend_memberships", None)
+    return membership
+
+
+# ---------------------------------------------------------------- teams
+
+
+def create_team(*, actor, organisation: Organisation, name: str, description: str = "") -> Team:
+    access.require(actor, Perm.MANAGE_TEAMS, organisation_stub(organisation))
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the team.")})
+    if Team.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("There is already a team with this name.")})
+    with transaction.atomic():
+        team = Team.objects.create(organisation=organisation, name=name, description=description)
+        audit.record(
+            Action.TEAM_CREATED,
+            actor=actor,
+            organisation=organisation,
+            obj=team,
+            changes={"name": [None, name]},
+        )
+    return team
+
+
+def update_team(*, actor, team: Team, name: str, description: str, version: int | None) -> Team:
+    access.require(actor, Perm.MANAGE_TEAMS, team)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the team.")})
+    if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
+        raise ValidationError({"name": _("There is already a team with this name.")})
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        _check_version(locked, version)
+        before = audit.snapshot(locked, ["name", "description"])
+        locked.name, locked.description = name, description
+        changes = audit.diff(locked, before, ["name", "description"])
+        if changes:
+            locked.version += 1
+            locked.save()
+            audit.record(
+                Action.TEAM_CHANGED,
+                actor=actor,
+                organisation=locked.organisation,
+                obj=locked,
+                changes=changes,
+            )
+    return locked
+
+
+def delete_team(*, actor, team: Team) -> None:
+    access.require(actor, Perm.MANAGE_TEAMS, team)
+    with transaction.atomic():
+        members = list(team.memberships.values_list("pk", flat=True))
+        audit.record(
+            Action.TEAM_DELETED,
+            actor=actor,
+            organisation=team.organisation,
+            obj=team,
+            changes={"name": [team.name, None], "members": [members, []]},
+        )
+        team.memberships.clear()
+        team.delete()
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def invite_member(
+    *, actor, organisation: Organisation, email: str, role: str, teams=(), language: str = "en"
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the one-time token."""
+    access.require(actor, Perm.MANAGE_MEMBERS, organisation_stub(organisation))
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    if Membership.objects.filter(user__email__iexact=email, is_active=True).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")})
+    token = Invitation.new_token()
+    with transaction.atomic():
+        Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            role=role,
+            token_hash=hash_token(token),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.MEND_INVITATION_DAYS),
+        )
+        invitation.teams.set(teams)
+        audit.record(
+            Action.MEMBER_INVITED,
+            actor=actor,
+            organisation=organisation,
+            obj=invitation,
+            changes={"role": [None, role], "email": [None, email]},
+        )
+        transaction.on_commit(lambda: _send_invitation(invitation, token, language))
+    return invitation, token
+
+
+def invitation_url(token: str) -> str:
+    return settings.MEND_BASE_URL.rstrip("/") + reverse("accept_invitation", args=[token])
+
+
+def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
+    with translation.override(language):
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "url": invitation_url(token),
+            "inviter": invitation.invited_by,
+        }
+        subject = _("You are invited to join %(organisation)s on Mend") % {
+            "organisation": invitation.organisation.display_name(language)
+        }
+        body = render_to_string("core/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def revoke_invitation(*, actor, invitation: Invitation) -> None:
+    access.require(actor, Perm.MANAGE_MEMBERS, invitation)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(_("This invitation is no longer open."))
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.record(
+            Action.INVITATION_REVOKED,
+            actor=actor,
+            organisation=invitation.organisation,
+            obj=invitation,
+        )
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation for a token, from any organisation (the token itself is the credential)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.across_organisations.select_related("organisation", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: Invitation | None) -> str | None:
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied the whole link.")
+    if invitation.revoked_at:
+        return _("This invitation was withdrawn. Ask the person who invited you for a new one.")
+    if invitation.accepted_at:
+        return _("This invitation has already been used. Sign in to continue.")
+    if invitation.is_expired:
+        return _("This invitation has expired. Ask the person who invited you to send a new one.")
+    return None
+
+
+def accept_invitation(*, token: str, user=None, full_name: str = "", password: str = ""):
+    """Accept an invitation as the signed-in `user`, or create the account it is addressed to."""
+    with transaction.atomic():
+        invitation = find_invitation(token)
+        if invitation is not None:
+            invitation = Invitation.across_organisations.select_for_update().get(pk=invitation.pk)
+        problem = invitation_problem(invitation)
+        if problem:
+            raise ValidationError(problem)
+        User = get_user_model()
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise ValidationError(
+                    _(
+                        "An account with this email address already exists. Sign in first, then "
+                        "open the invitation link again."
+                    )
+                )
+            try:
+                user = User.objects.create_user(
+                    invitation.email, password=password, full_name=full_name.strip()
+                )
+            except IntegrityError as exc:
+                raise ValidationError(
+                    _("An account with this email address already exists.")
+                ) from exc
+        elif user.email.lower() != invitation.email.lower():
+            raise ValidationError(
+                _(
+                    "This invitation was sent to a different email address from the one you are "
+                    "signed in with."
+                )
+            )
+        teams = list(invitation.teams.all())
+        membership = add_member(
+            organisation=invitation.organisation, user=user, role=invitation.role, teams=teams
+        )
+        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+# ---------------------------------------------------------------- members
+
+
+def change_role(*, actor, membership: Membership, role: str, version: int | None) -> Membership:
+    access.require(actor, access.ObjectAction.CHANGE_ROLE, membership)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        _check_version(locked, version)
+        if locked.role != role:
+            old = locked.role
+            locked.role = role
+            locked.version += 1
+            locked.save(update_fields=["role", "version"])
+            audit.record(
+                Action.MEMBER_ROLE_CHANGED,
+                actor=actor,
+                organisation=locked.organisation,
+                obj=locked,
+                changes={"role": [old, role]},
+            )
+    return locked
+
+
+def set_member_teams(*, actor, membership: Membership, teams) -> None:
+    access.require(actor, Perm.MANAGE_MEMBERS, membership)
+    with transaction.atomic():
+        old = sorted(membership.teams.values_list("pk", flat=True))
+        new = sorted(t.pk for t in teams)
+        if old != new:
+            membership.teams.set(teams)
+            audit.record(
+                Action.MEMBER_TEAMS_CHANGED,
+                actor=actor,
+                organisation=membership.organisation,
+                obj=membership,
+                changes={"teams": [old, new]},
+            )
+
+
+def update_support_notes(*, actor, membership: Membership, notes: str, version: int | None):
+    access.require(actor, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        _check_version(locked, version)
+        if locked.support_notes != notes:
+            locked.support_notes = notes
+            locked.version += 1
+            locked.save(update_fields=["support_notes", "version"])
+            audit.record(
+                Action.MEMBER_NOTES_CHANGED,
+                actor=actor,
+                organisation=locked.organisation,
+                obj=locked,
+                changes={"support_notes": audit.REDACTED},
+            )
+    return locked
+
+
+def end_all_sessions(user) -> int:
+    """Sign `user` out everywhere at once."""
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
+def deactivate_member(*, actor, membership: Membership) -> Membership:
+    access.require(actor, access.ObjectAction.DEACTIVATE_MEMBER, membership)
+    if not membership.is_active:
+        raise ValidationError(_("This person is already deactivated."))
+    with transaction.atomic():
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.version += 1
+        membership.save(update_fields=["is_active", "deactivated_at", "version"])
+        ended = end_all_sessions(membership.user)
+        audit.record(
+            Action.MEMBER_DEACTIVATED,
+            actor=actor,
+            organisation=membership.organisation,
+            obj=membership,
+            changes={"is_active": [True, False], "sessions_ended": ended},
+        )
+    return membership
+
+
+def reactivate_member(*, actor, membership: Membership) -> Membership:
+    access.require(actor, Perm.MANAGE_MEMBERS, membership)
+    if membership.is_active:
+        raise ValidationError(_("This person is already active."))
+    with transaction.atomic():
+        membership.is_active, membership.deactivated_at = True, None
+        membership.version += 1
+        membership.save(update_fields=["is_active", "deactivated_at", "version"])
+        audit.record(
+            Action.MEMBER_REACTIVATED,
+            actor=actor,
+            organisation=membership.organisation,
+            obj=membership,
+            changes={"is_active": [False, True]},
+        )
+    return membership
+
+
+def switch_organisation(*, request, organisation_id: int) -> Organisation:
+    from .middleware import SESSION_ORGANISATION
+
+    membership = access.memberships(request.user).get(organisation_id)
+    if membership is None:
+        raise ValidationError(_("You are not a member of that organisation."))
+    request.session[SESSION_ORGANISATION] = organisation_id
+    audit.record(
+        Action.ORGANISATION_SWITCHED, actor=request.user, organisation=membership.organisation
+    )
+    return membership.organisation
+
+
+class _OrgStub:
+    """Lets organisation-level permission checks run through the same object predicates."""
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+
+
+def organisation_stub(organisation: Organisation) -> _OrgStub:
+    return _OrgStub(organisation)

@@ -1,0 +1,95 @@
+"""Sign-in integration: allauth adapter, django-axes hooks, MFA requirement, audit of sign-ins."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.signals import password_changed, password_reset
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.template.response import TemplateResponse
+
+from . import audit
+
+# A person may use only these pages until they have set up a second factor.
+MFA_SETUP_URL_NAMES = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_reauthenticate",
+        "mfa_reauthenticate_webauthn",
+        "account_reauthenticate",
+        "account_logout",
+        "set_language",
+    }
+)
+STRONG_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def has_strong_factor(user) -> bool:
+    cached = getattr(user, "_mend_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type__in=STRONG_FACTORS).exists()
+        user._mend_has_mfa = cached
+    return cached
+
+
+class MendAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        # People join an organisation by invitation only (core.views_admin.accept_invitation).
+        return False
+
+
+def axes_username(request, credentials) -> str:
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username") or credentials.get("login")
+    if not value and request is not None and request.method == "POST":
+        value = request.POST.get("login", "")
+    return (value or "").strip().lower()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    audit.record(audit.Action.LOCKED_OUT, acting_for=axes_username(request, credentials))
+    return TemplateResponse(request, "core/locked_out.html", status=429)
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    audit.record(audit.Action.SIGNED_IN, actor=user)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(audit.Action.SIGNED_OUT, actor=user)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Record which account was tried, never the password.
+    audit.record(audit.Action.SIGN_IN_FAILED, acting_for=axes_username(request, credentials))
+
+
+@receiver(password_changed)
+def _password_changed(sender, request, user, **kwargs):
+    audit.record(audit.Action.PASSWORD_CHANGED, actor=user)
+
+
+@receiver(password_reset)
+def _password_reset(sender, request, user, **kwargs):
+    audit.record(audit.Action.PASSWORD_RESET, actor=user)
+
+
+@receiver(authenticator_added)
+def _mfa_added(sender, request, user, authenticator, **kwargs):
+    audit.record(audit.Action.MFA_ADDED, actor=user, changes={"type": authenticator.type})
+
+
+@receiver(authenticator_removed)
+def _mfa_removed(sender, request, user, authenticator, **kwargs):
+    audit.record(audit.Action.MFA_REMOVED, actor=user, changes={"type": authenticator.type})

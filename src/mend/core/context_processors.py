@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.utils.translation import get_language
+
+from . import access
+from .roles import Perm
+
+
+def mend(request):
+    user = getattr(request, "user", None)
+    membership = getattr(request, "membership", None)
+    mine = access.memberships(user) if user is not None else {}
+    role = membership.role if membership else None
+    from .roles import role_has
+
+    return {
+        "current_membership": membership,
+        "current_organisation": getattr(request, "organisation", None),
+        "my_memberships": sorted(mine.values(), key=lambda m: m.organisation.name.lower()),
+        "can_manage_members": bool(role and role_has(role, Perm.MANAGE_MEMBERS)),
+        "can_manage_teams": bool(role and role_has(role, Perm.MANAGE_TEAMS)),
+        "can_view_members": bool(role and role_has(role, Perm.VIEW_MEMBERS)),
+        "current_language": get_language(),
+        "languages": settings.LANGUAGES,
+    }

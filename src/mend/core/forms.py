@@ -1,0 +1,134 @@
+"""Forms for the organisation administration pages, rendered in the GOV.UK Frontend style."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Team
+from .roles import Role
+
+WIDGET_CLASSES = {
+    forms.TextInput: "govuk-input",
+    forms.EmailInput: "govuk-input",
+    forms.PasswordInput: "govuk-input",
+    forms.NumberInput: "govuk-input",
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+}
+
+
+class GovukForm(forms.Form):
+    """Adds GOV.UK classes to widgets and marks fields in error for assistive technology."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = WIDGET_CLASSES.get(type(widget))
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                if "govuk-input" in widget.attrs.get("class", ""):
+                    widget.attrs["class"] += " govuk-input--error"
+
+
+class VersionedForm(GovukForm):
+    """Carries the version the person started editing, so a second editor cannot overwrite them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TeamForm(VersionedForm):
+    name = forms.CharField(label=_("Team name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional. For example, the area or kind of work the team covers."),
+    )
+
+
+class InviteForm(GovukForm):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams"),
+        queryset=Team._base_manager.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Optional."),
+    )
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["teams"].queryset = teams
+
+
+class RoleForm(VersionedForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MemberTeamsForm(GovukForm):
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams"),
+        queryset=Team._base_manager.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["teams"].queryset = teams
+
+
+class SupportNotesForm(VersionedForm):
+    support_notes = forms.CharField(
+        label=_("Support notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text=_("Only administrators and managers can read these. They are stored encrypted."),
+    )
+
+
+class AcceptInvitationForm(GovukForm):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 12 characters. A few unrelated words work well."),
+        max_length=200,
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        widget=forms.PasswordInput(render_value=False),
+        max_length=200,
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        from django.contrib.auth import get_user_model, password_validation
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            user = get_user_model()(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

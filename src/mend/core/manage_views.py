@@ -1,0 +1,403 @@
+"""Organisation administration pages (not Django admin): people, invitations, teams, audit."""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, actions, audit
+from .access import PUBLIC, decide, requires
+from .forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    MemberTeamsForm,
+    RoleForm,
+    SupportNotesForm,
+    TeamForm,
+)
+from .models import AccessLog, AuditEvent, Invitation, Membership, Team
+from .roles import Perm
+
+PAGE_SIZE = 50
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    """Put an action's refusal onto the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# ---------------------------------------------------------------- people
+
+
+@decide(requires(Perm.VIEW_MEMBERS))
+def member_list(request: HttpRequest) -> HttpResponse:
+    members = (
+        Membership.objects.for_user(request.user, Perm.VIEW_MEMBERS)
+        .select_related("user")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+        .order_by("-is_active", "user__full_name", "user__email")
+    )
+    show = request.GET.get("show", "active")
+    if show != "all":
+        members = members.filter(is_active=True)
+    invitations = []
+    if access.has_perm(request.user, Perm.MANAGE_MEMBERS):
+        invitations = list(
+            Invitation.objects.filter(accepted_at=None, revoked_at=None)
+            .select_related("invited_by")
+            .order_by("-created_at")[:PAGE_SIZE]
+        )
+    return render(
+        request,
+        "core/manage/member_list.html",
+        {
+            "members": list(members[:500]),
+            "invitations": invitations,
+            "show": show,
+            "now": timezone.now(),
+        },
+    )
+
+
+@decide(requires(Perm.VIEW_MEMBERS))
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.get_object_or_404(
+        request, Membership.objects.select_related("user").model, Perm.VIEW_MEMBERS, pk=pk
+    )
+    can_manage = access.can(request.user, access.ObjectAction.CHANGE_ROLE, membership)
+    can_notes = access.can(request.user, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
+    teams = Team.objects.all()
+    role_form = RoleForm(initial={"role": membership.role, "version": membership.version})
+    teams_form = MemberTeamsForm(teams=teams, initial={"teams": list(membership.teams.all())})
+    notes_form = None
+    if can_notes:
+        notes_form = SupportNotesForm(
+            initial={"support_notes": membership.support_notes, "version": membership.version}
+        )
+        audit.log_access(request.user, membership, request.organisation)
+    has_mfa = Authenticator.objects.filter(
+        user=membership.user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+    return render(
+        request,
+        "core/manage/member_detail.html",
+        {
+            "member": membership,
+            "role_form": role_form,
+            "teams_form": teams_form,
+            "notes_form": notes_form,
+            "can_manage": can_manage,
+            "can_manage_teams_of": access.has_perm(request.user, Perm.MANAGE_MEMBERS),
+            "can_deactivate": access.can(
+                request.user, access.ObjectAction.DEACTIVATE_MEMBER, membership
+            ),
+            "has_mfa": has_mfa,
+            "can_view_audit": access.has_perm(request.user, Perm.VIEW_AUDIT),
+        },
+    )
+
+
+def _membership_for_change(request: HttpRequest, pk: int) -> Membership:
+    return access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
+
+
+@decide(requires(Perm.MANAGE_MEMBERS))
+def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for_change(request, pk)
+    form = RoleForm(
+        request.POST or None, initial={"role": membership.role, "version": membership.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_role(
+                actor=request.user,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Role changed."))
+            return redirect("member_detail", pk=membership.pk)
+    return render(
+        request,
+        "core/manage/member_form.html",
+        {"member": membership, "form": form, "title": _("Change role")},
+    )
+
+
+@decide(requires(Perm.MANAGE_MEMBERS))
+def member_teams(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for_change(request, pk)
+    form = MemberTeamsForm(
+        request.POST or None,
+        teams=Team.objects.all(),
+        initial={"teams": list(membership.teams.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.set_member_teams(
+            actor=request.user, membership=membership, teams=list(form.cleaned_data["teams"])
+        )
+        messages.success(request, _("Teams changed."))
+        return redirect("member_detail", pk=membership.pk)
+    return render(
+        request,
+        "core/manage/member_form.html",
+        {"member": membership, "form": form, "title": _("Change teams")},
+    )
+
+
+@decide(requires(Perm.VIEW_SENSITIVE_STAFF_NOTES))
+def member_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.get_object_or_404(
+        request, Membership, Perm.VIEW_SENSITIVE_STAFF_NOTES, pk=pk
+    )
+    form = SupportNotesForm(
+        request.POST or None,
+        initial={"support_notes": membership.support_notes, "version": membership.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_support_notes(
+                actor=request.user,
+                membership=membership,
+                notes=form.cleaned_data["support_notes"],
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Support notes saved."))
+            return redirect("member_detail", pk=membership.pk)
+    return render(
+        request,
+        "core/manage/member_form.html",
+        {"member": membership, "form": form, "title": _("Support notes")},
+    )
+
+
+@decide(requires(Perm.MANAGE_MEMBERS))
+def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for_change(request, pk)
+    if request.method == "POST":
+        try:
+            if membership.is_active:
+                actions.deactivate_member(actor=request.user, membership=membership)
+                messages.success(
+                    request,
+                    _("%(name)s was deactivated and signed out everywhere.")
+                    % {"name": membership.user},
+                )
+            else:
+                actions.reactivate_member(actor=request.user, membership=membership)
+                messages.success(
+                    request, _("%(name)s was reactivated.") % {"name": membership.user}
+                )
+        except (ValidationError, access.PermissionDenied) as exc:
+            messages.error(
+                request,
+                _("That change was not made: %(reason)s")
+                % {
+                    "reason": " ".join(getattr(exc, "messages", []))
+                    or _("you cannot deactivate yourself.")
+                },
+            )
+        return redirect("member_detail", pk=membership.pk)
+    return render(request, "core/manage/member_deactivate.html", {"member": membership})
+
+
+# ---------------------------------------------------------------- invitations
+
+
+@decide(requires(Perm.MANAGE_MEMBERS))
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None, teams=Team.objects.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = actions.invite_member(
+                actor=request.user,
+                organisation=request.organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                teams=list(form.cleaned_data["teams"]),
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("member_list")
+    return render(request, "core/manage/invite.html", {"form": form})
+
+
+@decide(requires(Perm.MANAGE_MEMBERS))
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = access.get_object_or_404(request, Invitation, Perm.MANAGE_MEMBERS, pk=pk)
+    try:
+        actions.revoke_invitation(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("member_list")
+
+
+@decide(PUBLIC)
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = actions.find_invitation(token)
+    problem = actions.invitation_problem(invitation)
+    if problem:
+        return render(
+            request,
+            "core/invitation_problem.html",
+            {"problem": problem},
+            status=410 if invitation else 404,
+        )
+    signed_in = request.user.is_authenticated
+    form = None if signed_in else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST":
+        try:
+            if signed_in:
+                actions.accept_invitation(token=token, user=request.user)
+            elif form.is_valid():
+                membership = actions.accept_invitation(
+                    token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                raise ValidationError("")
+        except ValidationError as exc:
+            if form is not None:
+                for message in exc.messages:
+                    if message:
+                        form.add_error(None, message)
+            else:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Welcome to %(name)s. Now set up two-step sign-in.")
+                % {"name": invitation.organisation.name},
+            )
+            return redirect("mfa_activate_totp")
+    return render(
+        request,
+        "core/accept_invitation.html",
+        {"invitation": invitation, "form": form, "signed_in": signed_in},
+    )
+
+
+# ---------------------------------------------------------------- teams
+
+
+@decide(requires(Perm.VIEW_MEMBERS))
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = (
+        Team.objects.for_user(request.user, Perm.VIEW_MEMBERS)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")
+    )
+    return render(request, "core/manage/team_list.html", {"teams": list(teams)})
+
+
+@decide(requires(Perm.MANAGE_TEAMS))
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_team(
+                actor=request.user,
+                organisation=request.organisation,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Team created."))
+            return redirect("team_list")
+    return render(request, "core/manage/team_form.html", {"form": form, "team": None})
+
+
+@decide(requires(Perm.MANAGE_TEAMS))
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = access.get_object_or_404(request, Team, Perm.MANAGE_TEAMS, pk=pk)
+    form = TeamForm(
+        request.POST or None,
+        initial={"name": team.name, "description": team.description, "version": team.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_team(
+                actor=request.user,
+                team=team,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("team_list")
+    return render(request, "core/manage/team_form.html", {"form": form, "team": team})
+
+
+@decide(requires(Perm.MANAGE_TEAMS))
+def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    team = access.get_object_or_404(request, Team, Perm.MANAGE_TEAMS, pk=pk)
+    if request.method == "POST":
+        actions.delete_team(actor=request.user, team=team)
+        messages.success(request, _("Team deleted."))
+        return redirect("team_list")
+    return render(request, "core/manage/team_delete.html", {"team": team})
+
+
+# ---------------------------------------------------------------- audit
+
+# Records whose history can be shown, by the label used in audit events.
+AUDITABLE = {"core.membership": Membership, "core.team": Team, "core.invitation": Invitation}
+
+
+@decide(requires(Perm.VIEW_AUDIT))
+def record_history(request: HttpRequest, object_type: str, pk: int) -> HttpResponse:
+    """Who viewed or changed this record (managers and administrators)."""
+    model = AUDITABLE.get(object_type)
+    if model is None:
+        raise Http404
+    obj = access.get_object_or_404(request, model, Perm.VIEW_AUDIT, pk=pk)
+    events = list(
+        AuditEvent.objects.filter(
+            organisation=request.organisation, object_type=object_type, object_id=str(obj.pk)
+        ).order_by("-created_at")[:200]
+    )
+    views = list(
+        AccessLog.objects.filter(
+            organisation=request.organisation, object_type=object_type, object_id=str(obj.pk)
+        )
+        .select_related("user")
+        .order_by("-created_at")[:200]
+    )
+    return render(
+        request,
+        "core/manage/record_history.html",
+        {"obj": obj, "object_type": object_type, "events": events, "views": views},
+    )

@@ -1,0 +1,105 @@
+"""Request-wide concerns: request id, session limits, current organisation, caching headers."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from . import access, context
+from .tenancy import organisation_scope
+
+SESSION_STARTED = "mend_started_at"
+SESSION_LAST_SEEN = "mend_last_seen_at"
+SESSION_ORGANISATION = "mend_organisation_id"
+# Writing the session on every request is wasteful; refresh "last seen" at most this often.
+LAST_SEEN_RESOLUTION = 30
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = uuid.uuid4().hex
+        ctx = context.RequestContext(
+            request_id=request.id, ip_address=request.META.get("REMOTE_ADDR") or None
+        )
+        with context.request_context(ctx):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class SessionLimitsMiddleware:
+    """Signs a person out after the idle timeout or the absolute session lifetime."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            expired = self._expired(request)
+            if expired:
+                logout(request)
+                messages.info(request, expired)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+    def _expired(self, request) -> str | None:
+        now = time.time()
+        session = request.session
+        started = session.get(SESSION_STARTED)
+        last_seen = session.get(SESSION_LAST_SEEN)
+        if started is None:
+            session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = now
+            return None
+        if now - started > settings.MEND_SESSION_MAX_HOURS * 3600:
+            return _(
+                "Your session reached its time limit, so you were signed out. Please sign in again."
+            )
+        if last_seen is not None and now - last_seen > settings.MEND_IDLE_TIMEOUT_MINUTES * 60:
+            return _("You were signed out because you were inactive. Please sign in again.")
+        if last_seen is None or now - last_seen > LAST_SEEN_RESOLUTION:
+            session[SESSION_LAST_SEEN] = now
+        return None
+
+
+class OrganisationMiddleware:
+    """Sets request.membership and request.organisation, and scopes every query to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        request.organisation = None
+        mine = access.memberships(request.user)
+        if mine:
+            chosen = request.session.get(SESSION_ORGANISATION)
+            membership = mine.get(chosen) or min(
+                mine.values(), key=lambda m: m.organisation.name.lower()
+            )
+            request.membership = membership
+            request.organisation = membership.organisation
+        with organisation_scope(request.organisation):
+            return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in people are never kept by browsers or proxies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,56 @@
+"""Helpers for tests and browser tests (kept in the package so every test tree can import them)."""
+
+from __future__ import annotations
+
+import pyotp
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+
+from . import actions
+from .models import Membership, Organisation
+from .tenancy import organisation_scope
+
+PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test credential
+
+
+def make_organisation(name: str, slug: str) -> Organisation:
+    existing = Organisation.objects.filter(slug=slug).first()
+    return existing or actions.create_organisation(name=name, slug=slug)
+
+
+def make_member(
+    organisation: Organisation,
+    role: str,
+    email: str | None = None,
+    *,
+    mfa=True,
+    full_name: str = "",
+) -> Membership:
+    User = get_user_model()
+    email = email or f"{role}.{organisation.slug}@example.test"
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email, password=PASSWORD, full_name=full_name or role.replace("_", " ").title()
+    )
+    if mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, pyotp.random_base32())
+    with organisation_scope(organisation):
+        return actions.add_member(organisation=organisation, user=user, role=role)
+
+
+def totp_now(user) -> str:
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return pyotp.TOTP(decrypt(authenticator.data["secret"])).now()
+
+
+def sign_in(client, user, organisation=None) -> None:
+    """Log the client in (skipping the sign-in form) and choose the organisation."""
+    from .middleware import SESSION_ORGANISATION
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if organisation is not None:
+        session = client.session
+        session[SESSION_ORGANISATION] = organisation.pk
+        session.save()

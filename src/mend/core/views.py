@@ -1,0 +1,88 @@
+"""Pages every signed-in person and the public use: home, health, switchers, static pages, errors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import actions
+from .access import PUBLIC, SIGNED_IN, decide
+
+
+@decide(PUBLIC)
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@decide(SIGNED_IN)
+def home(request: HttpRequest) -> HttpResponse:
+    if request.membership is None:
+        return render(request, "core/no_organisation.html", status=200)
+    return render(request, "core/home.html")
+
+
+@decide(SIGNED_IN)
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation_id = int(request.POST.get("organisation", ""))
+        organisation = actions.switch_organisation(request=request, organisation_id=organisation_id)
+    except (ValueError, ValidationError):
+        messages.error(request, _("You are not a member of that organisation."))
+        return redirect("home")
+    messages.success(request, _("You are now working in %(name)s.") % {"name": organisation.name})
+    return redirect(_safe_next(request) or "home")
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@decide(PUBLIC)
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@decide(PUBLIC)
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "core/errors/csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "core/errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "core/errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "core/errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/errors/500.html", status=500)

@@ -1,0 +1,57 @@
+"""Shared fixtures: organisations, people of every role, and the organisation scope."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def unscoped_db(db):
+    from mend.core.tenancy import unscoped
+
+    with unscoped():
+        yield
+
+
+@pytest.fixture
+def make_member(db):
+    """Create a user with a role in an organisation, TOTP enrolled unless mfa=False."""
+    from mend.core.tests_support import make_member as factory
+
+    return factory
+
+
+@pytest.fixture
+def org(db):
+    from mend.core.tests_support import make_organisation
+
+    return make_organisation("Home Restorative Service", "home")
+
+
+@pytest.fixture
+def other_org(db):
+    from mend.core.tests_support import make_organisation
+
+    return make_organisation("Elsewhere Mediation", "elsewhere")
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a user in to the test client as if they had completed MFA."""
+    from mend.core.tests_support import sign_in
+
+    def do(user, organisation=None):
+        sign_in(client, user, organisation)
+        return client
+
+    return do
