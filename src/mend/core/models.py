@@ -198,9 +198,6 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["organisation", "object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_type}:{self.object_id}"
-
-    def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
 
 
@@ -237,3 +234,6 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organisation", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}:{self.object_id}"
