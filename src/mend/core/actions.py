@@ -22,6 +22,7 @@ from . import access, audit
 from .audit import Action
 from .models import Invitation, Membership, Organisation, Team, hash_token
 from .roles import Perm, Role
+from .tenancy import organisation_scope
 
 
 class ConflictError(ValidationError):
@@ -265,10 +266,12 @@ def accept_invitation(*, token: str, user=None, full_name: str = "", password: s
                     "signed in with."
                 )
             )
-        teams = list(invitation.teams.all())
-        membership = add_member(
-            organisation=invitation.organisation, user=user, role=invitation.role, teams=teams
-        )
+        # The invitee has no scope yet (or another organisation's): read in the inviting one.
+        with organisation_scope(invitation.organisation):
+            teams = list(invitation.teams.all())
+            membership = add_member(
+                organisation=invitation.organisation, user=user, role=invitation.role, teams=teams
+            )
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership

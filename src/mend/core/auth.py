@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 from . import audit
 
@@ -55,7 +55,8 @@ def axes_username(request, credentials) -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     audit.record(audit.Action.LOCKED_OUT, acting_for=axes_username(request, credentials))
-    return TemplateResponse(request, "core/locked_out.html", status=429)
+    # Rendered here: axes returns this from its middleware, where nothing renders a TemplateResponse.
+    return render(request, "core/locked_out.html", status=429)
 
 
 @receiver(user_logged_in)

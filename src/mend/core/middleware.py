@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -47,8 +48,12 @@ class SessionLimitsMiddleware:
             expired = self._expired(request)
             if expired:
                 logout(request)
-                messages.info(request, expired)
-                return redirect(settings.LOGIN_URL)
+                # This runs before MessageMiddleware, so the message is stored here directly.
+                storage = default_storage(request)
+                storage.add(messages.INFO, expired)
+                response = redirect(settings.LOGIN_URL)
+                storage.update(response)
+                return response
         return self.get_response(request)
 
     def _expired(self, request) -> str | None:

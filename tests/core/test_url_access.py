@@ -1,0 +1,319 @@
+"""Every URL of Mend, requested by everyone who might request it.
+
+The walker reads the project's URL configuration, so a newly added URL is checked without anyone
+remembering to add it here; but its expected answer per role must be written down in EXPECTED
+below, so that a change of policy is made deliberately in two places (core.roles and this table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from mend.core import access
+from mend.core.models import Invitation, Team, hash_token
+from mend.core.roles import Role
+from mend.core.tenancy import organisation_scope
+from mend.core.tests_support import make_member, make_organisation, sign_in
+
+# ---------------------------------------------------------------- the expectation table
+
+EVERY_ROLE = frozenset(Role)
+SEE_PEOPLE = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.MANAGER,
+        Role.ADVANCED_PRACTITIONER,
+        Role.PRACTITIONER,
+        Role.TRAINER,
+        Role.OFFICE,
+    }
+)
+ADMINISTRATOR_ONLY = frozenset({Role.ADMINISTRATOR})
+ADMINISTRATOR_AND_MANAGER = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Who may use a URL: `roles` (None: anyone, signed in or not) and the status they get."""
+
+    roles: frozenset | None
+    ok: int = 200
+    method: str = "get"
+    # The object in the URL belongs to one organisation: another organisation's gives 404.
+    org_object: bool = False
+
+
+EXPECTED: dict[str, Expect] = {
+    "home": Expect(EVERY_ROLE),
+    "healthz": Expect(None),
+    "accessibility": Expect(None),
+    "privacy": Expect(None),
+    "set_language": Expect(None, ok=302, method="post"),
+    "switch_organisation": Expect(EVERY_ROLE, ok=302, method="post"),
+    # The token is the credential and names its own organisation, so anyone may open it.
+    "accept_invitation": Expect(None),
+    "member_list": Expect(SEE_PEOPLE),
+    "invite": Expect(ADMINISTRATOR_ONLY),
+    "member_detail": Expect(SEE_PEOPLE, org_object=True),
+    "member_role": Expect(ADMINISTRATOR_ONLY, org_object=True),
+    "member_teams": Expect(ADMINISTRATOR_ONLY, org_object=True),
+    "member_notes": Expect(ADMINISTRATOR_AND_MANAGER, org_object=True),
+    "member_deactivate": Expect(ADMINISTRATOR_ONLY, org_object=True),
+    "invitation_revoke": Expect(ADMINISTRATOR_ONLY, ok=302, method="post", org_object=True),
+    "team_list": Expect(SEE_PEOPLE),
+    "team_create": Expect(ADMINISTRATOR_ONLY),
+    "team_edit": Expect(ADMINISTRATOR_ONLY, org_object=True),
+    "team_delete": Expect(ADMINISTRATOR_ONLY, org_object=True),
+    "record_history": Expect(ADMINISTRATOR_AND_MANAGER, org_object=True),
+}
+
+# Values for the keyword arguments of library URLs (allauth) that need one.
+DUMMY_KWARGS = {"pk": 999999, "key": "not-a-real-key", "uidb36": "zz", "token": "not-a-token"}
+# A library page may refuse, redirect or not find; it must never fail.
+LIBRARY_STATUSES = {200, 302, 400, 403, 404, 405}
+
+
+# ---------------------------------------------------------------- walking the URL configuration
+
+
+@dataclass(frozen=True)
+class Url:
+    route: str
+    name: str | None
+    callback: object
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_library(self) -> bool:
+        return getattr(self.callback, "__module__", "").startswith("allauth.")
+
+
+def walk(patterns, prefix: str = "", kwargs: tuple[str, ...] = ()):
+    """Every URL pattern, with its whole route and the keyword arguments of all its parts."""
+    for pattern in patterns:
+        own = kwargs + tuple(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), own)
+        elif isinstance(pattern, URLPattern):
+            yield Url(
+                route=prefix + str(pattern.pattern),
+                name=pattern.name,
+                callback=pattern.callback,
+                kwargs=own,
+            )
+
+
+ALL_URLS = list(walk(get_resolver().url_patterns))
+PROJECT_URLS = [u for u in ALL_URLS if not u.is_library]
+LIBRARY_URLS = [u for u in ALL_URLS if u.is_library]
+
+
+def test_the_walker_sees_the_project_allauth_and_manage_urls():
+    names = {u.name for u in ALL_URLS}
+    assert {"home", "account_login", "mfa_activate_totp", "member_list", "record_history"} <= names
+
+
+@pytest.mark.parametrize("url", ALL_URLS, ids=lambda u: u.name or u.route)
+def test_every_url_has_an_access_decision(url):
+    decision = access.decision_for(url.callback, url.name)
+    assert decision is not None, f"URL {url.route!r} ({url.name}) has no access decision"
+
+
+@pytest.mark.parametrize("url", PROJECT_URLS, ids=lambda u: u.name or u.route)
+def test_every_project_url_has_an_expectation(url):
+    assert url.name in EXPECTED, (
+        f"URL {url.route!r} ({url.name}) is missing from EXPECTED in {__file__}: state which "
+        "roles may use it."
+    )
+
+
+def test_the_expectation_table_names_only_urls_that_exist():
+    stale = set(EXPECTED) - {u.name for u in PROJECT_URLS}
+    assert not stale, f"EXPECTED names URLs that no longer exist: {sorted(stale)}"
+
+
+def test_the_table_agrees_with_the_public_decisions():
+    """A URL that the code calls public must be expected to be public here, and the reverse."""
+    for url in PROJECT_URLS:
+        decision = access.decision_for(url.callback, url.name)
+        expect = EXPECTED.get(url.name)
+        if expect is not None:
+            assert (decision == access.PUBLIC) == (expect.roles is None), url.name
+
+
+# ---------------------------------------------------------------- requesting every URL
+
+
+@dataclass
+class World:
+    """One organisation's objects and another's, and a URL for each (name -> {which: url})."""
+
+    org: object
+    other_org: object
+    urls: dict[str, dict[str, str]]
+    posts: dict[str, dict]
+
+
+def _objects_of(organisation, admin_user, slug):
+    target = make_member(organisation, Role.PRACTITIONER, email=f"target.{slug}@example.test")
+    with organisation_scope(organisation):
+        team = Team.objects.create(organisation=organisation, name=f"Team {slug}")
+        token = f"token-for-{slug}-" + "x" * 20
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=f"invitee.{slug}@example.test",
+            role=Role.VOLUNTEER,
+            token_hash=hash_token(token),
+            invited_by=admin_user,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+    return {"membership": target, "team": team, "invitation": invitation, "token": token}
+
+
+def _build_world() -> World:
+    org = make_organisation("Home Restorative Service", "home")
+    other_org = make_organisation("Elsewhere Mediation", "elsewhere")
+    home_admin = make_member(org, Role.ADMINISTRATOR, email="owner.home@example.test").user
+    other_admin = make_member(other_org, Role.ADMINISTRATOR, email="owner.else@example.test").user
+    objects = {
+        "own": _objects_of(org, home_admin, "home"),
+        "other": _objects_of(other_org, other_admin, "elsewhere"),
+    }
+
+    def for_each(fn):
+        return {which: fn(objs) for which, objs in objects.items()}
+
+    member = ["member_detail", "member_role", "member_teams", "member_notes", "member_deactivate"]
+    urls: dict[str, dict[str, str]] = {
+        name: for_each(lambda o, n=name: reverse(n, args=[o["membership"].pk])) for name in member
+    }
+    urls["team_edit"] = for_each(lambda o: reverse("team_edit", args=[o["team"].pk]))
+    urls["team_delete"] = for_each(lambda o: reverse("team_delete", args=[o["team"].pk]))
+    urls["invitation_revoke"] = for_each(
+        lambda o: reverse("invitation_revoke", args=[o["invitation"].pk])
+    )
+    urls["record_history"] = for_each(
+        lambda o: reverse("record_history", args=["core.membership", o["membership"].pk])
+    )
+    urls["accept_invitation"] = for_each(lambda o: reverse("accept_invitation", args=[o["token"]]))
+    for url in PROJECT_URLS:
+        if url.name not in urls and not url.kwargs:
+            urls[url.name] = {"own": reverse(url.name)}
+    posts = {
+        "switch_organisation": {"organisation": org.pk},
+        "set_language": {"language": "en", "next": "/"},
+    }
+    return World(org=org, other_org=other_org, urls=urls, posts=posts)
+
+
+def _request(client: Client, expect: Expect, name: str, url: str, world: World):
+    if expect.method == "post":
+        return client.post(url, world.posts.get(name, {}))
+    return client.get(url)
+
+
+def _expected_status(expect: Expect, role: str | None, which: str) -> int | str:
+    if expect.roles is None:
+        return expect.ok
+    if role is None:
+        return "login"
+    if role not in expect.roles:
+        # Refused before any object is looked up: the same answer whatever the object.
+        return 403
+    if which == "other" and expect.org_object:
+        return 404
+    return expect.ok
+
+
+ROLE_IDS = [None, *Role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_IDS, ids=lambda r: r.value if r else "anonymous")
+def test_each_project_url_answers_each_role_as_the_policy_says(role):
+    world = _build_world()
+    member = None
+    if role is not None:
+        member = make_member(world.org, role, email=f"visitor.{role.value}@example.test")
+    failures = []
+    for name, by_object in sorted(world.urls.items()):
+        expect = EXPECTED.get(name)
+        if expect is None:
+            failures.append(f"URL {name!r} is missing from EXPECTED: state which roles may use it")
+            continue
+        for which, url in by_object.items():
+            client = Client()
+            if member is not None:
+                sign_in(client, member.user, world.org)
+            response = _request(client, expect, name, url, world)
+            wanted = _expected_status(expect, role, which)
+            who = role.value if role else "anonymous"
+            if wanted == "login":
+                login = reverse("account_login")
+                if response.status_code != 302 or not response["Location"].startswith(login):
+                    failures.append(
+                        f"{name} ({which} object) as {who}: wanted a redirect to sign in, got "
+                        f"{response.status_code} {response.get('Location', '')}"
+                    )
+            elif response.status_code != wanted:
+                failures.append(
+                    f"{name} ({which} object) as {who}: wanted {wanted}, got {response.status_code}"
+                )
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_IDS, ids=lambda r: r.value if r else "anonymous")
+def test_another_organisations_record_looks_the_same_as_one_that_does_not_exist(role):
+    """Nobody can tell another organisation's record from a missing one, whatever their role."""
+    world = _build_world()
+    member = None
+    if role is not None:
+        member = make_member(world.org, role, email=f"visitor.{role.value}@example.test")
+    failures = []
+    for name, by_object in sorted(world.urls.items()):
+        expect = EXPECTED.get(name)
+        if expect is None or not expect.org_object:
+            continue
+        missing = by_object["other"]
+        # Swap the other organisation's id for one that exists nowhere.
+        for real in sorted({p for p in missing.split("/") if p.isdigit()}, key=len, reverse=True):
+            missing = missing.replace(f"/{real}/", "/99999999/")
+        statuses = []
+        for url in (by_object["other"], missing):
+            client = Client()
+            if member is not None:
+                sign_in(client, member.user, world.org)
+            statuses.append(_request(client, expect, name, url, world).status_code)
+        if statuses[0] != statuses[1]:
+            failures.append(f"{name}: other organisation's {statuses[0]}, missing {statuses[1]}")
+        if statuses[0] == 403 and role is not None and role in expect.roles:
+            failures.append(f"{name}: another organisation's record gave 403, not 404")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_IDS, ids=lambda r: r.value if r else "anonymous")
+def test_library_pages_never_fail_for_anyone(role):
+    org = make_organisation("Home Restorative Service", "home")
+    member = None
+    if role is not None:
+        member = make_member(org, role, email=f"visitor.{role.value}@example.test")
+    failures = []
+    for url in LIBRARY_URLS:
+        unknown = set(url.kwargs) - set(DUMMY_KWARGS)
+        assert not unknown, f"{url.name} needs a dummy value for {sorted(unknown)}"
+        path = reverse(url.name, kwargs={k: DUMMY_KWARGS[k] for k in url.kwargs})
+        client = Client(raise_request_exception=False)
+        if member is not None:
+            sign_in(client, member.user, org)
+        response = client.get(path)
+        if response.status_code not in LIBRARY_STATUSES:
+            failures.append(f"{url.name} ({path}): {response.status_code}")
+    assert not failures, "\n".join(failures)
