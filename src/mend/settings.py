@@ -62,11 +62,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "mend.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "mend.core.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mend.core.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -140,7 +141,10 @@ ACCOUNT_ADAPTER = "mend.core.auth.MendAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Addresses of invited people are verified by the invitation itself. A changed address becomes the
+# sign-in address only once its confirmation link is followed (CHANGE_EMAIL).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
@@ -150,6 +154,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mend] "
 # Failed sign-ins are counted by django-axes (below), per username and address, not by allauth.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_ADAPTER = "mend.core.auth.MendMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = os.environ.get("MEND_TOTP_ISSUER", "Mend")
@@ -163,7 +168,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MEND_LOCKOUT_MINUTES",
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "mend.core.auth.axes_username"
 AXES_LOCKOUT_CALLABLE = "mend.core.auth.lockout_response"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind N reverse proxies that append to X-Forwarded-For, set MEND_TRUSTED_PROXY_COUNT=N so that
+# lockouts and audit records use the client's address, not the proxy's.
+MEND_TRUSTED_PROXY_COUNT = int(os.environ.get("MEND_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "mend.core.middleware.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: database-backed so that they can be listed and ended.

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from mend.core import manage_views, views
 
@@ -9,7 +8,7 @@ urlpatterns = [
     path("accessibility", views.accessibility_statement, name="accessibility"),
     path("privacy", views.privacy_notice, name="privacy"),
     path("organisation/switch", views.switch_organisation, name="switch_organisation"),
-    path("language", set_language, name="set_language"),
+    path("language", views.change_language, name="set_language"),
     path("invitation/<str:token>/", manage_views.accept_invitation, name="accept_invitation"),
     path("manage/", include("mend.core.urls_manage")),
     path("accounts/", include("allauth.urls")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from mend.core import actions
@@ -42,6 +42,12 @@ def write_notes(org, admin, membership, notes=NOTE):
         return actions.update_support_notes(
             actor=admin.user, membership=membership, notes=notes, version=membership.version
         )
+
+
+@pytest.fixture(autouse=True)
+def _start_under_key_a(settings):
+    """Everything the fixtures write (notes, TOTP secrets) starts under KEY_A."""
+    settings.MEND_FIELD_KEYS = [KEY_A]
 
 
 def read_notes(org, membership) -> str:
@@ -92,6 +98,32 @@ def test_keys_can_be_rotated_without_losing_notes(settings, org, admin, practiti
         Fernet(KEY_A.encode()).decrypt(rotated[len(PREFIX) :].encode())
 
 
+def test_rotation_re_encrypts_totp_secrets_too(settings, practitioner):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=practitioner.user, type="totp")
+    under_a = authenticator.data["secret"]
+    assert under_a.startswith(PREFIX)
+    secret_before = decrypt(under_a)
+
+    settings.MEND_FIELD_KEYS = [KEY_B, KEY_A]
+    call_command("rotate_keys")
+    settings.MEND_FIELD_KEYS = [KEY_B]
+    authenticator.refresh_from_db()
+    assert authenticator.data["secret"] != under_a
+    assert decrypt(authenticator.data["secret"]) == secret_before
+
+
+def test_rotation_refuses_to_pretend_when_a_key_is_missing(settings, org, admin, practitioner):
+    write_notes(org, admin, practitioner)
+    settings.MEND_FIELD_KEYS = [KEY_B]  # KEY_A was dropped too early
+    with pytest.raises(CommandError, match="could not be decrypted"):
+        call_command("rotate_keys")
+    settings.MEND_FIELD_KEYS = [KEY_A]
+    assert read_notes(org, practitioner) == NOTE
+
+
 def test_rotation_leaves_rows_already_under_the_newest_key_alone(
     settings, org, admin, practitioner
 ):
@@ -111,7 +143,8 @@ def test_rotation_is_recorded_in_the_audit_log(settings, org, admin, practitione
     settings.MEND_FIELD_KEYS = [KEY_B, KEY_A]
     call_command("rotate_keys")
     event = AuditEvent.objects.get(action=Action.KEYS_ROTATED)
-    assert event.changes == {"rows": 1}
+    # One member's notes, and the TOTP secrets of the two members.
+    assert event.changes == {"rows": 3}
 
 
 def test_notes_under_a_removed_key_fail_loudly_not_silently(settings, org, admin, practitioner):

@@ -110,8 +110,6 @@ _ALLAUTH_SIGNED_IN = [
 EXTERNAL_VIEWS: dict[str, Decision] = {
     **{name: PUBLIC for name in _ALLAUTH_PUBLIC},
     **{name: SIGNED_IN for name in _ALLAUTH_SIGNED_IN},
-    "set_language": PUBLIC,
-    "javascript-catalog": PUBLIC,
 }
 
 
@@ -161,6 +159,9 @@ class AccessPolicyMiddleware:
         if membership is None:
             raise PermissionDenied("You are not an active member of an organisation.")
         if decision.perm and not role_has(membership.role, decision.perm):
+            if view_kwargs:
+                # A page about one record: refusing with 403 would confirm the record exists.
+                raise Http404
             raise PermissionDenied("Your role does not allow this.")
         return None
 

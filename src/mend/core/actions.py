@@ -146,6 +146,31 @@ def invite_member(
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the one-time token."""
     access.require(actor, Perm.MANAGE_MEMBERS, organisation_stub(organisation))
+    return _create_invitation(
+        actor=actor,
+        organisation=organisation,
+        email=email,
+        role=role,
+        teams=teams,
+        language=language,
+    )
+
+
+def invite_first_administrator(
+    *, organisation: Organisation, email: str, language: str = "en"
+) -> tuple[Invitation, str]:
+    """Bootstrap a new organisation: invite its first administrator (platform operators only)."""
+    return _create_invitation(
+        actor=None,
+        organisation=organisation,
+        email=email,
+        role=Role.ADMINISTRATOR,
+        teams=(),
+        language=language,
+    )
+
+
+def _create_invitation(*, actor, organisation, email, role, teams, language):
     email = get_user_model().objects.normalize_email(email.strip()).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
@@ -274,6 +299,7 @@ def accept_invitation(*, token: str, user=None, full_name: str = "", password: s
             )
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        mark_email_verified(user)
     return membership
 
 
@@ -337,6 +363,15 @@ def update_support_notes(*, actor, membership: Membership, notes: str, version: 
     return locked
 
 
+def mark_email_verified(user) -> None:
+    """The invitation link (or the demo seed) proves the mailbox: record it as verified."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
 def end_all_sessions(user) -> int:
     """Sign `user` out everywhere at once."""
     sessions = list(UserSession.objects.filter(user=user))
@@ -381,6 +416,16 @@ def reactivate_member(*, actor, membership: Membership) -> Membership:
             changes={"is_active": [False, True]},
         )
     return membership
+
+
+def set_preferred_language(*, user, language: str) -> None:
+    if user.preferred_language != language:
+        old = user.preferred_language
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        audit.record(
+            "user.language_changed", actor=user, changes={"preferred_language": [old, language]}
+        )
 
 
 def switch_organisation(*, request, organisation_id: int) -> Organisation:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_changed, password_reset
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -11,6 +12,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 
 from . import audit
+from .fields import PREFIX, decrypt_text, encrypt_text
 
 # A person may use only these pages until they have set up a second factor.
 MFA_SETUP_URL_NAMES = frozenset(
@@ -45,6 +47,18 @@ class MendAccountAdapter(DefaultAccountAdapter):
         return False
 
 
+class MendMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets are stored encrypted under MEND_FIELD_KEYS (and rotated by rotate_keys)."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if encrypted_text.startswith(PREFIX):
+            return decrypt_text(encrypted_text)
+        return encrypted_text  # written before encryption was configured
+
+
 def axes_username(request, credentials) -> str:
     credentials = credentials or {}
     value = credentials.get("email") or credentials.get("username") or credentials.get("login")
@@ -62,6 +76,9 @@ def lockout_response(request, original_response=None, credentials=None):
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     audit.record(audit.Action.SIGNED_IN, actor=user)
+    if request is not None:
+        # The interface speaks the person's chosen language from the moment they sign in.
+        request.mend_language = user.preferred_language
 
 
 @receiver(user_logged_out)

@@ -14,7 +14,8 @@ class RequestContext:
 
 
 _context: ContextVar[RequestContext] = ContextVar(
-    "mend_request_context", default=RequestContext()  # noqa: B039 - frozen, immutable
+    "mend_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen, immutable
 )
 
 

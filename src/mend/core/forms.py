@@ -8,35 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import Team
 from .roles import Role
 
-WIDGET_CLASSES = {
-    forms.TextInput: "govuk-input",
-    forms.EmailInput: "govuk-input",
-    forms.PasswordInput: "govuk-input",
-    forms.NumberInput: "govuk-input",
-    forms.Textarea: "govuk-textarea",
-    forms.Select: "govuk-select",
-}
-
 
 class GovukForm(forms.Form):
-    """Adds GOV.UK classes to widgets and marks fields in error for assistive technology."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = WIDGET_CLASSES.get(type(widget))
-            if css:
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-invalid"] = "true"
-                if "govuk-input" in widget.attrs.get("class", ""):
-                    widget.attrs["class"] += " govuk-input--error"
+    """Base for Mend's forms. Controls are styled by the `govuk_widget` template filter."""
 
 
 class VersionedForm(GovukForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import login
@@ -73,9 +74,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_MEMBERS))
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = access.get_object_or_404(
-        request, Membership.objects.select_related("user").model, Perm.VIEW_MEMBERS, pk=pk
-    )
+    membership = access.get_object_or_404(request, Membership, Perm.VIEW_MEMBERS, pk=pk)
     can_manage = access.can(request.user, access.ObjectAction.CHANGE_ROLE, membership)
     can_notes = access.can(request.user, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
     teams = Team.objects.all()
@@ -282,6 +281,15 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                 )
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                # They have just chosen their password: that counts as a fresh authentication,
+                # so setting up two-step sign-in does not ask for it again.
+                record_authentication(
+                    request,
+                    membership.user,
+                    method="password",
+                    email=membership.user.email,
+                    reauthenticated=True,
+                )
             else:
                 raise ValidationError("")
         except ValidationError as exc:

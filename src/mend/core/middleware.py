@@ -8,7 +8,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -22,15 +21,29 @@ SESSION_ORGANISATION = "mend_organisation_id"
 LAST_SEEN_RESOLUTION = 30
 
 
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or the address our trusted proxies saw.
+
+    With MEND_TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For is the
+    client (each trusted proxy appends the address it received from). Anything further left was
+    written by the client and is not trusted.
+    """
+    proxies = settings.MEND_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.id = uuid.uuid4().hex
-        ctx = context.RequestContext(
-            request_id=request.id, ip_address=request.META.get("REMOTE_ADDR") or None
-        )
+        ctx = context.RequestContext(request_id=request.id, ip_address=client_ip(request))
         with context.request_context(ctx):
             response = self.get_response(request)
         response["X-Request-ID"] = request.id
@@ -48,12 +61,8 @@ class SessionLimitsMiddleware:
             expired = self._expired(request)
             if expired:
                 logout(request)
-                # This runs before MessageMiddleware, so the message is stored here directly.
-                storage = default_storage(request)
-                storage.add(messages.INFO, expired)
-                response = redirect(settings.LOGIN_URL)
-                storage.update(response)
-                return response
+                messages.info(request, expired)
+                return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
     def _expired(self, request) -> str | None:
@@ -107,4 +116,25 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class PreferredLanguageMiddleware:
+    """After sign-in, switch the interface to the language the person chose before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, "mend_language", None)
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
         return response

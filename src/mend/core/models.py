@@ -134,8 +134,9 @@ class Invitation(OrganisationOwned):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     teams = models.ManyToManyField(Team, blank=True, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Empty for the first administrator of a new organisation (invited by `create_organisation`).
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()

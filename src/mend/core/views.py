@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from . import actions
 from .access import PUBLIC, SIGNED_IN, decide
@@ -56,6 +58,17 @@ def _safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
+
+
+@decide(PUBLIC)
+@require_POST
+def change_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, remembering a signed-in person's choice for their next sign-in."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        actions.set_preferred_language(user=request.user, language=language)
+    return response
 
 
 @decide(PUBLIC)

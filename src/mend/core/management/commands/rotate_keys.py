@@ -1,5 +1,6 @@
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from mend.core import audit
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, batch_size: int, **options):
+        self.unreadable: list[str] = []
         total = 0
         for model in apps.get_models():
             fields = encrypted_fields(model)
@@ -23,10 +25,39 @@ class Command(BaseCommand):
                 rotated = self._rotate_model(model, fields, batch_size)
                 self.stdout.write(f"{model._meta.label}: {rotated} row(s) re-encrypted")
                 total += rotated
+        totp = self._rotate_totp_secrets()
+        self.stdout.write(f"mfa.Authenticator (TOTP secrets): {totp} row(s) re-encrypted")
+        total += totp
         audit.record(audit.Action.KEYS_ROTATED, changes={"rows": total})
+        if self.unreadable:
+            raise CommandError(
+                f"{len(self.unreadable)} value(s) could not be decrypted with any key in "
+                f"MEND_FIELD_KEYS and were left as they are: {', '.join(self.unreadable[:20])}. "
+                "Put back the key they were written with, then run rotate_keys again."
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Key rotation finished: {total} row(s) re-encrypted.")
         )
+
+    def _rotate_totp_secrets(self) -> int:
+        from allauth.mfa.models import Authenticator
+
+        from mend.core.fields import PREFIX, decrypt_text, encrypt_text
+
+        rotated = 0
+        for authenticator in Authenticator.objects.filter(type=Authenticator.Type.TOTP).iterator():
+            secret = authenticator.data.get("secret", "")
+            if secret.startswith(PREFIX) and is_current_key(secret):
+                continue
+            try:
+                plain = decrypt_text(secret) if secret.startswith(PREFIX) else secret
+            except ImproperlyConfigured:
+                self.unreadable.append(f"mfa.Authenticator {authenticator.pk}")
+                continue
+            authenticator.data["secret"] = encrypt_text(plain)
+            Authenticator.objects.filter(pk=authenticator.pk).update(data=authenticator.data)
+            rotated += 1
+        return rotated
 
     def _rotate_model(self, model, fields, batch_size: int) -> int:
         """Walk the table by primary key, reading stored tokens, re-writing stale ones."""
@@ -50,7 +81,11 @@ class Command(BaseCommand):
                         if value and not is_current_key(value)
                     ]
                     if stale:
-                        obj = manager.get(pk=pk)
+                        try:
+                            obj = manager.get(pk=pk)
+                        except ImproperlyConfigured:
+                            self.unreadable.append(f"{model._meta.label} {pk}")
+                            continue
                         # Saving the decrypted value encrypts it again under the newest key.
                         manager.filter(pk=pk).update(
                             **{f.name: getattr(obj, f.name) for f in stale}
