@@ -8,70 +8,21 @@ below, so that a change of policy is made deliberately in two places (core.roles
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from mend.core import access
-from mend.core.models import Invitation, Team, hash_token
 from mend.core.roles import Role
-from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member, make_organisation, sign_in
+from tests.url_access import Expect, apps
 
-# ---------------------------------------------------------------- the expectation table
-
-EVERY_ROLE = frozenset(Role)
-SEE_PEOPLE = frozenset(
-    {
-        Role.ADMINISTRATOR,
-        Role.MANAGER,
-        Role.ADVANCED_PRACTITIONER,
-        Role.PRACTITIONER,
-        Role.TRAINER,
-        Role.OFFICE,
-    }
-)
-ADMINISTRATOR_ONLY = frozenset({Role.ADMINISTRATOR})
-ADMINISTRATOR_AND_MANAGER = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
-
-
-@dataclass(frozen=True)
-class Expect:
-    """Who may use a URL: `roles` (None: anyone, signed in or not) and the status they get."""
-
-    roles: frozenset | None
-    ok: int = 200
-    method: str = "get"
-    # The object in the URL belongs to one organisation: another organisation's gives 404.
-    org_object: bool = False
-
-
-EXPECTED: dict[str, Expect] = {
-    "home": Expect(EVERY_ROLE),
-    "healthz": Expect(None),
-    "accessibility": Expect(None),
-    "privacy": Expect(None),
-    "set_language": Expect(None, ok=302, method="post"),
-    "switch_organisation": Expect(EVERY_ROLE, ok=302, method="post"),
-    # The token is the credential and names its own organisation, so anyone may open it.
-    "accept_invitation": Expect(None),
-    "member_list": Expect(SEE_PEOPLE),
-    "invite": Expect(ADMINISTRATOR_ONLY),
-    "member_detail": Expect(SEE_PEOPLE, org_object=True),
-    "member_role": Expect(ADMINISTRATOR_ONLY, org_object=True),
-    "member_teams": Expect(ADMINISTRATOR_ONLY, org_object=True),
-    "member_notes": Expect(ADMINISTRATOR_AND_MANAGER, org_object=True),
-    "member_deactivate": Expect(ADMINISTRATOR_ONLY, org_object=True),
-    "invitation_revoke": Expect(ADMINISTRATOR_ONLY, ok=302, method="post", org_object=True),
-    "team_list": Expect(SEE_PEOPLE),
-    "team_create": Expect(ADMINISTRATOR_ONLY),
-    "team_edit": Expect(ADMINISTRATOR_ONLY, org_object=True),
-    "team_delete": Expect(ADMINISTRATOR_ONLY, org_object=True),
-    "record_history": Expect(ADMINISTRATOR_AND_MANAGER, org_object=True),
-}
+EXPECTED: dict[str, Expect] = {}
+for _app in apps():
+    overlap = set(EXPECTED) & set(_app.EXPECTED)
+    assert not overlap, f"{_app.__name__} repeats expectations for {sorted(overlap)}"
+    EXPECTED.update(_app.EXPECTED)
 
 # Values for the keyword arguments of library URLs (allauth) that need one.
 DUMMY_KWARGS = {"pk": 999999, "key": "not-a-real-key", "uidb36": "zz", "token": "not-a-token"}
@@ -128,8 +79,8 @@ def test_every_url_has_an_access_decision(url):
 @pytest.mark.parametrize("url", PROJECT_URLS, ids=lambda u: u.name or u.route)
 def test_every_project_url_has_an_expectation(url):
     assert url.name in EXPECTED, (
-        f"URL {url.route!r} ({url.name}) is missing from EXPECTED in {__file__}: state which "
-        "roles may use it."
+        f"URL {url.route!r} ({url.name}) has no expectation: add it to the EXPECTED table "
+        "of its app in tests/url_access/, stating which roles may use it."
     )
 
 
@@ -160,55 +111,27 @@ class World:
     posts: dict[str, dict]
 
 
-def _objects_of(organisation, admin_user, slug):
-    target = make_member(organisation, Role.PRACTITIONER, email=f"target.{slug}@example.test")
-    with organisation_scope(organisation):
-        team = Team.objects.create(organisation=organisation, name=f"Team {slug}")
-        token = f"token-for-{slug}-" + "x" * 20
-        invitation = Invitation.objects.create(
-            organisation=organisation,
-            email=f"invitee.{slug}@example.test",
-            role=Role.VOLUNTEER,
-            token_hash=hash_token(token),
-            invited_by=admin_user,
-            expires_at=timezone.now() + timedelta(days=7),
-        )
-    return {"membership": target, "team": team, "invitation": invitation, "token": token}
-
-
 def _build_world() -> World:
     org = make_organisation("Home Restorative Service", "home")
     other_org = make_organisation("Elsewhere Mediation", "elsewhere")
     home_admin = make_member(org, Role.ADMINISTRATOR, email="owner.home@example.test").user
     other_admin = make_member(other_org, Role.ADMINISTRATOR, email="owner.else@example.test").user
     objects = {
-        "own": _objects_of(org, home_admin, "home"),
-        "other": _objects_of(other_org, other_admin, "elsewhere"),
+        "own": {app.__name__: app.objects(org, home_admin, "home") for app in apps()},
+        "other": {app.__name__: app.objects(other_org, other_admin, "elsewhere") for app in apps()},
     }
+    urls: dict[str, dict[str, str]] = {}
+    posts: dict[str, dict] = {"switch_organisation": {"organisation": org.pk}}
+    for app in apps():
 
-    def for_each(fn):
-        return {which: fn(objs) for which, objs in objects.items()}
+        def for_each(fn, app_name=app.__name__):
+            return {which: fn(objs[app_name]) for which, objs in objects.items()}
 
-    member = ["member_detail", "member_role", "member_teams", "member_notes", "member_deactivate"]
-    urls: dict[str, dict[str, str]] = {
-        name: for_each(lambda o, n=name: reverse(n, args=[o["membership"].pk])) for name in member
-    }
-    urls["team_edit"] = for_each(lambda o: reverse("team_edit", args=[o["team"].pk]))
-    urls["team_delete"] = for_each(lambda o: reverse("team_delete", args=[o["team"].pk]))
-    urls["invitation_revoke"] = for_each(
-        lambda o: reverse("invitation_revoke", args=[o["invitation"].pk])
-    )
-    urls["record_history"] = for_each(
-        lambda o: reverse("record_history", args=["core.membership", o["membership"].pk])
-    )
-    urls["accept_invitation"] = for_each(lambda o: reverse("accept_invitation", args=[o["token"]]))
+        urls.update(app.urls(for_each))
+        posts.update(getattr(app, "POSTS", {}))
     for url in PROJECT_URLS:
         if url.name not in urls and not url.kwargs:
             urls[url.name] = {"own": reverse(url.name)}
-    posts = {
-        "switch_organisation": {"organisation": org.pk},
-        "set_language": {"language": "en", "next": "/"},
-    }
     return World(org=org, other_org=other_org, urls=urls, posts=posts)
 
 
