@@ -41,6 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "mend.core",
+    "mend.people",
+    "mend.cases",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -22,6 +22,7 @@ from . import access, audit
 from .audit import Action
 from .models import Invitation, Membership, Organisation, Team, hash_token
 from .roles import Perm, Role
+from .signals import organisation_created
 from .tenancy import organisation_scope
 
 
@@ -47,6 +48,8 @@ def create_organisation(*, name: str, slug: str, name_cy: str = "", actor=None) 
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, slug=slug, name_cy=name_cy)
         audit.record("org.created", actor=actor, organisation=organisation, obj=organisation)
+        # Other apps install their default configuration (case types, question sets, ...).
+        organisation_created.send(sender=Organisation, organisation=organisation)
     return organisation
 
 

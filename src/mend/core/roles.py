@@ -29,23 +29,46 @@ class Perm(models.TextChoices):
     MANAGE_TEAMS = "core.manage_teams", _("Create and change teams")
     VIEW_AUDIT = "core.view_audit", _("See who viewed or changed a record")
     VIEW_SENSITIVE_STAFF_NOTES = "core.view_staff_notes", _("Read and write staff support notes")
+    # Casework. Which cases: all of the organisation's (VIEW_ALL_CASES) or only those the person
+    # is allocated to, their team's, or (referrers) those they referred; see cases.access.
+    VIEW_CASES = "cases.view", _("See cases")
+    VIEW_ALL_CASES = "cases.view_all", _("See every case in the organisation")
+    WORK_CASES = "cases.work", _("Record work on cases")
+    CREATE_CASES = "cases.create", _("Enter referrals")
+    ALLOCATE_CASES = "cases.allocate", _("Accept, decline and allocate cases")
+    SIGN_OFF_ADVANCED = "cases.sign_off_advanced", _("Sign off sensitive and complex cases")
+    SIGN_OFF_MANAGER = "cases.sign_off_manager", _("Give manager sign-off")
+    REFER = "cases.refer", _("Refer cases and follow their status")
+    CONFIGURE_CASEWORK = "cases.configure", _("Edit case types and question sets")
+    PUBLISH_CASE_STUDIES = "cases.publish", _("Approve and publish case studies")
 
 
 ALL_ROLES = tuple(Role)
 STAFF_ROLES = tuple(r for r in Role if r not in (Role.EVALUATOR,))
 
+_PRACTICE = {Perm.VIEW_HOME, Perm.VIEW_MEMBERS, Perm.VIEW_CASES, Perm.WORK_CASES, Perm.CREATE_CASES}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(Perm),
     Role.MANAGER: frozenset(
-        {Perm.VIEW_HOME, Perm.VIEW_MEMBERS, Perm.VIEW_AUDIT, Perm.VIEW_SENSITIVE_STAFF_NOTES}
+        _PRACTICE
+        | {
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_SENSITIVE_STAFF_NOTES,
+            Perm.VIEW_ALL_CASES,
+            Perm.ALLOCATE_CASES,
+            Perm.SIGN_OFF_ADVANCED,
+            Perm.SIGN_OFF_MANAGER,
+            Perm.PUBLISH_CASE_STUDIES,
+        }
     ),
-    Role.ADVANCED_PRACTITIONER: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS}),
-    Role.PRACTITIONER: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS}),
-    Role.VOLUNTEER: frozenset({Perm.VIEW_HOME}),
+    Role.ADVANCED_PRACTITIONER: frozenset(_PRACTICE | {Perm.SIGN_OFF_ADVANCED}),
+    Role.PRACTITIONER: frozenset(_PRACTICE),
+    Role.VOLUNTEER: frozenset({Perm.VIEW_HOME, Perm.VIEW_CASES, Perm.WORK_CASES}),
     Role.TRAINER: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS}),
-    Role.OFFICE: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS}),
-    Role.PARTNER_REFERRER: frozenset({Perm.VIEW_HOME}),
-    Role.EXTERNAL_COWORKER: frozenset({Perm.VIEW_HOME}),
+    Role.OFFICE: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS, Perm.CREATE_CASES}),
+    Role.PARTNER_REFERRER: frozenset({Perm.VIEW_HOME, Perm.REFER}),
+    # An external professional co-working a case sees only the cases they are allocated to.
+    Role.EXTERNAL_COWORKER: frozenset({Perm.VIEW_HOME, Perm.VIEW_CASES, Perm.WORK_CASES}),
     Role.EVALUATOR: frozenset({Perm.VIEW_HOME}),
 }
 

@@ -1,0 +1,71 @@
+"""A Person is a human being known to the organisation, across all the cases they appear in."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mend.core.fields import EncryptedJSONField
+from mend.core.tenancy import OrganisationOwned
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    WELSH = "cy", _("Welsh")
+    OTHER = "other", _("Another language")
+
+
+def name_key(value: str) -> str:
+    """Lower-case ASCII letters only: 'Siân O'Neill' and 'sian oneill' match."""
+    folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", folded.lower())
+
+
+def postcode_key(value: str) -> str:
+    return re.sub(r"\s", "", (value or "").upper())
+
+
+class Person(OrganisationOwned):
+    """Names, date of birth and postcode are kept in the clear so that likely duplicates can be
+    found at intake; everything else that identifies or locates a person is encrypted."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    # Normalised copies for duplicate detection (derived in save()).
+    first_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    postcode_key = models.CharField(max_length=10, editable=False, db_index=True)
+    # {"phone": ..., "email": ..., "address": ...}
+    contact = EncryptedJSONField(_("contact details"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    other_language = models.CharField(_("other language"), max_length=60, blank=True)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["organisation", "last_name_key", "first_name_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.first_name_key = name_key(self.first_name)
+        self.last_name_key = name_key(self.last_name)
+        self.postcode_key = postcode_key(self.postcode)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "first_name_key",
+                "last_name_key",
+                "postcode_key",
+            }
+        super().save(*args, **kwargs)
