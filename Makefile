@@ -32,7 +32,7 @@ MARK := $(BUILD)/assets/images/mend-mark.svg
 SASS := node_modules/.bin/sass
 
 .PHONY: help venv system-deps system-deps-gettext system-deps-chromium \
-	system-deps-postgres assets messages demo test lint clean
+	system-deps-postgres system-deps-pdf assets messages demo test lint clean
 
 help:
 	@echo "Targets: venv system-deps assets messages demo test lint clean"
@@ -61,7 +61,7 @@ $(VENV_STAMP): pyproject.toml
 # ---------------------------------------------------------------------------
 # Debian packages (apt-get only when something is missing)
 # ---------------------------------------------------------------------------
-system-deps: system-deps-gettext system-deps-chromium system-deps-postgres
+system-deps: system-deps-gettext system-deps-chromium system-deps-postgres system-deps-pdf
 
 system-deps-gettext:
 	@command -v msgfmt >/dev/null 2>&1 || $(APT_INSTALL) gettext
@@ -69,6 +69,12 @@ system-deps-gettext:
 system-deps-chromium:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  $(APT_INSTALL) chromium chromium-driver; \
+	fi
+
+# WeasyPrint (letters, invoices, certificates) draws text with Pango and needs fonts.
+system-deps-pdf:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+	  $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
 	fi
 
 system-deps-postgres:
@@ -127,7 +133,7 @@ messages: system-deps-gettext venv
 # Demo, tests, lint
 # ---------------------------------------------------------------------------
 demo: export DJANGO_DEBUG := 1
-demo: system-deps-gettext venv assets messages
+demo: system-deps-gettext system-deps-pdf venv assets messages
 	@mkdir -p var
 	$(VPY) manage.py migrate --noinput
 	$(VPY) manage.py seed_demo

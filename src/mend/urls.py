@@ -11,6 +11,7 @@ urlpatterns = [
     path("language", views.change_language, name="set_language"),
     path("invitation/<str:token>/", manage_views.accept_invitation, name="accept_invitation"),
     path("manage/", include("mend.core.urls_manage")),
+    path("cases/", include("mend.cases.urls")),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -26,6 +26,11 @@ class Expect:
 
 
 def apps():
-    from . import core
+    """Every module in this package: each app (or area) contributes its own file."""
+    import importlib
+    import pkgutil
 
-    return [core]
+    return [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+    ]
