@@ -1,0 +1,53 @@
+"""One record per submission, however often the button is pressed.
+
+A create form carries a hidden `submission_id` (a fresh UUID each time the blank form is shown).
+After the first successful save the view remembers where it sent the person; a repeated POST
+with the same id is sent to the same place instead of creating a second record.
+Kept in the session (works for public forms too), at most KEEP entries.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+SESSION_KEY = "mend_submissions"
+KEEP = 50
+
+
+class SubmissionIdField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, max_length=64, **kwargs)
+
+
+def new_submission_id() -> str:
+    return uuid.uuid4().hex
+
+
+class SubmissionMixin(forms.Form):
+    """Add to a create form; give the form initial={"submission_id": new_submission_id()}."""
+
+    submission_id = SubmissionIdField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_id", new_submission_id())
+
+
+def already_done(request, submission_id: str | None) -> str | None:
+    """Where the first submission with this id went, if it succeeded."""
+    if not submission_id:
+        return None
+    return request.session.get(SESSION_KEY, {}).get(submission_id)
+
+
+def remember(request, submission_id: str | None, redirect_to: str) -> None:
+    if not submission_id:
+        return
+    done = dict(request.session.get(SESSION_KEY, {}))
+    done[submission_id] = redirect_to
+    if len(done) > KEEP:
+        done = dict(list(done.items())[-KEEP:])
+    request.session[SESSION_KEY] = done
