@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mend.core.context_processors.mend",
+                "mend.cases.context_processors.casework",
             ],
         },
     }

@@ -510,6 +510,8 @@ class ShuttleMessage(OrganisationOwned):
     recorded_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Why the practitioner did not pass the message on (may quote it, so encrypted).
+    withheld_reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -534,6 +536,8 @@ class Letter(OrganisationOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     screened_at = models.DateTimeField(null=True, blank=True)
+    # The practitioner's note when screening sent the letter back to draft.
+    screening_note = EncryptedTextField(blank=True)
     recipient_opted_in_on = models.DateField(null=True, blank=True)
     route = models.CharField(max_length=20, choices=c.DeliveryRoute.choices, blank=True)
     route_agency = models.CharField(max_length=200, blank=True)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mend.cases.models import Case
+
 from . import access, actions, audit
 from .access import PUBLIC, decide, requires
 from .forms import (
@@ -382,7 +384,12 @@ def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- audit
 
 # Records whose history can be shown, by the label used in audit events.
-AUDITABLE = {"core.membership": Membership, "core.team": Team, "core.invitation": Invitation}
+AUDITABLE = {
+    "core.membership": Membership,
+    "core.team": Team,
+    "core.invitation": Invitation,
+    "cases.case": Case,
+}
 
 
 @decide(requires(Perm.VIEW_AUDIT))

@@ -29,8 +29,10 @@ def record_risk_assessment(
     handover_file=None,
 ) -> m.RiskAssessment:
     """A practitioner's risk assessment, or (with a file) the referrer's handover."""
+    # The partner who referred the case may hand over their own risk assessment; everyone else
+    # needs to be working on the case.
     perm = Perm.WORK_CASES
-    if handover_file is not None and access.has_perm(actor, Perm.REFER, case.organisation):
+    if handover_file is not None and case.referrer_id == getattr(actor, "pk", None):
         perm = Perm.REFER
     require_on_case(actor, perm, case)
     if level not in c.RiskLevel.values:

@@ -69,6 +69,12 @@ def withdraw_consent(*, actor, consent: m.Consent, method: str) -> m.Consent:
         changes = {"consent_withdrawn": consent.scope}
         if consent.scope == c.ConsentScope.TAKE_PART:
             changes.update(_stop_process_for(case, party, actor, today))
+        elif consent.scope == c.ConsentScope.CASE_STUDY:
+            # A published story comes down the moment anyone in it withdraws.
+            taken_down = m.CaseStudy.objects.filter(case=case, published_at__isnull=False).update(
+                published_at=None
+            )
+            changes["case_studies_unpublished"] = taken_down
         audit.record(
             "case.consent_withdrawn",
             actor=actor,

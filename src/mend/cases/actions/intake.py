@@ -68,8 +68,11 @@ def create_case(
             reference=next_reference(organisation, today),
             case_type=case_type,
             source=source,
+            # Only partner-agency referrers follow their referrals; staff entering one do not.
             referrer=actor
-            if actor is not None and access.has_perm(actor, Perm.REFER, organisation)
+            if actor is not None
+            and access.has_perm(actor, Perm.REFER, organisation)
+            and not access.has_perm(actor, Perm.CREATE_CASES, organisation)
             else None,
             referring_agency=referring_agency.strip(),
             referrer_contact=referrer_contact,
@@ -81,7 +84,7 @@ def create_case(
             incident_date=incident_date,
             reported_on=reported_on,
             enhanced_rights=enhanced_rights,
-            harmed_initiated=harmed_initiated or source == c.Source.SELF,
+            harmed_initiated=harmed_initiated,
             team=team,
         )
         if complexity_factors:

@@ -32,6 +32,13 @@ def _same_case(case: m.Case, parties) -> list[m.Party]:
     return parties
 
 
+def _staff_of(case: m.Case, memberships) -> list:
+    memberships = list(memberships)
+    if any(ms.organisation_id != case.organisation_id or not ms.is_active for ms in memberships):
+        raise ValidationError(_("Choose active members of this organisation."))
+    return memberships
+
+
 def record_activity(
     *,
     actor,
@@ -54,6 +61,7 @@ def record_activity(
             {"duration_minutes": _("Enter a duration between 0 and 1440 minutes.")}
         )
     parties = _same_case(case, parties)
+    practitioners = _staff_of(case, practitioners)
     if belongs_to is not None:
         _same_case(case, [belongs_to])
     with transaction.atomic():
@@ -115,6 +123,7 @@ def schedule_meeting(
     has current consent, has had a preparation meeting, and the principles are recorded."""
     require_on_case(actor, Perm.WORK_CASES, case)
     attendees = _same_case(case, attendees)
+    facilitators = _staff_of(case, facilitators)
     reasons = []
     if kind not in c.ProcessKind.values:
         reasons.append(_("Choose the kind of meeting."))
@@ -156,11 +165,12 @@ def schedule_meeting(
 
 def cancel_meeting(*, actor, meeting: m.Meeting, reason: str) -> m.Meeting:
     require_on_case(actor, Perm.WORK_CASES, meeting.case)
-    if meeting.status != c.MeetingStatus.PLANNED:
-        raise ValidationError(_("Only a planned meeting can be cancelled."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
     with transaction.atomic():
+        meeting = m.Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != c.MeetingStatus.PLANNED:
+            raise ValidationError(_("Only a planned meeting can be cancelled."))
         meeting.status, meeting.cancelled_reason = c.MeetingStatus.CANCELLED, reason.strip()
         meeting.sequence += 1
         meeting.save(update_fields=["status", "cancelled_reason", "sequence"])

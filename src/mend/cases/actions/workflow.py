@@ -74,7 +74,8 @@ def transition(
             transition=name,
             from_status=old,
             to_status=new,
-            reason=reason.strip()[:500],
+            # Closure notes are sensitive: kept encrypted on the case, not in the history.
+            reason="" if name == "close" else reason.strip()[:500],
             by=actor,
         )
         audit.record(
@@ -110,6 +111,10 @@ def _apply_side_effects(case, name, reason, closure_reason, actor) -> None:
     elif name == "close":
         case.closure_reason, case.closure_notes = closure_reason, reason.strip()
         case.closed_on = today
+        # The expected timeline no longer applies; tasks to tell people things stay open.
+        m.Task.objects.filter(case=case, done_on=None, kind__startswith="timeline:").update(
+            done_on=today
+        )
         m.Task.objects.create(
             organisation=case.organisation,
             case=case,

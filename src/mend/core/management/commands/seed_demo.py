@@ -7,11 +7,23 @@ from mend.core import demo
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisation and print its logins. Demo databases only."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--cases", type=int, default=300, help="How many demo cases (default 300)."
+        )
+
     def handle(self, *args, **options):
         if getattr(settings, "PRODUCTION", False):
             self.stderr.write("Refusing to seed demo accounts with MEND_PRODUCTION on.")
             raise SystemExit(2)
         people = demo.seed()
+        # Casework after the core seed: its people work the cases.
+        from mend.cases import demo as cases_demo
+        from mend.core.models import Organisation
+
+        organisation = Organisation.objects.get(slug=demo.ORGANISATION[2])
+        added = cases_demo.seed(organisation, count=options["cases"])
+        self.stdout.write(f"Demo cases added: {added}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Mend demo is ready: " + settings.MEND_BASE_URL))
         self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")

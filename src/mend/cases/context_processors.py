@@ -1,0 +1,49 @@
+"""What every page needs to know about casework: whether to show "Cases" in the navigation, and
+(only when a template asks for it, as the home page does) the person's tasks due soonest."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from mend.core.roles import Perm, role_has
+
+HOME_TASKS = 5
+
+
+def casework(request):
+    membership = getattr(request, "membership", None)
+    can_view = bool(membership and role_has(membership.role, Perm.VIEW_CASES))
+
+    def my_tasks_due():
+        # Called by a template only when it shows the tasks: no query on other pages.
+        if not can_view:
+            return []
+        from . import choices as c
+        from . import models as m
+
+        visible = m.Case.objects.for_user(request.user, Perm.VIEW_CASES)
+        today = timezone.localdate()
+        tasks = list(
+            m.Task.objects.filter(
+                assignee=membership,
+                done_on=None,
+                case__in=visible.filter(status__in=list(c.OPEN_STATUSES)),
+            )
+            .select_related("case")
+            .order_by("due_on", "id")[:HOME_TASKS]
+        )
+        for task in tasks:
+            task.is_overdue = task.due_on < today
+        return tasks
+
+    role = membership.role if membership else None
+    return {
+        "can_view_cases": can_view,
+        "can_refer": bool(role and role_has(role, Perm.REFER)),
+        "can_create_cases": bool(role and role_has(role, Perm.CREATE_CASES)),
+        "can_decide_referrals": bool(role and role_has(role, Perm.ALLOCATE_CASES)),
+        "can_configure_casework": bool(role and role_has(role, Perm.CONFIGURE_CASEWORK)),
+        "in_cases_section": request.path.startswith(reverse("case_list")) if can_view else False,
+        "my_tasks_due": my_tasks_due,
+    }

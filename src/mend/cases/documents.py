@@ -1,0 +1,58 @@
+"""Documents generated for parties (PDF with WeasyPrint).
+
+A document meant for a party is built only from what is approved for them: for a letter, the
+screened body, the organisation's name, a date and the recipient's first name. Never from the
+other party's rows (contact details, address, safety, risk, never-disclose notes). See
+docs/decisions/0010-letters.md.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import models as m
+
+
+class NoFetching(Exception):
+    """WeasyPrint asked for an outside resource: documents are self-contained."""
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise NoFetching(url)
+
+
+def render_pdf(template: str, context: dict, language: str) -> bytes:
+    """Render `template` in `language` (labels, dates) to PDF bytes; nothing is fetched."""
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string(template, {**context, "language": language})
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+
+
+def letter_date(letter: m.Letter):
+    if letter.delivered_on:
+        return letter.delivered_on
+    if letter.screened_at:
+        return timezone.localtime(letter.screened_at).date()
+    return timezone.localdate()
+
+
+def letter_pdf(letter: m.Letter) -> bytes:
+    """The letter as the recipient will hold it, in the letter's language."""
+    language = letter.language if letter.language in ("en", "cy") else "en"
+    context = {
+        "organisation_name": letter.organisation.name,
+        "recipient_first_name": letter.recipient.person.first_name,
+        "body": letter.body,
+        "date": letter_date(letter),
+        # A discreet reference in the footer, so staff can match a returned or held letter to
+        # its record; it names no one (see docs/decisions/0010-letters.md).
+        "reference": f"{letter.case.reference}/L{letter.pk}",
+    }
+    return render_pdf("cases/communication/letter_pdf.html", context, language)
+
+
+def letter_filename(letter: m.Letter) -> str:
+    return f"letter-{letter.case.reference}-{letter.pk}.pdf"

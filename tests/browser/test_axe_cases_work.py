@@ -1,0 +1,145 @@
+"""axe finds no accessibility violations on the pages for work on a case, in English and Welsh."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from .support import axe_violations, describe_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ["en", "cy"]
+
+
+@pytest.fixture
+def organisation(transactional_db):
+    from mend.core.tests_support import make_organisation
+
+    return make_organisation("Cwm Restorative Approaches", "cwm")
+
+
+def build_case(organisation):
+    """A case with two parties, an activity with notes, a chosen process and two meetings."""
+    from django.utils import timezone
+
+    from mend.cases import actions
+    from mend.cases import choices as c
+    from mend.cases import models as m
+    from mend.core.roles import Role
+    from mend.core.tenancy import organisation_scope
+    from mend.core.tests_support import make_member
+
+    manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    with organisation_scope(organisation):
+        actor = manager.user
+        case = actions.create_case(
+            actor=actor,
+            organisation=organisation,
+            case_type=m.CaseType.objects.get(code="criminal-justice"),
+            source=c.Source.INTERNAL,
+        )
+        actions.allocate(actor=actor, case=case, membership=manager, role=c.AllocationRole.LEAD)
+        sharon = actions.add_party(
+            actor=actor, case=case, role=c.PartyRole.HARMED, first_name="Sharon", last_name="Jones"
+        )
+        dean = actions.add_party(
+            actor=actor,
+            case=case,
+            role=c.PartyRole.RESPONSIBLE,
+            first_name="Dean",
+            last_name="Walsh",
+        )
+        actions.record_activity(
+            actor=actor,
+            case=case,
+            kind=c.ActivityKind.PREPARATION,
+            occurred_at=timezone.now() - timedelta(days=2),
+            duration_minutes=60,
+            practitioners=[manager],
+            parties=[sharon],
+            belongs_to=sharon,
+            notes="Sharon would like a supporter with her.",
+        )
+        actions.choose_process(
+            actor=actor, case=case, kind=c.ProcessKind.SHUTTLE, parties=[sharon, dean]
+        )
+        starts = timezone.now() + timedelta(days=5)
+        meeting = actions.schedule_meeting(
+            actor=actor,
+            case=case,
+            kind=c.ProcessKind.SHUTTLE,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            venue="Cathays Community Centre",
+            attendees=[sharon],
+            facilitators=[manager],
+        )
+        cancelled = actions.schedule_meeting(
+            actor=actor,
+            case=case,
+            kind=c.ProcessKind.SHUTTLE,
+            starts_at=starts + timedelta(days=1),
+            ends_at=starts + timedelta(days=1, hours=1),
+            venue="Cathays Community Centre",
+            attendees=[dean],
+        )
+        actions.cancel_meeting(actor=actor, meeting=cancelled, reason="Dean is unwell.")
+    return manager, case, meeting
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_work_pages_have_no_accessibility_violations(
+    page, csp_reports, organisation, sign_in_as, use_welsh, language
+):
+    manager, case, meeting = build_case(organisation)
+    sign_in_as(manager.user, organisation)
+    if language == "cy":
+        use_welsh()
+
+    def submit_empty(url):
+        def visit():
+            page.goto(url)
+            page.locator("main form button[type=submit]").click()
+            page.locator(".govuk-error-summary").wait_for()
+
+        return visit
+
+    def direct_meeting_refused():
+        page.goto(reverse("meeting_create", args=[case.pk]))
+        page.locator("input[name=kind][value=face_to_face]").check()
+        page.locator("input[name=starts_at]").fill("2099-01-01T10:00")
+        page.locator("input[name=ends_at]").fill("2099-01-01T12:00")
+        page.locator("input[name=venue]").fill("The Old Library")
+        page.locator("input[name=attendees]").first.check()
+        page.locator("main form button[type=submit]").click()
+        page.locator(".govuk-error-summary").wait_for()
+
+    pages = [
+        ("work-tab", reverse("case_work", args=[case.pk])),
+        ("activity-form", reverse("activity_create", args=[case.pk])),
+        ("activity-form-errors", submit_empty(reverse("activity_create", args=[case.pk]))),
+        ("process-form", reverse("process_create", args=[case.pk])),
+        ("meeting-form", reverse("meeting_create", args=[case.pk])),
+        ("meeting-refused", direct_meeting_refused),
+        ("meeting", reverse("meeting_detail", args=[meeting.pk])),
+        ("meeting-cancel", reverse("meeting_cancel", args=[meeting.pk])),
+        ("meeting-cancel-errors", submit_empty(reverse("meeting_cancel", args=[meeting.pk]))),
+        ("meeting-held", reverse("meeting_held", args=[meeting.pk])),
+    ]
+    found = {}
+    for name, visit in pages:
+        if callable(visit):
+            visit()
+        else:
+            page.goto(visit)
+        assert page.locator("html").get_attribute("lang") == language, name
+        screenshot(page, f"cases-work-{language}-{name}")
+        violations = axe_violations(page)
+        if violations:
+            found[name] = violations
+
+    assert not found, "\n\n".join(f"[{n}]\n{describe_violations(v)}" for n, v in found.items())
+    assert csp_reports.reports == []
