@@ -167,6 +167,30 @@ def test_the_same_birthday_and_postcode_are_offered_even_under_another_last_name
     assert "same date of birth, same postcode" in page
 
 
+def test_a_volunteer_on_the_case_is_never_shown_people_from_other_cases(
+    world, make_member, signed_in
+):
+    volunteer = make_member(world.org, Role.VOLUNTEER, email="vol.home@example.test")
+    with world.scope():
+        actions.allocate(
+            actor=world.manager.user,
+            case=world.case,
+            membership=volunteer,
+            role=c.AllocationRole.OBSERVER,
+        )
+        other = world.new_case()
+        world.add(other, c.PartyRole.HARMED, "Siân", "O'Neill", date(1990, 5, 1), "SA1 1AA")
+    client = signed_in(volunteer.user, world.org)
+    response = client.post(
+        reverse("party_add", args=[world.case.pk]),
+        find(world.case, first_name="Sian", last_name="ONeill", date_of_birth="1990-05-01"),
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert "Siân O'Neill" not in page
+    assert "SA1 1AA" not in page
+
+
 def test_nobody_similar_means_no_question_about_duplicates(world, lead):
     response = lead.post(
         reverse("party_add", args=[world.case.pk]),

@@ -198,11 +198,17 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not find.is_valid():
         return _render_add(request, case, "add_find.html", {"find": find})
     data = find.cleaned_data
-    candidates = actions.likely_duplicates(
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        date_of_birth=data["date_of_birth"],
-        postcode=data["postcode"],
+    # Likely duplicates show people from other cases: only staff who take referrals see them,
+    # never volunteers or external co-workers who may only see the cases they are allocated to.
+    candidates = (
+        actions.likely_duplicates(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+        )
+        if access.has_perm(request.user, Perm.CREATE_CASES)
+        else []
     )
     context = {"find": find, "candidates": candidates}
     person = None
