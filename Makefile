@@ -133,6 +133,7 @@ messages: system-deps-gettext venv
 # Demo, tests, lint
 # ---------------------------------------------------------------------------
 demo: export DJANGO_DEBUG := 1
+demo: export MEND_BASE_URL := http://127.0.0.1:$(PORT)
 demo: system-deps-gettext system-deps-pdf venv assets messages
 	@mkdir -p var
 	$(VPY) manage.py migrate --noinput

@@ -40,7 +40,10 @@ def casework(request):
     role = membership.role if membership else None
     return {
         "can_view_cases": can_view,
-        "can_refer": bool(role and role_has(role, Perm.REFER)),
+        # Partner referrers follow their own referrals; staff who enter referrals do not.
+        "can_refer": bool(
+            role and role_has(role, Perm.REFER) and not role_has(role, Perm.CREATE_CASES)
+        ),
         "can_create_cases": bool(role and role_has(role, Perm.CREATE_CASES)),
         "can_decide_referrals": bool(role and role_has(role, Perm.ALLOCATE_CASES)),
         "can_configure_casework": bool(role and role_has(role, Perm.CONFIGURE_CASEWORK)),

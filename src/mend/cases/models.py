@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mend.core.fields import EncryptedJSONField, EncryptedTextField
@@ -44,10 +45,15 @@ class CaseType(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def display_name(self, language: str) -> str:
         return self.name_cy if language == "cy" and self.name_cy else self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page being drawn."""
+        return self.display_name(get_language() or "en")
 
 
 class TimelineStep(OrganisationOwned):
@@ -84,7 +90,11 @@ class ComplexityFactor(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_cy if (get_language() or "en") == "cy" and self.name_cy else self.name
 
 
 class QuestionSet(OrganisationOwned):
@@ -485,6 +495,15 @@ class Task(OrganisationOwned):
         indexes = [models.Index(fields=["organisation", "done_on", "due_on"])]
 
     def __str__(self) -> str:
+        return self.title
+
+    @property
+    def label(self) -> str:
+        """Timeline tasks are named in the reader's language; others as they were written."""
+        if self.kind.startswith("timeline:"):
+            kind = self.kind.removeprefix("timeline:")
+            if kind in c.TimelineStepKind.values:
+                return str(c.TimelineStepKind(kind).label)
         return self.title
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import access, audit, submissions
 from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog
 from mend.core.roles import Perm, Role
 
@@ -36,15 +37,6 @@ from .forms_assessment import (
 )
 
 ADVANCED_ROLES = (Role.ADVANCED_PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR)
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _language() -> str:
@@ -257,7 +249,7 @@ def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
                     party=form.cleaned_data["party"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("case_assessment", args=[case.pk])
                 submissions.remember(request, form.cleaned_data.get("submission_id"), target)
@@ -290,7 +282,7 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             except PermissionDenied as exc:
                 return _refused(request, str(exc) or _refusal_for(kind), case)
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("case_assessment", args=[case.pk])
                 submissions.remember(request, form.cleaned_data.get("submission_id"), target)
@@ -362,7 +354,7 @@ def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
                     hopes=form.cleaned_data["hopes"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("case_assessment", args=[case.pk])
                 submissions.remember(request, form.cleaned_data.get("submission_id"), target)
@@ -414,7 +406,7 @@ def suitability(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("case_assessment", args=[case.pk])
                 submissions.remember(request, form.cleaned_data.get("submission_id"), target)
@@ -441,7 +433,7 @@ def principles(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, case=case, considered=form.considered()
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("case_assessment", args=[case.pk])
                 submissions.remember(request, form.cleaned_data.get("submission_id"), target)
@@ -493,7 +485,7 @@ def case_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 offsets=form.offsets(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -551,7 +543,7 @@ def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 questions=form.cleaned_data["questions"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Question set saved."))
             return redirect("question_set_list")
@@ -602,7 +594,7 @@ def complexity_factor_create(request: HttpRequest) -> HttpResponse:
                 signoffs=form.cleaned_data["signoffs"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Complexity factor added."))
             return redirect("complexity_factor_list")
@@ -637,7 +629,7 @@ def complexity_factor_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 signoffs=form.cleaned_data["signoffs"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Complexity factor saved."))
             return redirect("complexity_factor_list")

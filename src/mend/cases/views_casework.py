@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access, audit
 from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.models import Membership, Team
 from mend.core.roles import Perm, Role, role_has
 from mend.core.submissions import already_done, remember
@@ -34,15 +35,6 @@ from .forms_casework import AllocateForm, CaseFilterForm, DateDoneForm, Transiti
 
 PAGE_SIZE = 50
 DASHBOARD_LIMIT = 200
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _role(request: HttpRequest) -> str:
@@ -238,7 +230,7 @@ def case_clock_done(request: HttpRequest, pk: int, duty: str) -> HttpResponse:
         try:
             action(actor=request.user, case=case, on=form.cleaned_data["on"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, str(done_message))
             return redirect("case_detail", pk=case.pk)
@@ -367,7 +359,7 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
                     role=form.cleaned_data["role"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("case_allocate", args=[case.pk])
                 remember(request, form.cleaned_data.get("submission_id"), target)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import access, audit, submissions
 from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
 
 from . import actions, documents, tabs
@@ -21,15 +22,6 @@ from . import models as m
 from .access import can_on_case
 
 TEMPLATES = "cases/communication/"
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _refuse(form, refusal: str) -> None:
@@ -134,7 +126,7 @@ def message_new(request: HttpRequest, pk: int) -> HttpResponse:
                     text=form.cleaned_data["text"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Message recorded. It waits for approval."))
                 target = _tab_url(case)
@@ -169,7 +161,7 @@ def message_approve(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Message withheld. It will not be passed on."))
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect(_tab_url(case))
     else:
@@ -202,7 +194,7 @@ def message_delivered(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, message=message, on=form.cleaned_data["delivered_on"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Delivery recorded."))
             return redirect(_tab_url(case))
@@ -263,7 +255,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                     language=form.cleaned_data["language"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Letter saved as a draft. It must be screened next."))
                 target = reverse("letter_detail", args=[letter.pk])
@@ -311,7 +303,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data.get("version"),
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Letter saved."))
                 return redirect("letter_detail", letter.pk)
@@ -398,7 +390,7 @@ def letter_screen(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Letter sent back to draft."))
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect("letter_detail", letter.pk)
     else:
@@ -428,7 +420,7 @@ def letter_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data.get("version"),
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Their choice is recorded."))
                 return redirect("letter_detail", letter.pk)
@@ -465,7 +457,7 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
             except actions.LetterRefused as exc:
                 form.add_error(None, exc.reasons)
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -514,7 +506,7 @@ def letter_read(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Recorded as read."))
             return redirect("letter_detail", letter.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access
 from mend.core.access import PUBLIC, decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.models import Organisation
 from mend.core.roles import Perm
 from mend.core.submissions import already_done, remember
@@ -38,14 +39,6 @@ from .forms_outcomes import (
 from .workflow import current_consent
 
 SESSION_FEEDBACK_LINKS = "mend_feedback_links"
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _outcomes_url(case_pk: int) -> str:
@@ -137,7 +130,7 @@ def support_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
                     outcome=data["outcome"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = _outcomes_url(case.pk)
                 remember(request, data.get("submission_id"), target)
@@ -174,7 +167,7 @@ def support_referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 fingerprint=data["fingerprint"] or None,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Support referral updated."))
             return redirect(_outcomes_url(case.pk))
@@ -206,7 +199,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, case=case, made_on=data["made_on"], meeting=meeting
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("agreement_item_new", args=[agreement.pk])
                 remember(request, data.get("submission_id"), target)
@@ -242,7 +235,7 @@ def agreement_item_new(request: HttpRequest, pk: int) -> HttpResponse:
                     due_on=data["due_on"],
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = _outcomes_url(case.pk)
                 remember(request, data.get("submission_id"), target)
@@ -292,7 +285,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, item=item, amount=data["amount"], paid_on=data["paid_on"]
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = _outcomes_url(case.pk)
                 remember(request, data.get("submission_id"), target)
@@ -311,7 +304,7 @@ def agreement_item_status(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, item=item, status=form.cleaned_data["status"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Agreement item updated."))
             return redirect(_outcomes_url(case.pk))
@@ -343,7 +336,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, party=party
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 if emailed:
                     target = _outcomes_url(case.pk)
@@ -418,7 +411,7 @@ def feedback_survey(request: HttpRequest, token: str) -> HttpResponse:
                 may_quote_anonymously=data["may_quote_anonymously"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             return redirect("feedback_survey", token=token)
     language = translation.get_language() or "en"
@@ -472,7 +465,7 @@ def case_study_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=data.get("version"),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Case study saved."))
             return redirect("case_study_edit", pk=study.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from mend.core import access, audit
 from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
 from mend.core.submissions import already_done, remember
 
@@ -68,15 +69,6 @@ def _party(request: HttpRequest, pk: int, perm: str) -> m.Party:
         )
     )
     return _get(queryset, pk=pk)
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _may_work(request: HttpRequest, case: m.Case) -> bool:
@@ -264,7 +256,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
                     **fields,
                 )
             except ValidationError as exc:
-                _form_error(details, exc)
+                add_action_errors(details, exc)
             else:
                 target = reverse("party_detail", args=[party.pk])
                 remember(request, details.cleaned_data.get("submission_id"), target)
@@ -332,7 +324,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     person_fields=form.person_fields(),
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
                 fresh = _party(request, pk, Perm.WORK_CASES)
                 if (fresh.version, fresh.person.version) != (
                     data.get("party_version"),
@@ -388,7 +380,7 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
                     given_on=data.get("given_on"),
                 )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 target = reverse("party_detail", args=[party.pk])
                 remember(request, data.get("submission_id"), target)
@@ -446,7 +438,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, consent=consent, method=form.cleaned_data["method"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             said = [_("Consent withdrawn: %(scope)s.") % {"scope": consent.get_scope_display()}]
             if stops_process:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mend.core.access import PUBLIC, decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.middleware import client_ip
 from mend.core.models import Organisation, Team
 from mend.core.roles import Perm
@@ -44,15 +45,6 @@ PAGE_SIZE = 50
 SELF_REFERRAL_LIMIT = 5
 SELF_REFERRAL_WINDOW = 3600
 SESSION_SENT = "mend_self_referral_sent"
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _get(queryset, pk):
@@ -109,7 +101,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 handover_level=data["handover_level"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             url = reverse("case_detail", args=[case.pk])
             remember(request, data["submission_id"], url)
@@ -265,7 +257,7 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
                 people=form.people(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             url = reverse("referral_status", args=[case.pk])
             remember(request, data["submission_id"], url)
@@ -448,7 +440,7 @@ def _create_self_referral(request, form, organisation, slug) -> HttpResponse | N
                 )
                 _acknowledge(case, organisation, data["email"], language)
     except ValidationError as exc:
-        _form_error(form, exc)
+        add_action_errors(form, exc)
         return None
     _count_submission(request)
     request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import access, audit, context
 from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog, Membership
 from mend.core.roles import Perm
 from mend.core.submissions import already_done, remember
@@ -31,15 +32,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _get_case(request: HttpRequest, pk: int, perm: str) -> m.Case:
@@ -181,7 +173,7 @@ def _create(request, case, form, create, template, **extra) -> HttpResponse:
             try:
                 message, target = create(form.cleaned_data)
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_action_errors(form, exc)
             else:
                 remember(request, form.cleaned_data.get("submission_id"), target)
                 messages.success(request, message)
@@ -352,7 +344,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(
                 request,

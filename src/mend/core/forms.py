@@ -106,3 +106,12 @@ class AcceptInvitationForm(GovukForm):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+def add_action_errors(form: forms.Form, exc: forms.ValidationError) -> None:
+    """Put an action's refusal onto the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -25,20 +25,12 @@ from .forms import (
     RoleForm,
     SupportNotesForm,
     TeamForm,
+    add_action_errors,
 )
 from .models import AccessLog, AuditEvent, Invitation, Membership, Team
 from .roles import Perm
 
 PAGE_SIZE = 50
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put an action's refusal onto the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # ---------------------------------------------------------------- people
@@ -129,7 +121,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Role changed."))
             return redirect("member_detail", pk=membership.pk)
@@ -179,7 +171,7 @@ def member_notes(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Support notes saved."))
             return redirect("member_detail", pk=membership.pk)
@@ -237,7 +229,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 language=request.LANGUAGE_CODE,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -340,7 +332,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Team created."))
             return redirect("team_list")
@@ -364,7 +356,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Team saved."))
             return redirect("team_list")
