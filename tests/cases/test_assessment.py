@@ -19,6 +19,7 @@ from mend.cases import models as m
 from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +31,6 @@ def text(response) -> str:
     html = response.content.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    match = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert match, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 def signoff_row(response, kind: str) -> str:

@@ -22,6 +22,7 @@ from mend.cases import models as m
 from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +46,6 @@ DEAN_LETTER = (
     "I am sorry for what I did to you and your family.\n\n"
     "I think about that night often and I want you to know it was my fault, not yours."
 )
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    match = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert match, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 def pdf_text(content: bytes) -> str:

@@ -3,7 +3,6 @@ complexity factors; every change is audited and a second editor never silently o
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from html import unescape
 
@@ -21,6 +20,7 @@ from mend.cases.actions.configuration import fingerprint
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +31,6 @@ CRIMINAL_JUSTICE_DAYS = {
     "process": 60,
     "follow_up": 90,
 }
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    match = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert match, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 @pytest.fixture

@@ -21,20 +21,13 @@ from mend.cases import models as m
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope, unscoped
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
 
 def page_text(response) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    match = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert match, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 def survey_token(message) -> str:

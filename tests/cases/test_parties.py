@@ -18,6 +18,7 @@ from mend.core.models import AccessLog
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.people.models import Person
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +30,6 @@ def text(response) -> str:
     html = response.content.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    found = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert found, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 def field_value(response, name: str) -> str | None:

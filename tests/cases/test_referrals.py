@@ -25,6 +25,7 @@ from mend.cases.views_referrals import SELF_REFERRAL_LIMIT
 from mend.core.models import AuditEvent, Team
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +42,6 @@ def _isolated(settings, tmp_path):
 
 def page_text(response) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    match = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert match, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 def handover(name="risk-assessment.pdf", content=b"%PDF-1.4 referrer's risk assessment"):

@@ -20,6 +20,7 @@ from mend.core.fields import decrypt_text
 from mend.core.models import AccessLog
 from mend.core.roles import ROLE_PERMISSIONS, Perm, Role
 from mend.core.tenancy import organisation_scope
+from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,6 @@ PRINCIPLES_MISSING = (
 def local(dt) -> str:
     """How the browser's date-and-time control sends a moment."""
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
-
-
-def error_summary(response) -> list[str]:
-    html = response.content.decode()
-    match = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S)
-    assert match, "no error summary on the page"
-    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 class World:
