@@ -288,3 +288,41 @@ def test_consent_pages_of_a_case_out_of_reach_are_not_found(world, make_member, 
     )
     given.refresh_from_db()
     assert given.withdrawn_on is None
+
+
+def test_the_practitioner_who_works_with_the_other_side_is_the_one_asked_to_tell_them(
+    world, make_member
+):
+    """Dean's contact has been with the co-worker, so the co-worker tells Dean, not the lead."""
+    coworker = make_member(world.org, Role.EXTERNAL_COWORKER, email="nia.home@example.test")
+    with world.scope():
+        actions.allocate(
+            actor=world.manager.user,
+            case=world.case,
+            membership=coworker,
+            role=c.AllocationRole.CO_WORKER,
+        )
+        actions.record_activity(
+            actor=world.lead.user,
+            case=world.case,
+            kind=c.ActivityKind.CALL,
+            occurred_at=timezone.now() - timedelta(hours=2),
+            practitioners=[coworker],
+            parties=[world.dean],
+            belongs_to=world.dean,
+        )
+        actions.record_activity(
+            actor=world.lead.user,
+            case=world.case,
+            kind=c.ActivityKind.CALL,
+            occurred_at=timezone.now() - timedelta(hours=1),
+            practitioners=[world.lead],
+            parties=[world.sharon],
+            belongs_to=world.sharon,
+        )
+        take_part = consent(world, world.sharon)
+        actions.withdraw_consent(
+            actor=world.lead.user, consent=take_part, method=c.ConsentMethod.WRITTEN
+        )
+        task = m.Task.objects.get(case=world.case, kind="inform_withdrawal")
+    assert (task.party, task.assignee) == (world.dean, coworker)

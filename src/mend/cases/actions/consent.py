@@ -85,6 +85,27 @@ def withdraw_consent(*, actor, consent: m.Consent, method: str) -> m.Consent:
     return consent
 
 
+def practitioner_working_with(case: m.Case, party: m.Party):
+    """Who works with this party: the allocated practitioner who was most recently in contact
+    with them; failing that a co-worker, then the lead. None if nobody is allocated."""
+    current = {a.membership_id: a for a in case.allocations.filter(ended_on=None)}
+    recent = (
+        m.Activity.objects.filter(case=case, parties=party, practitioners__in=list(current))
+        .order_by("-occurred_at", "-id")
+        .prefetch_related("practitioners")
+        .first()
+    )
+    if recent is not None:
+        for membership in recent.practitioners.all():
+            if membership.pk in current:
+                return membership
+    for role in (c.AllocationRole.CO_WORKER, c.AllocationRole.LEAD):
+        for allocation in current.values():
+            if allocation.role == role:
+                return allocation.membership
+    return None
+
+
 def _stop_process_for(case: m.Case, party: m.Party, actor, today) -> dict:
     cancelled = list(
         m.Meeting.objects.filter(
@@ -99,15 +120,12 @@ def _stop_process_for(case: m.Case, party: m.Party, actor, today) -> dict:
         meeting.status, meeting.cancelled_reason = c.MeetingStatus.CANCELLED, reason
         meeting.sequence += 1
         meeting.save(update_fields=["status", "cancelled_reason", "sequence"])
-    lead = case.allocations.filter(role=c.AllocationRole.LEAD, ended_on=None).first()
     others = [
         p
         for p in case.parties.all()
         if p.pk != party.pk and p.role in (c.PartyRole.HARMED, c.PartyRole.RESPONSIBLE)
     ]
     for other in others:
-        # Whoever works with the other side tells them, safely and without detail.
-        worker = case.allocations.filter(ended_on=None, role=c.AllocationRole.CO_WORKER).first()
         m.Task.objects.create(
             organisation=case.organisation,
             case=case,
@@ -115,7 +133,7 @@ def _stop_process_for(case: m.Case, party: m.Party, actor, today) -> dict:
             party=other,
             title=_("Tell %(party)s safely that the process has stopped")
             % {"party": party_label(other)},
-            assignee=(worker or lead).membership if (worker or lead) else None,
+            assignee=practitioner_working_with(case, other),
             due_on=today,
         )
     if case.status in c.OPEN_STATUSES and case.status != c.Status.PAUSED:
