@@ -19,18 +19,11 @@ from mend.cases import models as m
 from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
-from tests.pages import error_summary
+from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
 
 HANDOVER_BYTES = b"%PDF-1.4 Probation risk assessment for case handover"
-
-
-def text(response) -> str:
-    """The page as a person reads it: tags removed, entities decoded, spaces collapsed."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def signoff_row(response, kind: str) -> str:
@@ -187,7 +180,9 @@ def test_the_enhanced_pathway_needs_every_signoff(world, signed_in, org):
     assert set(world.required(case)) == set(c.SignOffKind.values)
     for kind in ("advanced", "manager", "specialist"):
         assert "follows the enhanced pathway" in signoff_row(response, kind), kind
-    assert "No direct contact between the parties until these sign-offs are given" in text(response)
+    assert "No direct contact between the parties until these sign-offs are given" in page_text(
+        response
+    )
 
 
 # ---------------------------------------------------------------- who may sign off
@@ -206,12 +201,12 @@ def test_a_practitioner_is_told_clearly_they_cannot_give_the_advanced_signoff(
 
     for response in (shown, posted):
         assert response.status_code == 403
-        assert "Only an advanced practitioner can give this sign-off" in text(response)
+        assert "Only an advanced practitioner can give this sign-off" in page_text(response)
     with organisation_scope(org):
         assert not m.SignOff.objects.filter(case=case).exists()
         with pytest.raises(PermissionDenied):
             actions.record_signoff(actor=world.practitioner.user, case=case, kind="advanced")
-    assert "Give advanced practitioner sign-off" not in text(
+    assert "Give advanced practitioner sign-off" not in page_text(
         page(signed_in, world.practitioner, org, case)
     )
 
@@ -227,7 +222,7 @@ def test_an_advanced_practitioner_gives_the_advanced_signoff(world, signed_in, o
         {"notes": "Reviewed the mitigation plan.", "submission_id": "one"},
     )
 
-    assert "Complexity factor: Hate crime." in text(form)
+    assert "Complexity factor: Hate crime." in page_text(form)
     assert response.status_code == 302
     with organisation_scope(org):
         signoff = m.SignOff.objects.get(case=case)
@@ -245,7 +240,7 @@ def test_a_manager_gives_manager_signoff_and_a_practitioner_cannot(world, signed
     given = signed_in(world.manager.user, org).post(url, {"notes": "Agreed to proceed."})
 
     assert refused.status_code == 403
-    assert "Only a manager can give manager sign-off" in text(refused)
+    assert "Only a manager can give manager sign-off" in page_text(refused)
     assert given.status_code == 302
     with organisation_scope(org):
         assert list(m.SignOff.objects.filter(case=case).values_list("kind", "by")) == [
@@ -284,7 +279,7 @@ def test_a_risk_signoff_needs_a_practitioners_risk_assessment_first(world, signe
     assert given.status_code == 302
     with organisation_scope(org):
         assert workflow.missing_signoffs(m.Case.objects.get(pk=case.pk)) == []
-    assert "No direct contact" not in text(page(signed_in, world.advanced, org, case))
+    assert "No direct contact" not in page_text(page(signed_in, world.advanced, org, case))
 
 
 # ---------------------------------------------------------------- risk assessments and handover
@@ -306,7 +301,7 @@ def test_a_risk_assessment_about_one_person_says_whose_information_it_is(world, 
     )
 
     assert response.status_code == 302
-    shown = text(client.get(reverse("case_assessment", args=[case.pk])))
+    shown = page_text(client.get(reverse("case_assessment", args=[case.pk])))
     assert "Dean Walsh's information High risk" in shown
     assert "Threats made to a neighbour." in shown
     assert "No contact without a second practitioner." in shown
@@ -421,8 +416,8 @@ def test_the_joint_assessment_asks_the_questions_for_the_persons_part_and_says_w
     case = world.case()
     client = signed_in(world.practitioner.user, org)
 
-    harmed = text(client.get(reverse("party_assess", args=[world.sharon.pk])))
-    responsible = text(client.get(reverse("party_assess", args=[world.dean.pk])))
+    harmed = page_text(client.get(reverse("party_assess", args=[world.sharon.pk])))
+    responsible = page_text(client.get(reverse("party_assess", args=[world.dean.pk])))
 
     assert "What has been the hardest thing for you?" in harmed
     assert "What were you thinking at the time?" not in harmed
@@ -437,7 +432,7 @@ def test_the_questions_are_shown_in_welsh_to_a_welsh_reader(world, signed_in, or
     client = signed_in(world.practitioner.user, org)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
 
-    shown = text(client.get(reverse("party_assess", args=[world.sharon.pk])))
+    shown = page_text(client.get(reverse("party_assess", args=[world.sharon.pk])))
 
     assert "Beth fu'r peth anoddaf i chi?" in shown
     assert "What has been the hardest thing for you?" not in shown
@@ -472,7 +467,7 @@ def test_assessment_answers_are_encrypted_at_rest(world, signed_in, org):
         assert plain not in raw
     events = AuditEvent.objects.filter(action="case.party_assessed")
     assert "Walking past" not in str(list(events.values_list("changes", flat=True)))
-    tab = text(client.get(reverse("case_assessment", args=[case.pk])))
+    tab = page_text(client.get(reverse("case_assessment", args=[case.pk])))
     assert "Restorative questions: person harmed:" in tab
 
 
@@ -511,7 +506,7 @@ def test_a_suitability_decision_is_recorded_per_process(world, signed_in, org):
     assert error_summary(refused) == ["Explain the decision."]
     assert 'value="face_to_face" selected' in refused.content.decode()
     assert recorded.status_code == 302
-    shown = text(client.get(reverse("case_assessment", args=[case.pk])))
+    shown = page_text(client.get(reverse("case_assessment", args=[case.pk])))
     assert "Face-to-face meeting or conference Not suitable Sharon does not want to meet." in shown
 
 
@@ -552,7 +547,7 @@ def test_the_principles_checklist_is_recorded_and_shown(world, signed_in, org):
     assert response.status_code == 302
     with organisation_scope(org):
         assert workflow.principles_recorded(m.Case.objects.get(pk=case.pk))
-    shown = text(client.get(reverse("case_assessment", args=[case.pk])))
+    shown = page_text(client.get(reverse("case_assessment", args=[case.pk])))
     assert "Safety Risk signed off; separate waiting rooms." in shown
     again = unescape(client.get(reverse("case_principles", args=[case.pk])).content.decode())
     assert "Ground rules agreed with each." in again

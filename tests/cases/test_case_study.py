@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -18,15 +17,12 @@ from mend.cases import models as m
 from mend.cases.case_study import PSEUDONYMS, season
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
 EXACT_DATES = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 POSTCODES = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
-
-
-def page_text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 class Story:

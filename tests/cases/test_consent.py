@@ -12,8 +12,9 @@ from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.core.roles import Role
+from tests.pages import error_summary, page_text
 
-from .test_parties import World, error_summary, text
+from .test_parties import World
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ def test_consent_can_be_given_again_after_it_was_withdrawn(world, lead):
 def test_the_withdrawal_page_explains_what_will_happen(world, lead):
     meetings_planned(world)
 
-    page = text(
+    page = page_text(
         lead.get(reverse("consent_withdraw", args=[current_take_part(world, world.sharon).pk]))
     )
 
@@ -209,7 +210,7 @@ def test_withdrawal_pauses_the_case_and_the_case_shows_why(world, lead):
     with world.scope():
         world.case.refresh_from_db()
     assert world.case.status == c.Status.PAUSED
-    page = text(lead.get(reverse("case_parties", args=[world.case.pk])))
+    page = page_text(lead.get(reverse("case_parties", args=[world.case.pk])))
     assert (
         "Paused (was: Referred). Sharon Jones (person harmed) withdrew consent to take part."
         in (page)
@@ -230,7 +231,7 @@ def test_withdrawal_tasks_the_other_sides_practitioner_to_tell_them_safely(world
     with world.scope():
         tasks = list(m.Task.objects.filter(case=world.case, kind="inform_withdrawal"))
     assert [(t.party, t.assignee) for t in tasks] == [(world.dean, world.lead)]
-    page = text(response)
+    page = page_text(response)
     assert "The case is paused. A task was created to tell the other side safely." in page
     assert "Tell Dean Walsh (person responsible) safely that the process has stopped" in page
     assert "for Priya Shah" in page
@@ -240,7 +241,7 @@ def test_withdrawing_consent_for_feedback_does_not_stop_the_process(world, lead)
     together, _dean_alone = meetings_planned(world)
     feedback = consent(world, world.sharon, c.ConsentScope.FEEDBACK)
 
-    confirm = text(lead.get(reverse("consent_withdraw", args=[feedback.pk])))
+    confirm = page_text(lead.get(reverse("consent_withdraw", args=[feedback.pk])))
     lead.post(reverse("consent_withdraw", args=[feedback.pk]), {"method": "written"})
 
     assert "The case carries on." in confirm

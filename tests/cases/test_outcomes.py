@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
-from html import unescape
 
 import pytest
 from django.core import mail
@@ -21,13 +20,9 @@ from mend.cases import models as m
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope, unscoped
-from tests.pages import error_summary
+from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def survey_token(message) -> str:

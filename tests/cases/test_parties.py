@@ -18,18 +18,11 @@ from mend.core.models import AccessLog
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.people.models import Person
-from tests.pages import error_summary
+from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
 
 CONFLICT = "Someone else changed this record while you were editing it."
-
-
-def text(response) -> str:
-    """The page as a reader sees it: tags gone, entities decoded, spaces collapsed."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def field_value(response, name: str) -> str | None:
@@ -136,7 +129,7 @@ def test_someone_known_with_the_same_last_name_and_birthday_is_offered_with_the_
         find(world.case, first_name="sian", last_name="oneill", date_of_birth="1990-05-01"),
     )
 
-    page = text(response)
+    page = page_text(response)
     assert "Is this someone we already know?" in page
     assert "This is the same person: Siân O'Neill" in page
     assert "same last name, same date of birth" in page
@@ -155,7 +148,7 @@ def test_the_same_birthday_and_postcode_are_offered_even_under_another_last_name
         ),
     )
 
-    page = text(response)
+    page = page_text(response)
     assert "This is the same person: Sharon Jones" in page
     assert "same date of birth, same postcode" in page
 
@@ -178,7 +171,7 @@ def test_a_volunteer_on_the_case_is_never_shown_people_from_other_cases(
         reverse("party_add", args=[world.case.pk]),
         find(world.case, first_name="Sian", last_name="ONeill", date_of_birth="1990-05-01"),
     )
-    page = text(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert "Siân O'Neill" not in page
     assert "SA1 1AA" not in page
@@ -190,7 +183,7 @@ def test_nobody_similar_means_no_question_about_duplicates(world, lead):
         find(world.case, first_name="Alys", last_name="Pritchard", date_of_birth="2001-01-01"),
     )
 
-    page = text(response)
+    page = page_text(response)
     assert "Is this someone we already know?" not in page
     assert "Their details" in page
     assert "Add to the case" in page
@@ -420,7 +413,7 @@ def test_the_whole_add_works_step_by_step_without_javascript(world, lead):
     assert carried["last_name"] == "JONES"
     assert carried["step"] == "choose"
     second = lead.post(url, {**carried, "match": "new"})
-    assert "Add to the case" in text(second)
+    assert "Add to the case" in page_text(second)
     carried = dict(
         re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', second.content.decode())
     )
@@ -453,7 +446,7 @@ def test_the_people_tab_groups_parties_by_role_with_language_and_consent(world, 
 
     response = lead.get(reverse("case_parties", args=[world.case.pk]))
 
-    page = text(response)
+    page = page_text(response)
     assert (
         page.index("Person harmed") < page.index("Sharon Jones") < page.index("Person responsible")
     )
@@ -490,7 +483,7 @@ def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(worl
 def test_the_party_page_says_whose_information_it_shows(world, lead):
     response = lead.get(reverse("party_detail", args=[world.sharon.pk]))
 
-    page = text(response)
+    page = page_text(response)
     assert "Sharon Jones's information – private to Sharon Jones" in page
     assert "sharon@example.test" in page
     assert "Ex-partner must not learn her new address." in page
@@ -522,7 +515,7 @@ def test_the_party_page_shows_consent_history(world, lead):
             method=c.ConsentMethod.ONLINE,
         )
 
-    page = text(lead.get(reverse("party_detail", args=[world.sharon.pk])))
+    page = page_text(lead.get(reverse("party_detail", args=[world.sharon.pk])))
 
     assert "3 March 2025 Verbally, confirmed in writing; recorded by Morgan Price" in page
     assert "Signed form; recorded by Priya Shah" in page
@@ -640,8 +633,8 @@ def test_the_second_editor_is_told_of_the_conflict_and_nothing_is_overwritten(
     # What the second editor typed is still in the form, beside what is saved now.
     assert field_value(second, "phone") == "07700 222222"
     assert field_value(second, "safety_flags") == "Priya's note"
-    assert "What is saved now" in text(second)
-    assert "Morgan's note" in text(second)
+    assert "What is saved now" in page_text(second)
+    assert "Morgan's note" in page_text(second)
     # Having seen the other change, saving again is a deliberate choice, and it works.
     resubmit = lead.post(
         reverse("party_edit", args=[world.sharon.pk]),

@@ -40,3 +40,16 @@ def test_allauth_sign_in_fields_are_styled_without_placeholders():
         html = govuk_widget(form[name])
         assert "govuk-input" in html
         assert "placeholder" not in html
+
+
+def test_date_pickers_keep_their_value_in_welsh():
+    import datetime
+
+    from django.utils import translation
+
+    from mend.core.forms import DateInput
+
+    with translation.override("cy"):
+        html = DateInput().render("on", datetime.date(2026, 11, 23))
+    assert 'type="date"' in html
+    assert 'value="2026-11-23"' in html

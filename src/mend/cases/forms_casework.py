@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import GovukForm
+from mend.core.forms import DateInput, GovukForm
 from mend.core.models import Membership
 from mend.core.roles import Role
 from mend.core.submissions import SubmissionMixin
@@ -101,7 +101,7 @@ class DateDoneForm(GovukForm):
 
     on = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, label=None, prefix=None, **kwargs):

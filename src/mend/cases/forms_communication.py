@@ -6,20 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import GovukForm, VersionedForm
+from mend.core.forms import DateInput, GovukForm, VersionedForm
 from mend.core.submissions import SubmissionMixin
 
 from . import choices as c
 
 LETTER_LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d", attrs={"class": "govuk-input--width-10"})
 
 
 def _date_field(label, help_text=""):

@@ -7,12 +7,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import GovukForm, VersionedForm
+from mend.core.forms import DateInput, GovukForm, VersionedForm
 from mend.core.submissions import SubmissionMixin
 
 from . import choices as c
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 

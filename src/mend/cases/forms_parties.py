@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import GovukForm
+from mend.core.forms import DateInput, GovukForm
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
 
@@ -24,13 +24,6 @@ CONTACT_METHODS = [
     ("visit", _("Home visit")),
 ]
 CONTACT_METHOD_LABELS = dict(CONTACT_METHODS)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def date_field(label, *, required=False, help_text=""):

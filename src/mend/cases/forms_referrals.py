@@ -8,19 +8,12 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import GovukForm
+from mend.core.forms import DateInput, GovukForm
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
 
 from . import choices as c
 from .actions.assessment import HANDOVER_TYPES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date(label, **kwargs) -> forms.DateField:

@@ -10,7 +10,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit, submissions
@@ -18,6 +17,7 @@ from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog
 from mend.core.roles import Perm, Role
+from mend.core.web import current_language
 
 from . import actions, tabs, workflow
 from . import choices as c
@@ -39,10 +39,6 @@ from .forms_assessment import (
 ADVANCED_ROLES = (Role.ADVANCED_PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR)
 
 
-def _language() -> str:
-    return "cy" if (translation.get_language() or "").startswith("cy") else "en"
-
-
 def _refused(request: HttpRequest, message: str, case: m.Case | None = None) -> HttpResponse:
     return render(
         request,
@@ -62,7 +58,7 @@ def signoff_reasons(case: m.Case) -> dict[str, list[str]]:
     enhanced = (
         [
             _("%(type)s follows the enhanced pathway.")
-            % {"type": case.case_type.display_name(_language())}
+            % {"type": case.case_type.display_name(current_language())}
         ]
         if case.case_type.enhanced_pathway
         else []
@@ -71,7 +67,7 @@ def signoff_reasons(case: m.Case) -> dict[str, list[str]]:
     def factor_reasons(flag: str) -> list[str]:
         return [
             _("Complexity factor: %(factor)s.")
-            % {"factor": (f.name_cy if _language() == "cy" and f.name_cy else f.name)}
+            % {"factor": (f.name_cy if current_language() == "cy" and f.name_cy else f.name)}
             for f in factors
             if getattr(f, flag)
         ]
@@ -336,7 +332,7 @@ def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
             _("There are no question sets in use. An administrator can turn one on in settings."),
             case,
         )
-    language = _language()
+    language = current_language()
     form = PartyAssessmentForm(
         request.POST or None, questions=question_set.questions, language=language
     )

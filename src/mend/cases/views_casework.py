@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from mend.core.forms import add_action_errors
 from mend.core.models import Membership, Team
 from mend.core.roles import Perm, Role, role_has
 from mend.core.submissions import already_done, remember
+from mend.core.web import safe_next
 
 from . import actions, clocks, tabs, workflow
 from . import choices as c
@@ -384,15 +384,6 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- tasks
 
 
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 @decide(requires(Perm.WORK_CASES))
 @require_POST
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
@@ -403,7 +394,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Task done: %(title)s.") % {"title": task.title})
-    return redirect(_safe_next(request) or reverse("case_detail", args=[task.case_id]))
+    return redirect(safe_next(request) or reverse("case_detail", args=[task.case_id]))
 
 
 # ---------------------------------------------------------------- caseload

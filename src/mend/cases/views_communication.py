@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit, submissions
 from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
+from mend.core.web import current_language
 
 from . import actions, documents, tabs
 from . import choices as c
@@ -214,10 +214,6 @@ def message_delivered(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- letters
 
 
-def _question_language() -> str:
-    return "cy" if (translation.get_language() or "").startswith("cy") else "en"
-
-
 def _default_letter_language(recipient: m.Party) -> str:
     return "cy" if recipient.person.preferred_language == "cy" else "en"
 
@@ -237,7 +233,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
     writer, recipient = who.cleaned_data["writer"], who.cleaned_data["recipient"]
     questions = actions.letter_questions(writer)
-    language = _question_language()
+    language = current_language()
     if request.method == "POST":
         form = forms.LetterForm(request.POST, questions=questions, language=language)
         done = submissions.already_done(request, request.POST.get("submission_id"))
@@ -289,7 +285,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Only a draft letter can be changed."))
         return redirect("letter_detail", letter.pk)
     questions = actions.letter_questions(letter.writer)
-    language = _question_language()
+    language = current_language()
     if request.method == "POST":
         form = forms.LetterForm(request.POST, questions=questions, language=language)
         if form.is_valid():
@@ -335,7 +331,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _with_people(_letter(request, pk, Perm.VIEW_CASES))
     case = letter.case
     questions = actions.letter_questions(letter.writer)
-    language = _question_language()
+    language = current_language()
     answers = [
         (q.get(language) or q.get("en", q["key"]), (letter.answers or {}).get(q["key"], ""))
         for q in questions

@@ -24,6 +24,7 @@ from mend.core.models import Organisation, Team
 from mend.core.roles import Perm
 from mend.core.submissions import already_done, remember
 from mend.core.tenancy import organisation_scope
+from mend.core.web import current_language
 from mend.people.models import Language
 
 from . import actions, clocks
@@ -55,10 +56,6 @@ def _get(queryset, pk):
         raise Http404 from exc
 
 
-def _language() -> str:
-    return "cy" if (translation.get_language() or "").startswith("cy") else "en"
-
-
 # ---------------------------------------------------------------- staff entry
 
 
@@ -68,7 +65,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "case_types": m.CaseType.objects.filter(is_active=True),
         "factors": m.ComplexityFactor.objects.all(),
         "teams": Team.objects.all(),
-        "language": _language(),
+        "language": current_language(),
     }
     if request.method != "POST":
         form = StaffReferralForm(**options)
@@ -129,7 +126,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "case": case,
-                "case_type": case.case_type.display_name(_language()),
+                "case_type": case.case_type.display_name(current_language()),
                 "clocks": [(clock, clock.state(today)) for clock in due],
             }
         )
@@ -199,7 +196,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"ref": case.reference},
                 )
                 return redirect("referral_queue")
-    language = _language()
+    language = current_language()
     return render(
         request,
         "cases/referrals/decide.html",
@@ -225,7 +222,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_submit(request: HttpRequest) -> HttpResponse:
     options = {
         "case_types": m.CaseType.objects.filter(is_active=True),
-        "language": _language(),
+        "language": current_language(),
     }
     if request.method != "POST":
         form = PartnerReferralForm(**options)
@@ -282,7 +279,7 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
         .order_by("-received_on", "-id")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
+    language = current_language()
     rows = [{"case": case, "case_type": case.case_type.display_name(language)} for case in page]
     return render(request, "cases/referrals/mine.html", {"rows": rows, "page": page})
 
@@ -305,7 +302,7 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/referrals/status.html",
         {
             "case": case,
-            "case_type": case.case_type.display_name(_language()),
+            "case_type": case.case_type.display_name(current_language()),
             "history": history,
             "summary": provided.get("summary", ""),
             "people": people,
@@ -357,7 +354,7 @@ def _acknowledge(case: m.Case, organisation: Organisation, email: str, language:
 @decide(PUBLIC)
 def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _public_organisation(slug)
-    language = _language()
+    language = current_language()
     with organisation_scope(organisation):
         case_types = m.CaseType.objects.filter(is_active=True)
         context = {
@@ -436,7 +433,9 @@ def _create_self_referral(request, form, organisation, slug) -> HttpResponse | N
             if data["email"]:
                 preferred = data["preferred_language"]
                 language = (
-                    preferred if preferred in (Language.ENGLISH, Language.WELSH) else _language()
+                    preferred
+                    if preferred in (Language.ENGLISH, Language.WELSH)
+                    else current_language()
                 )
                 _acknowledge(case, organisation, data["email"], language)
     except ValidationError as exc:
@@ -459,7 +458,7 @@ def self_referral_sent(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "cases/referrals/self_sent.html",
         {
-            "organisation": organisation.display_name(_language()),
+            "organisation": organisation.display_name(current_language()),
             "reference": sent["reference"],
             "slug": slug,
         },

@@ -9,6 +9,18 @@ from .models import Team
 from .roles import Role
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value is always ISO 8601, which is what `<input type="date">`
+    requires: the Welsh locale's own format (23/11/2026) would leave the picker empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"class": "govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
+        )
+
+
 class GovukForm(forms.Form):
     """Base for Mend's forms. Controls are styled by the `govuk_widget` template filter."""
 

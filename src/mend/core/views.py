@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from django.views.i18n import set_language
 
 from . import actions
 from .access import PUBLIC, SIGNED_IN, decide
+from .web import safe_next
 
 
 @decide(PUBLIC)
@@ -48,16 +48,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("You are not a member of that organisation."))
         return redirect("home")
     messages.success(request, _("You are now working in %(name)s.") % {"name": organisation.name})
-    return redirect(_safe_next(request) or "home")
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return redirect(safe_next(request) or "home")
 
 
 @decide(PUBLIC)

@@ -1,0 +1,22 @@
+"""Small request and language helpers shared by every app's views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """The POSTed `next` address if it stays on this site; otherwise None."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def current_language() -> str:
+    """'cy' or 'en': which of our two languages the page is being drawn in."""
+    return "cy" if (translation.get_language() or "").startswith("cy") else "en"
