@@ -18,6 +18,17 @@ MAX_HANDOVER_BYTES = 10 * 1024 * 1024
 HANDOVER_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf"}
 
 
+def handover_errors(handover_file) -> list[str]:
+    """What is wrong with an uploaded risk assessment (empty: nothing)."""
+    name = handover_file.name or ""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix not in HANDOVER_TYPES:
+        return [_("Upload the risk assessment as a PDF, Word, OpenDocument, RTF or text file.")]
+    if handover_file.size > MAX_HANDOVER_BYTES:
+        return [_("The file must be smaller than 10 MB.")]
+    return []
+
+
 def record_risk_assessment(
     *,
     actor,
@@ -40,18 +51,9 @@ def record_risk_assessment(
     if party is not None and party.case_id != case.pk:
         raise ValidationError(_("That person is not part of this case."))
     if handover_file is not None:
-        name = handover_file.name or ""
-        suffix = name[name.rfind(".") :].lower() if "." in name else ""
-        if suffix not in HANDOVER_TYPES:
-            raise ValidationError(
-                {
-                    "handover_file": _(
-                        "Upload the risk assessment as a PDF, Word, OpenDocument, RTF or text file."
-                    )
-                }
-            )
-        if handover_file.size > MAX_HANDOVER_BYTES:
-            raise ValidationError({"handover_file": _("The file must be smaller than 10 MB.")})
+        problems = handover_errors(handover_file)
+        if problems:
+            raise ValidationError({"handover_file": problems})
     with transaction.atomic():
         assessment = m.RiskAssessment.objects.create(
             organisation=case.organisation,

@@ -13,7 +13,7 @@ from mend.core.roles import Perm
 
 from .. import choices as c
 from .. import models as m
-from .assessment import HANDOVER_TYPES, MAX_HANDOVER_BYTES
+from .assessment import handover_errors
 from .intake import add_party, create_case
 
 # What a referrer told us about the people involved, kept as they gave it (inside the encrypted
@@ -28,17 +28,6 @@ def _contact(phone: str, email: str) -> dict | None:
 
 def _person_given(person: dict) -> bool:
     return bool((person.get("first_name") or "").strip())
-
-
-def handover_errors(handover_file) -> list[str]:
-    """What is wrong with an uploaded risk assessment (empty: nothing)."""
-    name = handover_file.name or ""
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    if suffix not in HANDOVER_TYPES:
-        return [_("Upload the risk assessment as a PDF, Word, OpenDocument, RTF or text file.")]
-    if handover_file.size > MAX_HANDOVER_BYTES:
-        return [_("The file must be smaller than 10 MB.")]
-    return []
 
 
 def _record_handover(*, actor, case: m.Case, level: str, handover_file) -> m.RiskAssessment:
