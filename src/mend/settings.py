@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "mend.core",
     "mend.people",
     "mend.cases",
+    "mend.training",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

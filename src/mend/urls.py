@@ -12,6 +12,8 @@ urlpatterns = [
     path("invitation/<str:token>/", manage_views.accept_invitation, name="accept_invitation"),
     path("manage/", include("mend.core.urls_manage")),
     path("cases/", include("mend.cases.urls")),
+    path("training/", include("mend.training.urls")),
+    path("learn/", include("mend.training.urls_learn")),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -8,27 +8,11 @@ docs/decisions/0010-letters.md.
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from mend.core.documents import NoFetching, render_pdf  # noqa: F401 - re-exported
 
 from . import models as m
-
-
-class NoFetching(Exception):
-    """WeasyPrint asked for an outside resource: documents are self-contained."""
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise NoFetching(url)
-
-
-def render_pdf(template: str, context: dict, language: str) -> bytes:
-    """Render `template` in `language` (labels, dates) to PDF bytes; nothing is fetched."""
-    from weasyprint import HTML
-
-    with translation.override(language):
-        html = render_to_string(template, {**context, "language": language})
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 
 def letter_date(letter: m.Letter):

@@ -46,6 +46,9 @@ class Decision:
 PUBLIC = Decision("public")
 SIGNED_IN = Decision("signed_in")
 MEMBER = Decision("member")
+# E-learning pages: any signed-in person; the view itself finds their learner record in the
+# organisation named by the URL. Two-step sign-in is optional for learner-only accounts.
+LEARNER = Decision("learner")
 
 
 def requires(perm: str) -> Decision:
@@ -143,8 +146,10 @@ class AccessPolicyMiddleware:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         from .auth import MFA_SETUP_URL_NAMES, has_strong_factor
 
-        if (match is None or match.url_name not in MFA_SETUP_URL_NAMES) and not has_strong_factor(
-            request.user
+        if (
+            (match is None or match.url_name not in MFA_SETUP_URL_NAMES)
+            and mfa_required(request.user)
+            and not has_strong_factor(request.user)
         ):
             messages.warning(
                 request,
@@ -153,7 +158,7 @@ class AccessPolicyMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
-        if decision.kind == "signed_in":
+        if decision.kind in ("signed_in", "learner"):
             return None
         membership = getattr(request, "membership", None)
         if membership is None:
@@ -164,6 +169,12 @@ class AccessPolicyMiddleware:
                 raise Http404
             raise PermissionDenied("Your role does not allow this.")
         return None
+
+
+def mfa_required(user) -> bool:
+    """Every member needs a second step; a learner-only account (public e-learning sign-up, no
+    membership anywhere) may choose to add one."""
+    return not (getattr(user, "is_learner_account", False) and not memberships(user))
 
 
 # ---------------------------------------------------------------- memberships

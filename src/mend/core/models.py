@@ -42,6 +42,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # Signed up for e-learning through the public form. Such an account may skip two-step
+    # sign-in while it has no membership of any organisation (docs/decisions/0013).
+    is_learner_account = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

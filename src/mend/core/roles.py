@@ -41,6 +41,17 @@ class Perm(models.TextChoices):
     REFER = "cases.refer", _("Refer cases and follow their status")
     CONFIGURE_CASEWORK = "cases.configure", _("Edit case types and question sets")
     PUBLISH_CASE_STUDIES = "cases.publish", _("Approve and publish case studies")
+    # Training business (see training.access for which sessions a trainer sees).
+    VIEW_TRAINING = "training.view", _("See training clients, engagements and sessions")
+    MANAGE_TRAINING = "training.manage", _("Handle enquiries, clients, courses and engagements")
+    DELIVER_TRAINING = "training.deliver", _("Deliver training sessions and keep registers")
+    TRAINING_FINANCE = "training.finance", _("Issue invoices and credit notes, record payments")
+    CONFIGURE_TRAINING = (
+        "training.configure",
+        _("Edit the cancellation policy and invoice settings"),
+    )
+    AUTHOR_ELEARNING = "training.author", _("Write e-learning modules and enrol learners")
+    VIEW_TRAINING_DASHBOARD = "training.dashboard", _("See the training dashboards")
 
 
 ALL_ROLES = tuple(Role)
@@ -59,17 +70,37 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SIGN_OFF_ADVANCED,
             Perm.SIGN_OFF_MANAGER,
             Perm.PUBLISH_CASE_STUDIES,
+            Perm.VIEW_TRAINING,
+            Perm.MANAGE_TRAINING,
+            Perm.DELIVER_TRAINING,
+            Perm.TRAINING_FINANCE,
+            Perm.AUTHOR_ELEARNING,
+            Perm.VIEW_TRAINING_DASHBOARD,
         }
     ),
     Role.ADVANCED_PRACTITIONER: frozenset(_PRACTICE | {Perm.SIGN_OFF_ADVANCED}),
     Role.PRACTITIONER: frozenset(_PRACTICE),
     Role.VOLUNTEER: frozenset({Perm.VIEW_HOME, Perm.VIEW_CASES, Perm.WORK_CASES}),
-    Role.TRAINER: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS}),
-    Role.OFFICE: frozenset({Perm.VIEW_HOME, Perm.VIEW_MEMBERS, Perm.CREATE_CASES}),
+    # Trainers see the sessions they deliver (training.access), not the whole business.
+    Role.TRAINER: frozenset(
+        {Perm.VIEW_HOME, Perm.VIEW_MEMBERS, Perm.DELIVER_TRAINING, Perm.AUTHOR_ELEARNING}
+    ),
+    Role.OFFICE: frozenset(
+        {
+            Perm.VIEW_HOME,
+            Perm.VIEW_MEMBERS,
+            Perm.CREATE_CASES,
+            Perm.VIEW_TRAINING,
+            Perm.MANAGE_TRAINING,
+            Perm.DELIVER_TRAINING,
+            Perm.TRAINING_FINANCE,
+            Perm.VIEW_TRAINING_DASHBOARD,
+        }
+    ),
     Role.PARTNER_REFERRER: frozenset({Perm.VIEW_HOME, Perm.REFER}),
     # An external professional co-working a case sees only the cases they are allocated to.
     Role.EXTERNAL_COWORKER: frozenset({Perm.VIEW_HOME, Perm.VIEW_CASES, Perm.WORK_CASES}),
-    Role.EVALUATOR: frozenset({Perm.VIEW_HOME}),
+    Role.EVALUATOR: frozenset({Perm.VIEW_HOME, Perm.VIEW_TRAINING_DASHBOARD}),
 }
 
 

@@ -1,0 +1,3 @@
+"""Training actions: delivery (see actions/__init__.py)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Training actions: sales (see actions/__init__.py)."""
+
+__all__: list[str] = []

@@ -1,0 +1,40 @@
+"""Default training configuration for a new organisation: invoice settings and the cancellation
+policy of the seeds (10% after signing, 50% within 30 days, 100% within 14 days). These are only
+defaults: administrators edit them."""
+
+from __future__ import annotations
+
+from . import models as m
+from .cancellation import DEFAULT_POLICY
+
+
+def install(organisation) -> None:
+    m.TrainingSettings.objects.get_or_create(organisation=organisation)
+    policy, created = m.CancellationPolicy.objects.get_or_create(organisation=organisation)
+    if created:
+        m.CancellationTier.objects.bulk_create(
+            m.CancellationTier(
+                organisation=organisation,
+                policy=policy,
+                kind=tier.kind,
+                days=tier.days,
+                percent=tier.percent,
+            )
+            for tier in DEFAULT_POLICY.tiers
+        )
+
+
+def training_settings(organisation) -> m.TrainingSettings:
+    found = m.TrainingSettings.objects.filter(organisation=organisation).first()
+    if found is None:
+        install(organisation)
+        found = m.TrainingSettings.objects.get(organisation=organisation)
+    return found
+
+
+def cancellation_policy(organisation) -> m.CancellationPolicy:
+    found = m.CancellationPolicy.objects.filter(organisation=organisation).first()
+    if found is None:
+        install(organisation)
+        found = m.CancellationPolicy.objects.get(organisation=organisation)
+    return found

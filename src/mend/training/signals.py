@@ -1,0 +1,12 @@
+from django.dispatch import receiver
+
+from mend.core.signals import organisation_created
+from mend.core.tenancy import organisation_scope
+
+
+@receiver(organisation_created)
+def _install_training_defaults(sender, organisation, **kwargs):
+    from .defaults import install
+
+    with organisation_scope(organisation):
+        install(organisation)

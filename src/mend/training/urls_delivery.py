@@ -1,0 +1,3 @@
+"""Training URLs: delivery."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Training URLs: elearning."""
+
+urlpatterns: list = []

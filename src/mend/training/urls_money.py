@@ -1,0 +1,3 @@
+"""Training URLs: money."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Training URLs: sales."""
+
+urlpatterns: list = []
