@@ -3,6 +3,7 @@ each state, made through the actions (never by saving models directly)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from mend.training import actions
 from mend.training import choices as c
 
 LONDON = ZoneInfo("Europe/London")
+_COURSE_NUMBERS = itertools.count(1)
 
 
 def at(day: date, hour: int = 9, minute: int = 30) -> datetime:
@@ -61,7 +63,7 @@ def engagement_with_sessions(actor, organisation, days: list[date], values=None,
         client, contact = school_client(actor, organisation)
     else:
         contact = client.contacts.first()
-    the_course = course(actor, organisation, code=f"c{len(days)}-{days[0]:%Y%m%d}")
+    the_course = course(actor, organisation, code=f"course-{next(_COURSE_NUMBERS)}")
     engagement = actions.create_engagement(
         actor=actor, client=client, contact=contact, course=the_course, participants=20
     )
