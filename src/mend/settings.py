@@ -98,6 +98,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "mend.core.context_processors.mend",
                 "mend.cases.context_processors.casework",
+                "mend.training.context_processors.training",
             ],
         },
     }

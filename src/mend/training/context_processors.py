@@ -1,0 +1,43 @@
+"""What every page needs to know about the training business: whether to show "Training" in
+the navigation, where it leads for this person, and which training links the home page offers."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from mend.core.roles import Perm, role_has
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def training(request):
+    membership = getattr(request, "membership", None)
+    role = membership.role if membership else None
+
+    def has(perm: str) -> bool:
+        return bool(role and role_has(role, perm))
+
+    links = []
+    if has(Perm.VIEW_TRAINING):
+        links.append(("training_home", "overview"))
+    if has(Perm.DELIVER_TRAINING):
+        links.append(("training_my_sessions", "sessions"))
+    if has(Perm.AUTHOR_ELEARNING):
+        links.append(("training_modules", "elearning"))
+    if has(Perm.VIEW_TRAINING_DASHBOARD):
+        links.append(("training_dashboard", "dashboard"))
+    resolved = [(name, _url(name)) for name, _key in links]
+    resolved = [(name, url) for name, url in resolved if url]
+    training_root = _url("training_home") or ""
+    return {
+        "training_nav_url": resolved[0][1] if resolved else None,
+        "training_links": dict(resolved),
+        "in_training_section": bool(
+            resolved and training_root and request.path.startswith(training_root)
+        ),
+    }
