@@ -15,6 +15,17 @@ def _fast_password_hashing(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request in Welsh leaves its language active in the thread
+    (LocaleMiddleware activates it and nothing deactivates it), which would leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def unscoped_db(db):
     from mend.core.tenancy import unscoped

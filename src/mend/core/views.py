@@ -15,7 +15,7 @@ from django.views.i18n import set_language
 
 from . import actions
 from .access import PUBLIC, SIGNED_IN, decide
-from .web import safe_next
+from .web import current_language, safe_next
 
 
 @decide(PUBLIC)
@@ -34,7 +34,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @decide(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
     if request.membership is None:
-        return render(request, "core/no_organisation.html", status=200)
+        # A learner account (public e-learning sign-up) has no membership: offer its learning.
+        from mend.training.models import Learner
+
+        learning = [
+            (learner.organisation.display_name(current_language()), learner.organisation.slug)
+            for learner in Learner.across_organisations.filter(user=request.user)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ]
+        return render(request, "core/no_organisation.html", {"learning": learning}, status=200)
     return render(request, "core/home.html")
 
 

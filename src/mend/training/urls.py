@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("mend.training.urls_delivery")),
     path("", include("mend.training.urls_money")),
     path("", include("mend.training.urls_elearning")),
+    path("", include("mend.training.urls_dashboards")),
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import audit
 from mend.core.roles import Perm
+from mend.core.tenancy import organisation_scope
 
 from .. import cancellation as engine
 from .. import choices as c
@@ -46,6 +47,7 @@ __all__ = [
     "cancellation_sessions",
     "postpone_session",
     "postponement_problem",
+    "signed_policy",
 ]
 
 ZERO = Decimal("0.00")
@@ -553,7 +555,8 @@ def _tell_client(engagement, quote, fee_invoice, credit_notes) -> None:
         return
     from ..documents import invoice_pdf
 
-    with translation.override(contact.language):
+    # Runs after commit, possibly outside the request's scope: work in the engagement's organisation.
+    with organisation_scope(engagement.organisation), translation.override(contact.language):
         context = {
             "engagement": engagement,
             "contact": contact,
@@ -564,9 +567,9 @@ def _tell_client(engagement, quote, fee_invoice, credit_notes) -> None:
         }
         subject = _("Cancellation confirmed: %(reference)s") % {"reference": engagement.reference}
         body = render_to_string("training/email/cancellation.txt", context)
-    message = EmailMessage(subject, body, None, [contact.email])
-    for document in [*credit_notes, *([fee_invoice] if fee_invoice else [])]:
-        message.attach(f"{document.number}.pdf", invoice_pdf(document), "application/pdf")
+        message = EmailMessage(subject, body, None, [contact.email])
+        for document in [*credit_notes, *([fee_invoice] if fee_invoice else [])]:
+            message.attach(f"{document.number}.pdf", invoice_pdf(document), "application/pdf")
     message.send()
 
 

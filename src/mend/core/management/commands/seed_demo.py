@@ -24,6 +24,12 @@ class Command(BaseCommand):
         organisation = Organisation.objects.get(slug=demo.ORGANISATION[2])
         added = cases_demo.seed(organisation, count=options["cases"])
         self.stdout.write(f"Demo cases added: {added}")
+        from mend.training import demo as training_demo
+
+        training = training_demo.seed(organisation)
+        if training.pop("created"):
+            summary = ", ".join(f"{state} {n}" for state, n in sorted(training.items()))
+            self.stdout.write(f"Demo training engagements added: {summary}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Mend demo is ready: " + settings.MEND_BASE_URL))
         self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")

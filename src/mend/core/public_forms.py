@@ -1,0 +1,144 @@
+"""What every public form (no sign-in) shares: two spam traps and a per-address rate limit.
+
+- A honeypot field people never see (`website`): programs that fill in every field fill it in.
+- A signed record of when the blank form was shown (`started`): people take longer than
+  MINIMUM_SECONDS to fill in a form; a missing, forged or too recent one is refused, keeping the
+  answers, and the clock starts again.
+- `RateLimit`: at most `limit` accepted submissions from one address in `window` seconds (the
+  address as `core.middleware.client_ip` sees it, so trusted proxies are honoured).
+
+A view calls `screen(request, form, limit)` on POST: it answers the HTTP status to give with the
+form's error when the submission is refused, or None when the view may go on to `form.is_valid()`
+and save. After saving, the view calls `limit.count(request)`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django import forms
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .middleware import client_ip
+
+MINIMUM_SECONDS = 3
+STARTED_SALT = "mend.core.public-form.started"
+
+
+def started_token(at: float | None = None, salt: str = STARTED_SALT) -> str:
+    """A signed record of when the blank form was shown."""
+    return signing.dumps(at if at is not None else time.time(), salt=salt)
+
+
+def seconds_since(token: str, salt: str = STARTED_SALT) -> float | None:
+    """Seconds since `started_token` was made; None when it is missing, forged or a day old."""
+    try:
+        started = float(signing.loads(token, salt=salt, max_age=24 * 3600))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return time.time() - started
+
+
+class SpamTrapMixin(forms.Form):
+    """Adds the honeypot and the start time to a public form. In the template, render `started`
+    as a hidden field and `website` inside a `hidden` block (never with field.html)."""
+
+    website = forms.CharField(
+        label=gettext_lazy("Leave this empty"), required=False, max_length=200
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    HONEYPOT = "website"
+    STARTED_SALT = STARTED_SALT
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("started", started_token(salt=self.STARTED_SALT))
+
+    def visible_fields_in_order(self) -> list:
+        return [f for f in self.visible_fields() if f.name != self.HONEYPOT]
+
+    def refresh_started(self) -> None:
+        """Start the clock again (after a rejected or tampered timestamp), keeping the answers."""
+        self.data = self.data.copy()
+        self.data["started"] = started_token(salt=self.STARTED_SALT)
+
+
+class RateLimit:
+    """At most `limit` submissions of one form from one address in `window` seconds."""
+
+    def __init__(self, name: str, limit: int, window: int = 3600):
+        self.name, self.limit, self.window = name, limit, window
+
+    def key(self, request: HttpRequest) -> str:
+        return f"mend:{self.name}:{client_ip(request) or 'unknown'}"
+
+    def exceeded(self, request: HttpRequest) -> bool:
+        return (cache.get(self.key(request)) or 0) >= self.limit
+
+    def count(self, request: HttpRequest) -> None:
+        key = self.key(request)
+        if cache.add(key, 1, self.window):
+            return
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, self.window)
+
+
+def screen(
+    request: HttpRequest,
+    form: SpamTrapMixin,
+    limit: RateLimit,
+    *,
+    too_many: str | None = None,
+    refused: str | None = None,
+    too_quick: str | None = None,
+) -> int | None:
+    """Check a POSTed public form against the traps and the limit.
+
+    Returns None when the view may validate and save; otherwise the status to answer with
+    (429 when the address sent too many, else 200), the form holding the reason and the answers.
+    A trapped submission counts towards the limit, so a program cannot keep trying."""
+    if limit.exceeded(request):
+        form.is_valid()
+        form.add_error(
+            None,
+            too_many
+            or _(
+                "We have received several forms from your connection in the last hour, so we "
+                "cannot take another one just now. Please try again later, or phone us."
+            ),
+        )
+        return 429
+    if request.POST.get(form.HONEYPOT):
+        limit.count(request)
+        form.is_valid()
+        form.add_error(
+            None,
+            refused
+            or _(
+                "We could not accept this form. Please check your answers and send it again, "
+                "or phone us."
+            ),
+        )
+        return 200
+    elapsed = seconds_since(request.POST.get("started", ""), salt=form.STARTED_SALT)
+    if elapsed is None or elapsed < MINIMUM_SECONDS:
+        form.is_valid()
+        form.add_error(
+            None,
+            too_quick
+            or _(
+                "The form was sent very quickly, so we could not be sure a person sent it. "
+                "Please check your answers and send it again."
+            ),
+        )
+        form.refresh_started()
+        return 200
+    return None
