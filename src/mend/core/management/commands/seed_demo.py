@@ -16,6 +16,9 @@ class Command(BaseCommand):
         if getattr(settings, "PRODUCTION", False):
             self.stderr.write("Refusing to seed demo accounts with MEND_PRODUCTION on.")
             raise SystemExit(2)
+        # The seed sends the emails real use would (agreements, certificates, surveys): keep
+        # them in memory rather than printing them, with their PDFs, to the terminal.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         people = demo.seed()
         # Casework after the core seed: its people work the cases.
         from mend.cases import demo as cases_demo
