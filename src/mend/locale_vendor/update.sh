@@ -46,4 +46,7 @@ if [ -f "$po" ]; then
 else
   cp "$work/locale/cy/LC_MESSAGES/django.po" "$po"
 fi
+# Our corrections to Django's own Welsh (for example the spelling of July), which Django's
+# catalogue would otherwise give; they are msgids the extraction above never produces.
+msgcat --use-first --no-wrap -o "$po" "$po" "$(dirname "$po")/../corrections.po"
 msgfmt --statistics -o /dev/null "$po"
