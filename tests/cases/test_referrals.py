@@ -20,9 +20,10 @@ from django.utils.formats import date_format
 from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.forms_referrals import started_token
+from mend.cases.forms_referrals import SelfReferralForm
 from mend.cases.views_referrals import SELF_REFERRAL_LIMIT
 from mend.core.models import AuditEvent, Team
+from mend.core.public_forms import started_token
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from tests.pages import error_summary
@@ -175,7 +176,7 @@ def test_a_partner_referrer_cannot_use_staff_entry(org, make_member, signed_in):
 def self_form(org, **overrides):
     data = {
         "submission_id": overrides.pop("submission_id", "self-1"),
-        "started": started_token(time.time() - 60),
+        "started": started_token(time.time() - 60, salt=SelfReferralForm.STARTED_SALT),
         "first_name": "Sharon",
         "last_name": "Jones",
         "phone": "07700 900001",
@@ -288,7 +289,9 @@ def test_a_form_with_the_hidden_trap_filled_in_is_refused_keeping_the_answers(or
 def test_a_form_sent_within_seconds_of_opening_is_refused_keeping_the_answers(org):
     client = Client()
     url = reverse("self_referral", args=[org.slug])
-    response = client.post(url, self_form(org, started=started_token()))
+    response = client.post(
+        url, self_form(org, started=started_token(salt=SelfReferralForm.STARTED_SALT))
+    )
 
     assert response.status_code == 200
     assert any("sent very quickly" in e for e in error_summary(response))
@@ -307,6 +310,26 @@ def test_a_forged_start_time_is_refused(org):
         assert not m.Case.objects.exists()
 
 
+def test_a_form_opened_before_the_shared_spam_traps_is_still_accepted(org):
+    opened_earlier = started_token(time.time() - 60, salt="mend.cases.self-referral.started")
+    response = Client().post(
+        reverse("self_referral", args=[org.slug]), self_form(org, started=opened_earlier)
+    )
+    assert response.status_code == 302
+    with organisation_scope(org):
+        assert m.Case.objects.count() == 1
+
+
+def test_a_start_time_signed_for_another_public_form_is_refused(org):
+    other_form = started_token(time.time() - 60)
+    response = Client().post(
+        reverse("self_referral", args=[org.slug]), self_form(org, started=other_form)
+    )
+    assert any("sent very quickly" in e for e in error_summary(response))
+    with organisation_scope(org):
+        assert not m.Case.objects.exists()
+
+
 def test_a_self_referral_needs_a_way_to_contact_the_person(org):
     response = Client().post(
         reverse("self_referral", args=[org.slug]), self_form(org, phone="", email="")
@@ -317,7 +340,7 @@ def test_a_self_referral_needs_a_way_to_contact_the_person(org):
 def test_too_many_self_referrals_from_one_address_are_refused_with_a_clear_message(org):
     client = Client()
     url = reverse("self_referral", args=[org.slug])
-    for i in range(SELF_REFERRAL_LIMIT):
+    for i in range(SELF_REFERRAL_LIMIT.limit):
         response = client.post(url, self_form(org, submission_id=f"s{i}"), REMOTE_ADDR="192.0.2.7")
         assert response.status_code == 302
 
@@ -329,7 +352,31 @@ def test_too_many_self_referrals_from_one_address_are_refused_with_a_clear_messa
     elsewhere = Client().post(url, self_form(org, submission_id="x"), REMOTE_ADDR="192.0.2.8")
     assert elsewhere.status_code == 302
     with organisation_scope(org):
-        assert m.Case.objects.count() == SELF_REFERRAL_LIMIT + 1
+        assert m.Case.objects.count() == SELF_REFERRAL_LIMIT.limit + 1
+
+
+def test_self_referrals_are_counted_per_address_under_the_same_key_as_before(org):
+    url = reverse("self_referral", args=[org.slug])
+    Client().post(url, self_form(org), REMOTE_ADDR="192.0.2.7")
+    assert cache.get("mend:self-referral:192.0.2.7") == 1
+    cache.set("mend:self-referral:192.0.2.9", 5, 3600)
+    refused = Client().post(url, self_form(org, submission_id="x"), REMOTE_ADDR="192.0.2.9")
+    assert refused.status_code == 429
+
+
+def test_the_too_many_message_is_about_referrals_and_is_in_welsh_too(org):
+    cache.set("mend:self-referral:192.0.2.7", 5, 3600)
+    url = reverse("self_referral", args=[org.slug])
+    english = Client().post(url, self_form(org), REMOTE_ADDR="192.0.2.7")
+    assert any(
+        "several referrals" in e and "If you need help now, please phone us." in e
+        for e in error_summary(english)
+    )
+    welsh_client = Client()
+    welsh_client.cookies["mend_language"] = "cy"
+    welsh = welsh_client.post(url, self_form(org), REMOTE_ADDR="192.0.2.7")
+    assert welsh.status_code == 429
+    assert any("Rydym wedi cael sawl atgyfeiriad" in e for e in error_summary(welsh))
 
 
 def test_a_double_submitted_self_referral_creates_one_case(org):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from mend.core.forms import DateInput, GovukForm
+from mend.core.public_forms import SpamTrapMixin
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
 
@@ -277,23 +275,6 @@ class PartnerReferralForm(SubmissionMixin, GovukForm):
 
 # ---------------------------------------------------------------- the public self-referral
 
-MINIMUM_SECONDS = 3
-_SALT = "mend.cases.self-referral.started"
-
-
-def started_token(at: float | None = None) -> str:
-    """A signed record of when the blank form was shown (people take longer than 3 seconds)."""
-    return signing.dumps(at if at is not None else time.time(), salt=_SALT)
-
-
-def seconds_since(token: str) -> float | None:
-    try:
-        started = float(signing.loads(token, salt=_SALT, max_age=24 * 3600))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return time.time() - started
-
-
 SELF_ROLES = [
     (c.PartyRole.HARMED, _("I was harmed")),
     (c.PartyRole.RESPONSIBLE, _("I caused the harm")),
@@ -301,7 +282,12 @@ SELF_ROLES = [
 ]
 
 
-class SelfReferralForm(SubmissionMixin, GovukForm):
+class SelfReferralForm(SubmissionMixin, SpamTrapMixin, GovukForm):
+    """The public self-referral, with the spam traps every public form shares."""
+
+    # Kept from before the shared traps, so forms already open stay valid.
+    STARTED_SALT = "mend.cases.self-referral.started"
+
     first_name = forms.CharField(
         label=_("Your first name"),
         max_length=100,
@@ -366,21 +352,11 @@ class SelfReferralForm(SubmissionMixin, GovukForm):
         help_text=_("A few sentences are enough. We will talk it through with you."),
         error_messages=_required(_("Tell us briefly what happened.")),
     )
-    # Spam traps: a field people never see (bots fill it in) and when the form was shown.
-    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    HONEYPOT = "website"
 
     def __init__(self, *args, case_types, language="en", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_type"].queryset = case_types
         self.fields["case_type"].language = language
-        if not self.is_bound:
-            self.initial.setdefault("started", started_token())
-
-    def visible_fields_in_order(self) -> list:
-        return [f for f in self.visible_fields() if f.name != self.HONEYPOT]
 
     def clean(self):
         data = super().clean()
@@ -393,11 +369,6 @@ class SelfReferralForm(SubmissionMixin, GovukForm):
         ):
             self.add_error("other_language", _("Tell us which language you would like."))
         return data
-
-    def refresh_started(self) -> None:
-        """Start the clock again (after a rejected or tampered timestamp), keeping the answers."""
-        self.data = self.data.copy()
-        self.data["started"] = started_token()
 
 
 # ---------------------------------------------------------------- deciding on a referral

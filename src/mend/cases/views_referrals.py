@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
@@ -19,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from mend.core.access import PUBLIC, decide, requires
 from mend.core.forms import add_action_errors
-from mend.core.middleware import client_ip
 from mend.core.models import Organisation, Team
+from mend.core.public_forms import RateLimit, screen
 from mend.core.roles import Perm
 from mend.core.submissions import already_done, remember
 from mend.core.tenancy import organisation_scope
@@ -32,19 +31,16 @@ from . import choices as c
 from . import models as m
 from .actions.referrals import PROVIDED_KEY
 from .forms_referrals import (
-    MINIMUM_SECONDS,
     AcceptForm,
     DeclineForm,
     PartnerReferralForm,
     SelfReferralForm,
     StaffReferralForm,
-    seconds_since,
 )
 
 PAGE_SIZE = 50
 # Public self-referrals accepted from one address in an hour.
-SELF_REFERRAL_LIMIT = 5
-SELF_REFERRAL_WINDOW = 3600
+SELF_REFERRAL_LIMIT = RateLimit("self-referral", limit=5, window=3600)
 SESSION_SENT = "mend_self_referral_sent"
 
 
@@ -320,24 +316,6 @@ def _public_organisation(slug: str) -> Organisation:
     return organisation
 
 
-def _rate_key(request: HttpRequest) -> str:
-    return f"mend:self-referral:{client_ip(request) or 'unknown'}"
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    return (cache.get(_rate_key(request)) or 0) >= SELF_REFERRAL_LIMIT
-
-
-def _count_submission(request: HttpRequest) -> None:
-    key = _rate_key(request)
-    if cache.add(key, 1, SELF_REFERRAL_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, SELF_REFERRAL_WINDOW)
-
-
 def _acknowledge(case: m.Case, organisation: Organisation, email: str, language: str) -> None:
     """A short acknowledgement in the person's language: the reference and nothing else."""
     with translation.override(language):
@@ -369,41 +347,19 @@ def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
         if done:
             return redirect(done)
         form = SelfReferralForm(request.POST, case_types=case_types, language=language)
-        status = 200
-        if _rate_limited(request):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "We have received several referrals from your connection in the last hour, "
-                    "so we cannot take another one just now. Please try again later. If you "
-                    "need help now, please phone us."
-                ),
-            )
-            status = 429
-        elif request.POST.get(SelfReferralForm.HONEYPOT):
-            _count_submission(request)
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "We could not accept this form. Please check your answers and send it again, "
-                    "or phone us."
-                ),
-            )
-        else:
-            elapsed = seconds_since(request.POST.get("started", ""))
-            if elapsed is None or elapsed < MINIMUM_SECONDS:
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "The form was sent very quickly, so we could not be sure a person sent "
-                        "it. Please check your answers and send it again."
-                    ),
-                )
-                form.refresh_started()
-            elif form.is_valid():
+        status = screen(
+            request,
+            form,
+            SELF_REFERRAL_LIMIT,
+            too_many=_(
+                "We have received several referrals from your connection in the last hour, "
+                "so we cannot take another one just now. Please try again later. If you "
+                "need help now, please phone us."
+            ),
+        )
+        if status is None:
+            status = 200
+            if form.is_valid():
                 response = _create_self_referral(request, form, organisation, slug)
                 if response is not None:
                     return response
@@ -441,7 +397,7 @@ def _create_self_referral(request, form, organisation, slug) -> HttpResponse | N
     except ValidationError as exc:
         add_action_errors(form, exc)
         return None
-    _count_submission(request)
+    SELF_REFERRAL_LIMIT.count(request)
     request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
     url = reverse("self_referral_sent", args=[slug])
     remember(request, data["submission_id"], url)

@@ -259,7 +259,7 @@ QUOTABLE_STATUSES = (c.EngagementStatus.ENQUIRY, c.EngagementStatus.PROPOSED)
 
 
 def proposal_lines(engagement: m.Engagement, language: str) -> list[dict]:
-    """One line per session still to happen: the course and the date, at the session's value."""
+    """One line per session that is not cancelled: the course and the date, at its value."""
     course = m.bilingual(engagement.course.title, engagement.course.title_cy, language)
     sessions = engagement.sessions.exclude(status=c.SessionStatus.CANCELLED).order_by(
         "starts_at", "pk"
