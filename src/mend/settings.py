@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +222,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Background tasks (django-tasks; ADR 0015). Production stores them in the database for
+# `manage.py db_worker`; elsewhere they run at once, in the process that enqueues them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEND_TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend"
+            if PRODUCTION
+            else "django_tasks.backends.immediate.ImmediateBackend",
+        )
+    }
+}
 
 # Email.
 EMAIL_BACKEND = os.environ.get(

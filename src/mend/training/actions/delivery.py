@@ -23,7 +23,7 @@ from mend.core.roles import Perm, role_has
 from mend.core.tenancy import organisation_scope
 
 from .. import choices as c
-from .. import evaluation
+from .. import evaluation, tasks
 from .. import models as m
 from ..certificates import certificate_pdf, issue_certificate
 from ..scheduling import clashing_sessions
@@ -537,7 +537,9 @@ def issue_certificates(*, actor, engagement: m.Engagement) -> list[m.Certificate
             issued.append(certificate)
             if attendee.email:
                 transaction.on_commit(
-                    lambda cert=certificate, to=attendee.email: _email_certificate(cert, to)
+                    lambda cert=certificate, to=attendee.email: tasks.email_certificate.enqueue(
+                        cert.pk, to
+                    )
                 )
     return issued
 

@@ -28,6 +28,7 @@ from mend.core.tenancy import organisation_scope
 from .. import cancellation as engine
 from .. import choices as c
 from .. import models as m
+from .. import tasks
 from ..defaults import training_settings
 from ..numbering import next_number
 from ..scheduling import clashing_sessions
@@ -463,7 +464,7 @@ def confirm_cancellation(*, actor, quote: m.CancellationQuote):
                 "credit_notes": [n.number for n in credit_notes],
             },
         )
-        transaction.on_commit(lambda: _tell_client(engagement, locked, fee_invoice, credit_notes))
+        transaction.on_commit(lambda: tasks.email_cancellation.enqueue(locked.pk))
     return credit_notes, fee_invoice
 
 
