@@ -34,3 +34,24 @@ def describe_violations(violations: list[dict]) -> str:
             if summary:
                 lines.append("      " + summary.replace("\n", "\n      "))
     return "\n".join(lines)
+
+
+def check_pages(page, pages, language: str, prefix: str = "") -> dict[str, list[dict]]:
+    """Visit each (name, url or action) pair in `language`, screenshot it as
+    `<language>-<prefix><name>`, and return the axe violations found, by page."""
+    found = {}
+    for name, visit in pages:
+        if callable(visit):
+            visit()
+        else:
+            page.goto(visit)
+        assert page.locator("html").get_attribute("lang") == language, name
+        screenshot(page, f"{language}-{prefix}{name}")
+        violations = axe_violations(page)
+        if violations:
+            found[name] = violations
+    return found
+
+
+def report(found: dict[str, list[dict]]) -> str:
+    return "\n\n".join(f"[{name}]\n{describe_violations(v)}" for name, v in found.items())

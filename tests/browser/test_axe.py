@@ -10,31 +10,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, describe_violations, screenshot
+from .support import check_pages, report
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ["en", "cy"]
 
 
-def check_pages(page, pages, language: str) -> dict[str, list[dict]]:
-    """Visit each (name, url or action) pair, screenshot it and return axe violations by page."""
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"{language}-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-    return found
-
-
-def report(found: dict[str, list[dict]]) -> str:
-    return "\n\n".join(f"[{name}]\n{describe_violations(v)}" for name, v in found.items())
+def check(page, pages, language):
+    return check_pages(page, pages, language, prefix="")
 
 
 @pytest.fixture
@@ -91,7 +75,7 @@ def test_public_pages_have_no_accessibility_violations(
         )
     language_for(language)
 
-    found = check_pages(
+    found = check(
         page,
         [
             ("sign-in", reverse("account_login")),
@@ -134,7 +118,7 @@ def test_signed_in_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.locator(".govuk-error-summary").wait_for()
 
-    found = check_pages(
+    found = check(
         page,
         [
             ("home", reverse("home")),
@@ -166,7 +150,7 @@ def test_authenticator_app_setup_has_no_accessibility_violations(
     sign_in_as(newcomer, organisation, recently_authenticated=True)
     language_for(language)
 
-    found = check_pages(page, [("set-up-authenticator", reverse("mfa_activate_totp"))], language)
+    found = check(page, [("set-up-authenticator", reverse("mfa_activate_totp"))], language)
 
     assert page.url.endswith(reverse("mfa_activate_totp"))
     assert not found, report(found)
@@ -188,7 +172,7 @@ def test_locked_out_page_has_no_accessibility_violations(
             page.locator("main form button[type=submit]").click()
         assert navigation.value.status == 429
 
-    found = check_pages(page, [("locked-out", sign_in_while_locked_out)], language)
+    found = check(page, [("locked-out", sign_in_while_locked_out)], language)
 
     assert not found, report(found)
     assert csp_reports.reports == []

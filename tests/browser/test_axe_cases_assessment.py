@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, describe_violations, screenshot
+from .support import axe_violations, check_pages, describe_violations, report, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,23 +25,8 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def check_pages(page, pages, language: str) -> dict[str, list[dict]]:
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"{language}-assessment-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-    return found
-
-
-def report(found: dict[str, list[dict]]) -> str:
-    return "\n\n".join(f"[{name}]\n{describe_violations(v)}" for name, v in found.items())
+def check(page, pages, language):
+    return check_pages(page, pages, language, prefix="assessment-")
 
 
 def a_sensitive_case(organisation, manager):
@@ -135,7 +120,7 @@ def test_assessment_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.locator(".govuk-error-summary").wait_for()
 
-    found = check_pages(
+    found = check(
         page,
         [
             ("tab", reverse("case_assessment", args=[case.pk])),

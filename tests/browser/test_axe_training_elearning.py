@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, describe_violations, screenshot
+from .support import check_pages, report
 
 pytestmark = pytest.mark.browser
 
@@ -66,22 +66,7 @@ def build(organisation):
 
 
 def check(page, pages, language):
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"{language}-elearning-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-    return found
-
-
-def report(found) -> str:
-    return "\n\n".join(f"[{name}]\n{describe_violations(v)}" for name, v in found.items())
+    return check_pages(page, pages, language, prefix="elearning-")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
