@@ -165,6 +165,9 @@ MFA_ADAPTER = "mend.core.auth.MendMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = os.environ.get("MEND_TOTP_ISSUER", "Mend")
+# Accept the code of the 30-second step before or after the current one (RFC 6238 section 5.2's
+# allowance for a code typed as it changes, or a phone clock a little out); ADR 0006.
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
 
