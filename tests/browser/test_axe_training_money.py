@@ -1,6 +1,7 @@
-"""axe finds no accessibility violations on the money pages (invoices, an invoice with a payment
-refused, a credit note, aged debt, cancelling sessions, a quote before and after confirming, the
-cancellation policy with errors, invoice settings), in English and Welsh."""
+"""axe finds no accessibility violations on the money pages (invoices, issuing an invoice with and
+without errors, an invoice with a payment refused, a credit note, aged debt, cancelling sessions,
+a quote before and after confirming, the cancellation policy with errors, invoice settings), in
+English and Welsh."""
 
 from __future__ import annotations
 
@@ -85,6 +86,18 @@ def test_money_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
+    def credit_with_errors():
+        page.goto(reverse("training_invoice_credit", args=[world["invoice"].pk]))
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_selector(".govuk-error-summary")
+
+    def invoice_new_with_errors():
+        page.goto(reverse("training_invoice_new"))
+        page.locator("input[name=line_2_description]").fill("Resources pack")
+        page.locator("input[name=line_3_amount]").fill("0")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_selector(".govuk-error-summary")
+
     def policy_with_errors():
         page.goto(reverse("training_policy"))
         page.locator("input[name=tier_4_percent]").fill("40")
@@ -96,9 +109,13 @@ def test_money_pages_have_no_accessibility_violations(
         page,
         [
             ("invoices", reverse("training_invoices")),
+            ("invoice-new", reverse("training_invoice_new")),
+            ("invoice-new-with-errors", invoice_new_with_errors),
             ("invoice", reverse("training_invoice", args=[world["invoice"].pk])),
             ("invoice-payment-refused", payment_refused),
             ("credit-note", reverse("training_invoice", args=[world["credit"].pk])),
+            ("invoice-credit", reverse("training_invoice_credit", args=[world["invoice"].pk])),
+            ("invoice-credit-with-errors", credit_with_errors),
             ("aged-debt", reverse("training_aged_debt")),
             ("cancel", reverse("training_cancel", args=[world["waiting_engagement"].pk])),
             ("quote", reverse("training_cancellation_quote", args=[world["waiting"].pk])),

@@ -294,3 +294,100 @@ def test_a_late_postponement_is_refused_and_the_session_stays_put(org, admin, sc
         )
     session.refresh_from_db()
     assert session.delivery_date == soon(10) and session.postponements == 0
+
+
+# ---------------------------------------------------------------- crediting an invoice
+
+
+def test_crediting_an_invoice_cancels_it_in_full_and_its_sessions_can_be_invoiced_again(
+    org, admin, scope
+):
+    engagement = signed_engagement(admin, org, [soon(-3)])
+    session = engagement.sessions.get()
+    m.DeliverySession.objects.filter(pk=session.pk).update(status=c.SessionStatus.DELIVERED)
+    invoice = actions.invoice_engagement(actor=admin, engagement=engagement)
+    engagement.refresh_from_db()
+    assert engagement.status == c.EngagementStatus.INVOICED
+    with pytest.raises(ValidationError, match="Enter why"):
+        actions.credit_invoice(actor=admin, invoice=invoice, reason="  ")
+    note = actions.credit_invoice(actor=admin, invoice=invoice, reason="Wrong price agreed")
+    assert (note.kind, note.credits, note.total, note.notes) == (
+        c.InvoiceKind.CREDIT_NOTE,
+        invoice,
+        invoice.total,
+        "Wrong price agreed",
+    )
+    assert actions.outstanding(invoice) == Decimal("0.00")
+    engagement.refresh_from_db()
+    assert engagement.status == c.EngagementStatus.DELIVERED
+    with pytest.raises(ValidationError, match="already has a credit note"):
+        actions.credit_invoice(actor=admin, invoice=invoice, reason="Again")
+    again = actions.invoice_engagement(actor=admin, engagement=engagement)
+    assert [line.session_id for line in again.lines.all()] == [session.pk]
+    engagement.refresh_from_db()
+    assert engagement.status == c.EngagementStatus.INVOICED
+
+
+def test_a_cancellation_credits_only_the_invoice_still_standing(org, admin, scope):
+    engagement = signed_engagement(admin, org, [soon(20)])
+    first = actions.invoice_engagement(actor=admin, engagement=engagement)
+    actions.credit_invoice(actor=admin, invoice=first, reason="Sent to the wrong address")
+    second = actions.invoice_engagement(actor=admin, engagement=engagement)
+    quote = actions.quote_cancellation(actor=admin, engagement=engagement)
+    credit_notes, _fee = actions.confirm_cancellation(actor=admin, quote=quote)
+    assert [note.credits for note in credit_notes] == [second]
+    assert actions.outstanding(first) == actions.outstanding(second) == Decimal("0.00")
+
+
+def test_a_paid_invoice_cannot_be_credited(org, admin, scope):
+    engagement = signed_engagement(admin, org, [soon(20)])
+    invoice = actions.invoice_engagement(actor=admin, engagement=engagement)
+    actions.record_payment(
+        actor=admin,
+        invoice=invoice,
+        amount="10.00",
+        received_on=timezone.localdate(),
+        method=c.PaymentMethod.CARD,
+    )
+    with pytest.raises(ValidationError, match="arrange the refund"):
+        actions.credit_invoice(actor=admin, invoice=invoice, reason="Mistake")
+    assert not m.Invoice.objects.filter(kind=c.InvoiceKind.CREDIT_NOTE).exists()
+
+
+def test_an_invoice_is_never_issued_to_another_organisations_client(
+    org, other_org, admin, make_member, scope
+):
+    from tests.training.support import school_client
+
+    other_admin = make_member(other_org, Role.ADMINISTRATOR, email="a@elsewhere.test").user
+    with organisation_scope(other_org):
+        elsewhere, _contact = school_client(other_admin, other_org)
+    with pytest.raises(ValidationError):
+        actions.issue_invoice(
+            actor=admin,
+            organisation=org,
+            client=elsewhere,
+            lines=[actions.LineSpec("Resources pack", Decimal("40.00"))],
+        )
+
+
+def test_the_credit_page_issues_the_credit_note(org, admin, client, signed_in):
+    from django.urls import reverse
+
+    from tests.pages import error_summary
+
+    with organisation_scope(org):
+        engagement = signed_engagement(admin, org, [soon(20)])
+        invoice = actions.invoice_engagement(actor=admin, engagement=engagement)
+    signed_in(admin, org)
+    url = reverse("training_invoice_credit", args=[invoice.pk])
+    page = client.get(reverse("training_invoice", args=[invoice.pk]))
+    assert url in page.content.decode()
+    refused = client.post(url, {"reason": ""})
+    assert "Enter why the invoice is being credited." in error_summary(refused)
+    response = client.post(url, {"reason": "Price agreed again"})
+    with organisation_scope(org):
+        note = m.Invoice.objects.get(kind=c.InvoiceKind.CREDIT_NOTE)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training_invoice", args=[note.pk])
+    assert url not in client.get(reverse("training_invoice", args=[invoice.pk])).content.decode()

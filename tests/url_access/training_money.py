@@ -24,10 +24,12 @@ ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 EXPECTED: dict[str, Expect] = {
     "training_invoices": Expect(MONEY_ROLES),
+    "training_invoice_new": Expect(MONEY_ROLES),
     "training_aged_debt": Expect(MONEY_ROLES),
     "training_invoices_csv": Expect(MONEY_ROLES),
     "training_invoice": Expect(MONEY_ROLES, org_object=True),
     "training_invoice_pdf": Expect(MONEY_ROLES, org_object=True),
+    "training_invoice_credit": Expect(MONEY_ROLES, org_object=True),
     # Issuing redirects whether it issued (to the invoice) or was refused (to the engagement).
     "training_engagement_invoice": Expect(MONEY_ROLES, ok=302, method="post", org_object=True),
     "training_cancel": Expect(MONEY_ROLES, org_object=True),
@@ -57,6 +59,7 @@ def urls(for_each) -> dict[str, dict[str, str]]:
     by_object = {
         "training_invoice": "invoice",
         "training_invoice_pdf": "invoice",
+        "training_invoice_credit": "invoice",
         "training_engagement_invoice": "to_invoice",
         "training_cancel": "invoiced",
         "training_cancellation_quote": "quote",

@@ -1,4 +1,5 @@
-"""Forms for money: payments, cancelling sessions, the cancellation policy, invoice settings."""
+"""Forms for money: issuing an invoice, payments, cancelling sessions, the cancellation policy,
+invoice settings."""
 
 from __future__ import annotations
 
@@ -40,6 +41,125 @@ class InvoiceFilterForm(GovukForm):
         required=False,
         choices=[("", _("Any status"))]
         + [(s, InvoiceStatus.LABELS[s]) for s in InvoiceStatus.FILTERS],
+    )
+
+
+# How many line rows the new-invoice form offers.
+INVOICE_LINE_ROWS = 5
+
+
+def _line(n: int, text) -> str:
+    """`text` (with %(n)s) for line `n`, in the language of the request building the form."""
+    return str(text) % {"n": n}
+
+
+class InvoiceForm(SubmissionMixin, GovukForm):
+    """A free-form invoice to a client: up to INVOICE_LINE_ROWS lines of a description and an
+    amount. Empty rows are ignored; a row with only one of the two is an error naming the row."""
+
+    client = forms.ModelChoiceField(
+        label=_("Client"),
+        queryset=None,
+        empty_label=_("Choose"),
+        error_messages={
+            "required": _("Choose the client to invoice."),
+            "invalid_choice": _("Choose a client from the list."),
+        },
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=2000,
+        required=False,
+        help_text=_("Optional. Printed on the invoice, for example a purchase order number."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, clients, **kwargs):
+        """`clients`: the clients that may be invoiced (active, this organisation's)."""
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        notes = self.fields.pop("notes")
+        for n in range(1, INVOICE_LINE_ROWS + 1):
+            self.fields[f"line_{n}_description"] = forms.CharField(
+                label=_line(n, _("Line %(n)s: description")),
+                max_length=300,
+                required=False,
+                error_messages={
+                    "max_length": _line(
+                        n, _("Line %(n)s: the description must be 300 characters or fewer.")
+                    )
+                },
+            )
+            self.fields[f"line_{n}_amount"] = forms.DecimalField(
+                label=_line(n, _("Line %(n)s: amount, in pounds")),
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "spellcheck": "false",
+                        "class": "govuk-input--width-10",
+                    }
+                ),
+                error_messages={
+                    "invalid": _line(n, _("Line %(n)s: enter the amount in pounds, like 120.00.")),
+                    "min_value": _line(n, _("Line %(n)s: enter an amount of more than £0.")),
+                    "max_decimal_places": _line(
+                        n, _("Line %(n)s: enter the amount in pounds and pence, like 120.50.")
+                    ),
+                    "max_digits": _line(n, _("Line %(n)s: the amount is too large.")),
+                    "max_whole_digits": _line(n, _("Line %(n)s: the amount is too large.")),
+                },
+            )
+        self.fields["notes"] = notes
+
+    def line_rows(self) -> list[dict]:
+        """The bound fields of each row, for the template."""
+        return [
+            {
+                "number": n,
+                "description": self[f"line_{n}_description"],
+                "amount": self[f"line_{n}_amount"],
+            }
+            for n in range(1, INVOICE_LINE_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        lines = []
+        for n in range(1, INVOICE_LINE_ROWS + 1):
+            if any(f"line_{n}_{part}" in self.errors for part in ("description", "amount")):
+                continue
+            description = (data.get(f"line_{n}_description") or "").strip()
+            amount = data.get(f"line_{n}_amount")
+            if not description and amount is None:
+                continue  # an empty row
+            if not description:
+                self.add_error(
+                    f"line_{n}_description", _line(n, _("Line %(n)s: enter a description."))
+                )
+            elif amount is None:
+                self.add_error(f"line_{n}_amount", _line(n, _("Line %(n)s: enter the amount.")))
+            else:
+                lines.append((description, amount))
+        if not lines and not self.errors:
+            self.add_error(
+                "line_1_description",
+                _("Enter at least one line: a description and an amount."),
+            )
+        data["lines"] = lines
+        return data
+
+
+class CreditInvoiceForm(GovukForm):
+    reason = forms.CharField(
+        label=_("Why is the invoice being credited?"),
+        help_text=_("For example: wrong client, price agreed again. Printed on the credit note."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter why the invoice is being credited.")},
     )
 
 

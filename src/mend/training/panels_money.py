@@ -14,6 +14,7 @@ from mend.core.roles import Perm
 
 from . import choices as c
 from . import models as m
+from .actions.money import invoiced_session_ids
 from .reports_money import ZERO, InvoiceStatus, with_balances
 
 NOT_YET_INVOICEABLE = (
@@ -51,11 +52,7 @@ def money_panel(request, engagement) -> dict:
         panel["invoices"] = invoices
         panel["outstanding"] = sum((i.outstanding for i in invoices), ZERO)
         if engagement.status not in NOT_YET_INVOICEABLE:
-            invoiced = m.InvoiceLine.objects.filter(
-                invoice__engagement=engagement,
-                invoice__kind=c.InvoiceKind.INVOICE,
-                session__isnull=False,
-            ).values("session")
+            invoiced = invoiced_session_ids(engagement)
             panel["can_invoice"] = (
                 engagement.sessions.exclude(status=c.SessionStatus.CANCELLED)
                 .exclude(pk__in=invoiced)

@@ -36,7 +36,9 @@ from .documents import invoice_filename, invoice_pdf
 from .forms_money import (
     SPARE_TIER_ROWS,
     CancelSessionsForm,
+    CreditInvoiceForm,
     InvoiceFilterForm,
+    InvoiceForm,
     PaymentForm,
     PolicyForm,
     TrainingSettingsForm,
@@ -86,12 +88,81 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@decide(requires(Perm.TRAINING_FINANCE))
+def invoice_new(request: HttpRequest) -> HttpResponse:
+    """Issue a free-form invoice to a client (resources, an e-learning licence, consultancy)."""
+    clients = m.Client.objects.for_user(request.user, Perm.TRAINING_FINANCE).filter(is_active=True)
+    initial = {}
+    wanted = request.GET.get("client", "")
+    if wanted.isdigit() and clients.filter(pk=int(wanted)).exists():
+        initial["client"] = int(wanted)
+    form = InvoiceForm(
+        request.POST or None, initial=initial, clients=clients.order_by("name", "pk")
+    )
+    if request.method == "POST":
+        done = already_done(request, request.POST.get("submission_id"))
+        if done:
+            return redirect(done)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invoice = actions.issue_invoice(
+                    actor=request.user,
+                    organisation=request.organisation,
+                    client=data["client"],
+                    lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
+                    notes=data["notes"],
+                )
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            else:
+                target = reverse("training_invoice", args=[invoice.pk])
+                remember(request, data.get("submission_id"), target)
+                messages.success(
+                    request,
+                    _("Invoice %(number)s issued for %(total)s.")
+                    % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"},
+                )
+                return redirect(target)
+    return render(
+        request,
+        "training/money/invoice_new.html",
+        {"form": form, "settings_row": training_settings(request.organisation)},
+    )
+
+
 def _invoice(request, pk: int) -> m.Invoice:
     found = access.get_object_or_404(request, m.Invoice, Perm.TRAINING_FINANCE, pk=pk)
     return _labelled(
         with_balances(m.Invoice.objects.filter(pk=found.pk), timezone.localdate())
         .select_related("engagement", "credits", "client", "issued_by")
         .get()
+    )
+
+
+@decide(requires(Perm.TRAINING_FINANCE))
+def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel an issued invoice in full with a credit note, after saying why."""
+    invoice = _invoice(request, pk)
+    form = CreditInvoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = actions.credit_invoice(
+                actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
+                % {"number": note.number, "invoice": invoice.number},
+            )
+            return redirect("training_invoice", note.pk)
+    return render(
+        request,
+        "training/money/invoice_credit.html",
+        {"invoice": invoice, "form": form, "lines": list(invoice.lines.all())},
     )
 
 
@@ -126,16 +197,18 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(target)
     credit_notes = list(invoice.credit_notes.order_by("issued_at", "pk"))
+    payments = list(invoice.payments.select_related("recorded_by"))
     return render(
         request,
         "training/money/invoice.html",
         {
             "invoice": invoice,
             "lines": list(invoice.lines.all()),
-            "payments": list(invoice.payments.select_related("recorded_by")),
+            "payments": payments,
             "credit_notes": credit_notes,
             "form": form,
             "can_pay": not invoice.is_credit_note and invoice.outstanding > 0,
+            "can_credit": not invoice.is_credit_note and not credit_notes and not payments,
         },
     )
 

@@ -165,6 +165,7 @@ def training_client(request: HttpRequest, pk: int) -> HttpResponse:
             "enquiries": enquiries,
             "engagements": engagements,
             "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
+            "can_invoice": access.has_perm(request.user, Perm.TRAINING_FINANCE),
         },
     )
 

@@ -347,7 +347,7 @@ def update_session(
 
 def refresh_status(engagement: m.Engagement) -> m.Engagement:
     """Derive delivered / invoiced / paid from the sessions and money (called by actions)."""
-    from .money import outstanding_for_engagement
+    from .money import invoiced_session_ids, outstanding_for_engagement
 
     if engagement.status in (
         c.EngagementStatus.CANCELLED,
@@ -362,13 +362,7 @@ def refresh_status(engagement: m.Engagement) -> m.Engagement:
     status = c.EngagementStatus.SIGNED
     if all(s.status == c.SessionStatus.DELIVERED for s in sessions):
         status = c.EngagementStatus.DELIVERED
-        invoiced = set(
-            m.InvoiceLine.objects.filter(
-                invoice__engagement=engagement,
-                invoice__kind=c.InvoiceKind.INVOICE,
-                session__isnull=False,
-            ).values_list("session", flat=True)
-        )
+        invoiced = set(invoiced_session_ids(engagement).values_list("session", flat=True))
         if all(s.pk in invoiced for s in sessions):
             status = c.EngagementStatus.INVOICED
             if outstanding_for_engagement(engagement) <= 0:

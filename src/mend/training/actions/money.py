@@ -49,6 +49,8 @@ __all__ = [
     "postpone_session",
     "postponement_problem",
     "signed_policy",
+    "credit_invoice",
+    "invoiced_session_ids",
 ]
 
 ZERO = Decimal("0.00")
@@ -157,6 +159,10 @@ def issue_invoice(
 ) -> m.Invoice:
     """Issue an invoice with these lines (for example for resources or an e-learning licence)."""
     require(actor, Perm.TRAINING_FINANCE, organisation)
+    if client.organisation_id != organisation.pk or (
+        engagement is not None and engagement.organisation_id != organisation.pk
+    ):
+        raise ValidationError({"client": _("Choose a client from the list.")})
     for line in lines:
         if not line.description.strip():
             raise ValidationError(_("Every line needs a description."))
@@ -185,13 +191,36 @@ def _session_label(session: m.DeliverySession, language: str) -> str:
     return f"{course}: {when}"
 
 
+def _credited_line():
+    """A subquery: a credit note against this line's invoice credits this line's session."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(
+        m.InvoiceLine.objects.filter(
+            invoice__kind=c.InvoiceKind.CREDIT_NOTE,
+            invoice__credits=OuterRef("invoice"),
+            session=OuterRef("session"),
+        )
+    )
+
+
+def invoiced_session_ids(engagement: m.Engagement):
+    """Ids of the engagement's sessions on an invoice that has not been credited for them."""
+    return (
+        m.InvoiceLine.objects.filter(
+            invoice__engagement=engagement,
+            invoice__kind=c.InvoiceKind.INVOICE,
+            session__isnull=False,
+        )
+        .exclude(_credited_line())
+        .values("session")
+    )
+
+
 def uninvoiced_sessions(engagement: m.Engagement) -> list[m.DeliverySession]:
-    invoiced = m.InvoiceLine.objects.filter(
-        invoice__engagement=engagement, invoice__kind=c.InvoiceKind.INVOICE, session__isnull=False
-    ).values("session")
     return list(
         engagement.sessions.exclude(status=c.SessionStatus.CANCELLED)
-        .exclude(pk__in=invoiced)
+        .exclude(pk__in=invoiced_session_ids(engagement))
         .select_related("engagement__course")
     )
 
@@ -296,6 +325,55 @@ def record_payment(
         if locked.engagement_id:
             refresh_status(locked.engagement)
     return payment
+
+
+def credit_invoice(*, actor, invoice: m.Invoice, reason: str) -> m.Invoice:
+    """Cancel an issued invoice in full with a credit note (a mistake, a price agreed again).
+
+    Sessions it charged can then be invoiced again. An invoice with payments or a credit note
+    against it already is refused: refunds are outside Mend for now."""
+    require(actor, Perm.TRAINING_FINANCE, invoice.organisation)
+    if invoice.is_credit_note:
+        raise ValidationError(_("A credit note cannot itself be credited."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Enter why the invoice is being credited.")})
+    with transaction.atomic():
+        locked = m.Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.credit_notes.exists():
+            raise ValidationError(_("This invoice already has a credit note against it."))
+        if locked.payments.exists():
+            raise ValidationError(
+                _(
+                    "Payments have been recorded against this invoice, so it cannot be credited "
+                    "in Mend: arrange the refund with your bookkeeper."
+                )
+            )
+        note = _issue(
+            actor=actor,
+            organisation=locked.organisation,
+            kind=c.InvoiceKind.CREDIT_NOTE,
+            client=locked.client,
+            engagement=locked.engagement,
+            credits=locked,
+            vat_rate=locked.vat_rate,
+            notes=reason[:1000],
+            lines=[
+                LineSpec(line.description, line.amount, line.quantity, line.session)
+                for line in locked.lines.all()
+            ],
+        )
+        audit.record(
+            "training.invoice_credited",
+            actor=actor,
+            organisation=locked.organisation,
+            obj=locked,
+            changes={"credit_note": note.number, "reason": reason[:200]},
+        )
+        if locked.engagement_id:
+            # Its sessions are no longer invoiced: the engagement may go back to "delivered".
+            refresh_status(m.Engagement.objects.get(pk=locked.engagement_id))
+    return note
 
 
 # ---------------------------------------------------------------- cancellation
@@ -476,6 +554,7 @@ def _credit_sessions(actor, engagement, quote, session_ids: set[int]) -> list[m.
             invoice__kind=c.InvoiceKind.INVOICE,
             session__in=session_ids,
         )
+        .exclude(_credited_line())
         .select_related("invoice")
         .order_by("invoice_id", "position")
     )
