@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mend.core import access, audit, submissions
+from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog
 from mend.core.roles import Perm, Role
+from mend.core.submissions import handle_create
 from mend.core.web import current_language
 
 from . import actions, tabs, workflow
@@ -222,35 +223,28 @@ def handover_download(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- recording
 
 
-def _done_before(request, form_data) -> str | None:
-    return submissions.already_done(request, (form_data or {}).get("submission_id"))
-
-
 @decide(requires(Perm.WORK_CASES))
 def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     parties = list(case.parties.select_related("person"))
     form = RiskAssessmentForm(request.POST or None, parties=parties)
     if request.method == "POST":
-        if done := _done_before(request, request.POST):
-            return redirect(done)
-        if form.is_valid():
-            try:
-                actions.record_risk_assessment(
-                    actor=request.user,
-                    case=case,
-                    level=form.cleaned_data["level"],
-                    notes=form.cleaned_data["notes"],
-                    mitigation=form.cleaned_data["mitigation"],
-                    party=form.cleaned_data["party"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("case_assessment", args=[case.pk])
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Risk assessment recorded."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_risk_assessment(
+                actor=request.user,
+                case=case,
+                level=data["level"],
+                notes=data["notes"],
+                mitigation=data["mitigation"],
+                party=data["party"],
+            ),
+            redirect_to=reverse("case_assessment", args=[case.pk]),
+            message=_("Risk assessment recorded."),
+        )
+        if response:
+            return response
     return render(request, "cases/assessment/risk_form.html", {"case": case, "form": form})
 
 
@@ -264,28 +258,26 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     _case_for_tab(case)
     form = SignOffForm(request.POST or None, kind=kind)
     if request.method == "POST":
-        if done := _done_before(request, request.POST):
-            return redirect(done)
-        if form.is_valid():
-            try:
-                actions.record_signoff(
+        try:
+            response = handle_create(
+                request,
+                form,
+                lambda data: actions.record_signoff(
                     actor=request.user,
                     case=case,
                     kind=kind,
-                    notes=form.cleaned_data["notes"],
-                    specialist_service=form.cleaned_data.get("specialist_service", ""),
-                )
-            except PermissionDenied as exc:
-                return _refused(request, str(exc) or _refusal_for(kind), case)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("case_assessment", args=[case.pk])
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request, _("%(signoff)s recorded.") % {"signoff": c.SignOffKind(kind).label}
-                )
-                return redirect(target)
+                    notes=data["notes"],
+                    specialist_service=data.get("specialist_service", ""),
+                ),
+                redirect_to=reverse("case_assessment", args=[case.pk]),
+                message=lambda _signoff: (
+                    _("%(signoff)s recorded.") % {"signoff": c.SignOffKind(kind).label}
+                ),
+            )
+        except PermissionDenied as exc:
+            return _refused(request, str(exc) or _refusal_for(kind), case)
+        if response:
+            return response
     reasons = signoff_reasons(case)
     return render(
         request,
@@ -337,29 +329,24 @@ def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, questions=question_set.questions, language=language
     )
     if request.method == "POST":
-        if done := _done_before(request, request.POST):
-            return redirect(done)
-        if form.is_valid():
-            try:
-                actions.record_assessment(
-                    actor=request.user,
-                    party=party,
-                    question_set=question_set,
-                    answers=form.answers(),
-                    needs=form.cleaned_data["needs"],
-                    hopes=form.cleaned_data["hopes"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("case_assessment", args=[case.pk])
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("Joint initial assessment with %(person)s recorded.")
-                    % {"person": party.person},
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_assessment(
+                actor=request.user,
+                party=party,
+                question_set=question_set,
+                answers=form.answers(),
+                needs=data["needs"],
+                hopes=data["hopes"],
+            ),
+            redirect_to=reverse("case_assessment", args=[case.pk]),
+            message=lambda _assessment: (
+                _("Joint initial assessment with %(person)s recorded.") % {"person": party.person}
+            ),
+        )
+        if response:
+            return response
     earlier = []
     for assessment in party.assessments.select_related("question_set", "assessed_by"):
         texts = _in_language(assessment.question_set, language)
@@ -390,24 +377,21 @@ def suitability(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = SuitabilityForm(request.POST or None)
     if request.method == "POST":
-        if done := _done_before(request, request.POST):
-            return redirect(done)
-        if form.is_valid():
-            try:
-                actions.record_suitability(
-                    actor=request.user,
-                    case=case,
-                    process_kind=form.cleaned_data["process_kind"],
-                    decision=form.cleaned_data["decision"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("case_assessment", args=[case.pk])
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Suitability decision recorded."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_suitability(
+                actor=request.user,
+                case=case,
+                process_kind=data["process_kind"],
+                decision=data["decision"],
+                reason=data["reason"],
+            ),
+            redirect_to=reverse("case_assessment", args=[case.pk]),
+            message=_("Suitability decision recorded."),
+        )
+        if response:
+            return response
     return render(
         request,
         "cases/assessment/suitability_form.html",
@@ -421,20 +405,17 @@ def principles(request: HttpRequest, pk: int) -> HttpResponse:
     latest = case.principles.order_by("-at", "-id").first()
     form = PrinciplesForm(request.POST or None, initial=(latest.considered if latest else {}))
     if request.method == "POST":
-        if done := _done_before(request, request.POST):
-            return redirect(done)
-        if form.is_valid():
-            try:
-                actions.record_principles(
-                    actor=request.user, case=case, considered=form.considered()
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("case_assessment", args=[case.pk])
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Guiding principles checklist recorded."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_principles(
+                actor=request.user, case=case, considered=form.considered()
+            ),
+            redirect_to=reverse("case_assessment", args=[case.pk]),
+            message=_("Guiding principles checklist recorded."),
+        )
+        if response:
+            return response
     return render(request, "cases/assessment/principles_form.html", {"case": case, "form": form})
 
 

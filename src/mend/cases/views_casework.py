@@ -25,7 +25,7 @@ from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.models import Membership, Team
 from mend.core.roles import Perm, Role, role_has
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_create, remember
 from mend.core.web import safe_next
 
 from . import actions, clocks, tabs, workflow
@@ -346,25 +346,21 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": allocation.membership.user.full_name or allocation.membership.user},
                 )
             return redirect("case_allocate", pk=case.pk)
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
         form = AllocateForm(request.POST, memberships=memberships)
-        if form.is_valid():
-            try:
-                actions.allocate(
-                    actor=request.user,
-                    case=case,
-                    membership=form.cleaned_data["membership"],
-                    role=form.cleaned_data["role"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("case_allocate", args=[case.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Allocation saved."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.allocate(
+                actor=request.user,
+                case=case,
+                membership=data["membership"],
+                role=data["role"],
+            ),
+            redirect_to=reverse("case_allocate", args=[case.pk]),
+            message=_("Allocation saved."),
+        )
+        if response:
+            return response
     current = list(
         m.Allocation.objects.filter(case=case, ended_on=None).select_related("membership__user")
     )

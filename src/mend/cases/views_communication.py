@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mend.core import access, audit, submissions
+from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
+from mend.core.submissions import handle_create
 from mend.core.web import current_language
 
 from . import actions, documents, tabs
@@ -113,25 +114,21 @@ def message_new(request: HttpRequest, pk: int) -> HttpResponse:
     parties = _parties(case)
     if request.method == "POST":
         form = forms.MessageForm(request.POST, parties=parties)
-        done = submissions.already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                actions.record_shuttle_message(
-                    actor=request.user,
-                    case=case,
-                    sender=form.cleaned_data["sender"],
-                    recipient=form.cleaned_data["recipient"],
-                    text=form.cleaned_data["text"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Message recorded. It waits for approval."))
-                target = _tab_url(case)
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_shuttle_message(
+                actor=request.user,
+                case=case,
+                sender=data["sender"],
+                recipient=data["recipient"],
+                text=data["text"],
+            ),
+            redirect_to=_tab_url(case),
+            message=_("Message recorded. It waits for approval."),
+        )
+        if response:
+            return response
     else:
         form = forms.MessageForm(parties=parties)
     return render(
@@ -236,27 +233,23 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     language = current_language()
     if request.method == "POST":
         form = forms.LetterForm(request.POST, questions=questions, language=language)
-        done = submissions.already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                letter = actions.draft_letter(
-                    actor=request.user,
-                    case=case,
-                    writer=writer,
-                    recipient=recipient,
-                    answers=form.answers(),
-                    body=form.cleaned_data["body"],
-                    language=form.cleaned_data["language"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Letter saved as a draft. It must be screened next."))
-                target = reverse("letter_detail", args=[letter.pk])
-                submissions.remember(request, form.cleaned_data.get("submission_id"), target)
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.draft_letter(
+                actor=request.user,
+                case=case,
+                writer=writer,
+                recipient=recipient,
+                answers=form.answers(),
+                body=data["body"],
+                language=data["language"],
+            ),
+            redirect_to=lambda letter: reverse("letter_detail", args=[letter.pk]),
+            message=_("Letter saved as a draft. It must be screened next."),
+        )
+        if response:
+            return response
     else:
         form = forms.LetterForm(
             questions=questions,

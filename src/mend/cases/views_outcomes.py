@@ -18,7 +18,7 @@ from mend.core.access import PUBLIC, decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.models import Organisation
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_create, remember
 from mend.core.tenancy import organisation_scope
 
 from . import actions, tabs
@@ -114,28 +114,23 @@ def support_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = party.case
     form = SupportReferralForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.add_support_referral(
-                    actor=request.user,
-                    party=party,
-                    service=data["service"],
-                    provider=data["provider"],
-                    status=data["status"],
-                    referred_on=data["referred_on"],
-                    outcome=data["outcome"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = _outcomes_url(case.pk)
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Support referral added."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.add_support_referral(
+                actor=request.user,
+                party=party,
+                service=data["service"],
+                provider=data["provider"],
+                status=data["status"],
+                referred_on=data["referred_on"],
+                outcome=data["outcome"],
+            ),
+            redirect_to=_outcomes_url(case.pk),
+            message=_("Support referral added."),
+        )
+        if response:
+            return response
     return _page(request, "cases/outcomes/support_form.html", case, {"form": form, "party": party})
 
 
@@ -188,23 +183,20 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
     meetings = list(m.Meeting.objects.filter(case=case).order_by("starts_at"))
     form = AgreementForm(request.POST or None, meetings=meetings)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            meeting = next((mt for mt in meetings if str(mt.pk) == data["meeting"]), None)
-            try:
-                agreement = actions.create_agreement(
-                    actor=request.user, case=case, made_on=data["made_on"], meeting=meeting
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("agreement_item_new", args=[agreement.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Agreement recorded. Now add what was agreed."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.create_agreement(
+                actor=request.user,
+                case=case,
+                made_on=data["made_on"],
+                meeting=next((mt for mt in meetings if str(mt.pk) == data["meeting"]), None),
+            ),
+            redirect_to=lambda agreement: reverse("agreement_item_new", args=[agreement.pk]),
+            message=_("Agreement recorded. Now add what was agreed."),
+        )
+        if response:
+            return response
     return _page(request, "cases/outcomes/agreement_form.html", case, {"form": form})
 
 
@@ -217,30 +209,25 @@ def agreement_item_new(request: HttpRequest, pk: int) -> HttpResponse:
     harmed = [p for p in parties if p.role == c.PartyRole.HARMED]
     form = AgreementItemForm(request.POST or None, responsible=responsible, harmed=harmed)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            by_pk = {str(p.pk): p for p in parties}
-            try:
-                actions.add_agreement_item(
-                    actor=request.user,
-                    agreement=agreement,
-                    kind=data["kind"],
-                    responsible=by_pk[data["responsible"]],
-                    serves=by_pk.get(data["serves"]),
-                    description=data["description"],
-                    amount=data["amount"],
-                    due_on=data["due_on"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = _outcomes_url(case.pk)
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Agreement item added."))
-                return redirect(target)
+        by_pk = {str(p.pk): p for p in parties}
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.add_agreement_item(
+                actor=request.user,
+                agreement=agreement,
+                kind=data["kind"],
+                responsible=by_pk[data["responsible"]],
+                serves=by_pk.get(data["serves"]),
+                description=data["description"],
+                amount=data["amount"],
+                due_on=data["due_on"],
+            ),
+            redirect_to=_outcomes_url(case.pk),
+            message=_("Agreement item added."),
+        )
+        if response:
+            return response
     return _page(
         request,
         "cases/outcomes/item_form.html",
@@ -275,22 +262,17 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = PaymentForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_payment(
-                    actor=request.user, item=item, amount=data["amount"], paid_on=data["paid_on"]
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = _outcomes_url(case.pk)
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Payment recorded."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_payment(
+                actor=request.user, item=item, amount=data["amount"], paid_on=data["paid_on"]
+            ),
+            redirect_to=_outcomes_url(case.pk),
+            message=_("Payment recorded."),
+        )
+        if response:
+            return response
     return _page(request, "cases/outcomes/payment_form.html", case, {"form": form, "item": item})
 
 
@@ -429,15 +411,16 @@ def feedback_survey(request: HttpRequest, token: str) -> HttpResponse:
 def case_study_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = FeedbackSendForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        done = already_done(request, form.cleaned_data.get("submission_id"))
-        if done:
-            return redirect(done)
-        study = actions.draft_case_study(actor=request.user, case=case)
-        target = reverse("case_study_edit", args=[study.pk])
-        remember(request, form.cleaned_data.get("submission_id"), target)
-        messages.success(request, _("Draft case study created. Read it carefully and edit it."))
-        return redirect(target)
+    if request.method == "POST":
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.draft_case_study(actor=request.user, case=case),
+            redirect_to=lambda study: reverse("case_study_edit", args=[study.pk]),
+            message=_("Draft case study created. Read it carefully and edit it."),
+        )
+        if response:
+            return response
     return _page(request, "cases/outcomes/case_study_new.html", case, {"form": form})
 
 

@@ -16,7 +16,7 @@ from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_create, remember
 
 from . import actions, tabs
 from . import choices as c
@@ -366,30 +366,24 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     party = _party(request, pk, Perm.WORK_CASES)
     form = GiveConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.give_consent(
-                    actor=request.user,
-                    party=party,
-                    scope=data["scope"],
-                    method=data["method"],
-                    given_on=data.get("given_on"),
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("party_detail", args=[party.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("Consent recorded: %(scope)s.")
-                    % {"scope": c.ConsentScope(data["scope"]).label.lower()},
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.give_consent(
+                actor=request.user,
+                party=party,
+                scope=data["scope"],
+                method=data["method"],
+                given_on=data.get("given_on"),
+            ),
+            redirect_to=reverse("party_detail", args=[party.pk]),
+            message=lambda _consent: (
+                _("Consent recorded: %(scope)s.")
+                % {"scope": c.ConsentScope(form.cleaned_data["scope"]).label.lower()}
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "cases/parties/consent_give.html",

@@ -21,7 +21,7 @@ from mend.core.forms import add_action_errors
 from mend.core.models import Organisation, Team
 from mend.core.public_forms import RateLimit, screen
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_create, remember
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
 from mend.people.models import Language
@@ -66,40 +66,35 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = StaffReferralForm(**options)
         return render(request, "cases/referrals/new.html", {"form": form})
-    done = already_done(request, request.POST.get("submission_id"))
-    if done:
-        return redirect(done)
     form = StaffReferralForm(request.POST, request.FILES, **options)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = actions.enter_referral(
-                actor=request.user,
-                organisation=request.organisation,
-                case_type=data["case_type"],
-                source=data["source"],
-                summary=data["summary"],
-                referring_agency=data["referring_agency"],
-                referrer_contact=form.referrer_contact(),
-                justice_stage=data["justice_stage"],
-                sharing_basis=data["sharing_basis"],
-                sharing_reference=data["sharing_reference"],
-                incident_date=data["incident_date"],
-                reported_on=data["reported_on"],
-                enhanced_rights=data["enhanced_rights"],
-                harmed_initiated=data["harmed_initiated"],
-                complexity_factors=list(data["complexity_factors"]),
-                team=data["team"],
-                handover_file=data["handover_file"],
-                handover_level=data["handover_level"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            url = reverse("case_detail", args=[case.pk])
-            remember(request, data["submission_id"], url)
-            messages.success(request, _("Referral %(ref)s recorded.") % {"ref": case.reference})
-            return redirect(url)
+    response = handle_create(
+        request,
+        form,
+        lambda data: actions.enter_referral(
+            actor=request.user,
+            organisation=request.organisation,
+            case_type=data["case_type"],
+            source=data["source"],
+            summary=data["summary"],
+            referring_agency=data["referring_agency"],
+            referrer_contact=form.referrer_contact(),
+            justice_stage=data["justice_stage"],
+            sharing_basis=data["sharing_basis"],
+            sharing_reference=data["sharing_reference"],
+            incident_date=data["incident_date"],
+            reported_on=data["reported_on"],
+            enhanced_rights=data["enhanced_rights"],
+            harmed_initiated=data["harmed_initiated"],
+            complexity_factors=list(data["complexity_factors"]),
+            team=data["team"],
+            handover_file=data["handover_file"],
+            handover_level=data["handover_level"],
+        ),
+        redirect_to=lambda case: reverse("case_detail", args=[case.pk]),
+        message=lambda case: _("Referral %(ref)s recorded.") % {"ref": case.reference},
+    )
+    if response:
+        return response
     return render(request, "cases/referrals/new.html", {"form": form})
 
 
@@ -223,42 +218,36 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = PartnerReferralForm(**options)
         return render(request, "cases/referrals/submit.html", {"form": form})
-    done = already_done(request, request.POST.get("submission_id"))
-    if done:
-        return redirect(done)
     form = PartnerReferralForm(request.POST, request.FILES, **options)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = actions.submit_partner_referral(
-                actor=request.user,
-                organisation=request.organisation,
-                case_type=data["case_type"],
-                referring_agency=data["referring_agency"],
-                referrer_role=data["referrer_role"],
-                referrer_phone=data["referrer_phone"],
-                summary=data["summary"],
-                justice_stage=data["justice_stage"],
-                sharing_basis=data["sharing_basis"],
-                sharing_reference=data["sharing_reference"],
-                incident_date=data["incident_date"],
-                reported_on=data["reported_on"],
-                enhanced_rights=data["enhanced_rights"],
-                harmed_initiated=data["harmed_initiated"],
-                handover_file=data["handover_file"],
-                handover_level=data["handover_level"],
-                people=form.people(),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            url = reverse("referral_status", args=[case.pk])
-            remember(request, data["submission_id"], url)
-            messages.success(
-                request,
-                _("Thank you. Your referral's reference is %(ref)s.") % {"ref": case.reference},
-            )
-            return redirect(url)
+    response = handle_create(
+        request,
+        form,
+        lambda data: actions.submit_partner_referral(
+            actor=request.user,
+            organisation=request.organisation,
+            case_type=data["case_type"],
+            referring_agency=data["referring_agency"],
+            referrer_role=data["referrer_role"],
+            referrer_phone=data["referrer_phone"],
+            summary=data["summary"],
+            justice_stage=data["justice_stage"],
+            sharing_basis=data["sharing_basis"],
+            sharing_reference=data["sharing_reference"],
+            incident_date=data["incident_date"],
+            reported_on=data["reported_on"],
+            enhanced_rights=data["enhanced_rights"],
+            harmed_initiated=data["harmed_initiated"],
+            handover_file=data["handover_file"],
+            handover_level=data["handover_level"],
+            people=form.people(),
+        ),
+        redirect_to=lambda case: reverse("referral_status", args=[case.pk]),
+        message=lambda case: (
+            _("Thank you. Your referral's reference is %(ref)s.") % {"ref": case.reference}
+        ),
+    )
+    if response:
+        return response
     return render(request, "cases/referrals/submit.html", {"form": form})
 
 

@@ -19,7 +19,7 @@ from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog, Membership
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import handle_create
 
 from . import actions, tabs
 from . import choices as c
@@ -163,21 +163,12 @@ def case_work(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- recording work
 
 
-def _create(request, case, form, create, template, **extra) -> HttpResponse:
+def _create(request, case, form, act, template, *, redirect_to, message, **extra) -> HttpResponse:
     """The shared create flow: one record per submission, refusals shown on the form."""
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                message, target = create(form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, message)
-                return redirect(target)
+        response = handle_create(request, form, act, redirect_to=redirect_to, message=message)
+        if response:
+            return response
     return render(request, template, _case_context(case, form=form, **extra))
 
 
@@ -191,8 +182,11 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"practitioners": [request.membership.pk]},
     )
 
-    def create(data):
-        actions.record_activity(
+    return _create(
+        request,
+        case,
+        form,
+        lambda data: actions.record_activity(
             actor=request.user,
             case=case,
             kind=data["kind"],
@@ -202,15 +196,10 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
             parties=data["parties"],
             belongs_to=data["belongs_to"],
             notes=data["notes"],
-        )
-        return _("The activity has been recorded."), reverse("case_work", args=[case.pk])
-
-    return _create(
-        request,
-        case,
-        form,
-        create,
+        ),
         "cases/work/activity_form.html",
+        redirect_to=reverse("case_work", args=[case.pk]),
+        message=_("The activity has been recorded."),
         heading=_("Record an activity"),
         submit_label=_("Save the activity"),
     )
@@ -222,21 +211,18 @@ def process_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProcessForm(request.POST or None, parties=_parties(case))
     suitability = list(case.suitability.all().order_by("-at"))
 
-    def create(data):
-        process = actions.choose_process(
-            actor=request.user, case=case, kind=data["kind"], parties=data["parties"]
-        )
-        return (
-            _("%(process)s has been chosen.") % {"process": process.get_kind_display()},
-            reverse("case_work", args=[case.pk]),
-        )
-
     return _create(
         request,
         case,
         form,
-        create,
+        lambda data: actions.choose_process(
+            actor=request.user, case=case, kind=data["kind"], parties=data["parties"]
+        ),
         "cases/work/process_form.html",
+        redirect_to=reverse("case_work", args=[case.pk]),
+        message=lambda process: (
+            _("%(process)s has been chosen.") % {"process": process.get_kind_display()}
+        ),
         heading=_("Choose a process"),
         submit_label=_("Choose this process"),
         suitability=suitability,
@@ -254,8 +240,11 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"facilitators": [request.membership.pk]},
     )
 
-    def create(data):
-        meeting = actions.schedule_meeting(
+    return _create(
+        request,
+        case,
+        form,
+        lambda data: actions.schedule_meeting(
             actor=request.user,
             case=case,
             kind=data["kind"],
@@ -265,15 +254,10 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
             attendees=data["attendees"],
             facilitators=data["facilitators"],
             process=data["process"],
-        )
-        return _("The meeting has been scheduled."), reverse("meeting_detail", args=[meeting.pk])
-
-    return _create(
-        request,
-        case,
-        form,
-        create,
+        ),
         "cases/work/meeting_form.html",
+        redirect_to=lambda meeting: reverse("meeting_detail", args=[meeting.pk]),
+        message=_("The meeting has been scheduled."),
         heading=_("Schedule a meeting"),
         submit_label=_("Schedule the meeting"),
     )

@@ -51,3 +51,33 @@ def remember(request, submission_id: str | None, redirect_to: str) -> None:
     if len(done) > KEEP:
         done = dict(list(done.items())[-KEEP:])
     request.session[SESSION_KEY] = done
+
+
+def handle_create(request, form, act, *, redirect_to, message=None):
+    """The POST half of a create form, guarded against double submits.
+
+    Returns a redirect when the work is done (now, or by an earlier submission with the same id),
+    or None when the form must be shown again: it is invalid, or the action refused and its
+    errors are now on the form. `act(cleaned_data)` calls the action and returns what it made;
+    `redirect_to` and `message` are a value or a function of that result."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from .forms import add_action_errors
+
+    done = already_done(request, request.POST.get("submission_id"))
+    if done:
+        return redirect(done)
+    if not form.is_valid():
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except ValidationError as exc:
+        add_action_errors(form, exc)
+        return None
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    remember(request, form.cleaned_data.get("submission_id"), target)
+    if message:
+        messages.success(request, message(result) if callable(message) else message)
+    return redirect(target)

@@ -20,7 +20,7 @@ from mend.core.access import PUBLIC, decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.models import Membership
 from mend.core.roles import Perm, Role
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_create, remember
 from mend.core.tenancy import organisation_scope
 
 from . import actions, evaluation
@@ -91,25 +91,23 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk, Perm.MANAGE_TRAINING)
     form = SessionNewForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def add(data):
             try:
-                session = actions.add_session(
+                return actions.add_session(
                     actor=request.user,
                     engagement=engagement,
                     value=data["value"],
                     **_session_values(data),
                 )
             except ValidationError as exc:
-                add_action_errors(form, _field_names(exc))
-            else:
-                target = _session_url(session)
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Session added."))
-                return redirect(target)
+                raise _field_names(exc) from exc
+
+        response = handle_create(
+            request, form, add, redirect_to=_session_url, message=_("Session added.")
+        )
+        if response:
+            return response
     return render(
         request,
         "training/delivery/session_form.html",
@@ -448,27 +446,22 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk, Perm.MANAGE_TRAINING)
     form = AttendeeForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                attendee = actions.add_attendee(
-                    actor=request.user,
-                    engagement=engagement,
-                    name=data["name"],
-                    email=data["email"],
-                    job_title=data["job_title"],
-                    language=data["language"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_attendees", args=[engagement.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("%(name)s added.") % {"name": attendee.name})
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.add_attendee(
+                actor=request.user,
+                engagement=engagement,
+                name=data["name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                language=data["language"],
+            ),
+            redirect_to=reverse("training_attendees", args=[engagement.pk]),
+            message=lambda attendee: _("%(name)s added.") % {"name": attendee.name},
+        )
+        if response:
+            return response
     listed = list(
         m.Attendee.objects.filter(engagement=engagement)
         .annotate(marks=Count("attendance"))
@@ -486,25 +479,20 @@ def attendees_paste(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk, Perm.MANAGE_TRAINING)
     form = AttendeeListForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                added = actions.add_attendees(
-                    actor=request.user,
-                    engagement=engagement,
-                    text=data["attendees"],
-                    language=data["language"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_attendees", args=[engagement.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("%(count)s attendees added.") % {"count": len(added)})
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.add_attendees(
+                actor=request.user,
+                engagement=engagement,
+                text=data["attendees"],
+                language=data["language"],
+            ),
+            redirect_to=reverse("training_attendees", args=[engagement.pk]),
+            message=lambda added: _("%(count)s attendees added.") % {"count": len(added)},
+        )
+        if response:
+            return response
     return render(
         request, "training/delivery/attendees_paste.html", {"engagement": engagement, "form": form}
     )
@@ -616,23 +604,17 @@ def evaluations_send(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk, Perm.MANAGE_TRAINING)
     form = SendEvaluationsForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                sent = actions.send_evaluations(
-                    actor=request.user, engagement=engagement, stage=form.cleaned_data["stage"]
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_evaluations_send", args=[engagement.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request, _("%(count)s survey links emailed.") % {"count": len(sent)}
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.send_evaluations(
+                actor=request.user, engagement=engagement, stage=data["stage"]
+            ),
+            redirect_to=reverse("training_evaluations_send", args=[engagement.pk]),
+            message=lambda sent: _("%(count)s survey links emailed.") % {"count": len(sent)},
+        )
+        if response:
+            return response
     counts = m.Attendee.objects.filter(engagement=engagement).aggregate(
         total=Count("pk", distinct=True),
         without_email=Count("pk", filter=Q(email=""), distinct=True),

@@ -18,7 +18,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import handle_create
 
 from . import actions, richtext
 from . import models as m
@@ -61,21 +61,17 @@ def modules(request: HttpRequest) -> HttpResponse:
 def module_new(request: HttpRequest) -> HttpResponse:
     form = NewModuleForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                module = actions.create_module(
-                    actor=request.user, organisation=request.organisation, **form.values()
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = _module_url(module.pk)
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Module created. Now add its lessons and quiz."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.create_module(
+                actor=request.user, organisation=request.organisation, **form.values()
+            ),
+            redirect_to=lambda module: _module_url(module.pk),
+            message=_("Module created. Now add its lessons and quiz."),
+        )
+        if response:
+            return response
     return render(request, "training/elearning/module_form.html", {"form": form})
 
 
@@ -152,27 +148,22 @@ def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = NewLessonForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.add_lesson(
-                    actor=request.user,
-                    module=module,
-                    title=data["title"],
-                    title_cy=data["title_cy"],
-                    body=data["body"],
-                    body_cy=data["body_cy"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = _module_url(module.pk)
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Lesson added."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.add_lesson(
+                actor=request.user,
+                module=module,
+                title=data["title"],
+                title_cy=data["title_cy"],
+                body=data["body"],
+                body_cy=data["body_cy"],
+            ),
+            redirect_to=_module_url(module.pk),
+            message=_("Lesson added."),
+        )
+        if response:
+            return response
     return render(request, "training/elearning/lesson_form.html", {"form": form, "module": module})
 
 
@@ -242,13 +233,10 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def add(data):
             try:
-                actions.add_question(
+                return actions.add_question(
                     actor=request.user,
                     module=module,
                     text=data["text"],
@@ -256,12 +244,17 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
                     choices=form.choices(),
                 )
             except ValidationError as exc:
-                _question_errors(form, exc)
-            else:
-                target = _module_url(module.pk) + "#quiz"
-                remember(request, data.get("submission_id"), target)
-                messages.success(request, _("Question added."))
-                return redirect(target)
+                raise _question_refusal(exc) from exc
+
+        response = handle_create(
+            request,
+            form,
+            add,
+            redirect_to=_module_url(module.pk) + "#quiz",
+            message=_("Question added."),
+        )
+        if response:
+            return response
     return render(
         request, "training/elearning/question_form.html", {"form": form, "module": module}
     )
@@ -284,7 +277,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 choices=form.choices(),
             )
         except ValidationError as exc:
-            _question_errors(form, exc)
+            add_action_errors(form, _question_refusal(exc))
         else:
             messages.success(request, _("Question saved."))
             return redirect(_module_url(module.pk) + "#quiz")
@@ -295,13 +288,15 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _question_errors(form, exc: ValidationError) -> None:
+def _question_refusal(exc: ValidationError) -> ValidationError:
     """The action names `choices`; the form shows that on the 'which are correct' field."""
-    if hasattr(exc, "error_dict") and "choices" in exc.error_dict:
-        form.add_error("correct", exc.error_dict.pop("choices"))
-        if not exc.error_dict:
-            return
-    add_action_errors(form, exc)
+    if not (hasattr(exc, "error_dict") and "choices" in exc.error_dict):
+        return exc
+    errors = {"correct": list(exc.error_dict["choices"])}
+    for field, found in exc.error_dict.items():
+        if field != "choices":
+            errors.setdefault(field, []).extend(found)
+    return ValidationError(errors)
 
 
 # ---------------------------------------------------------------- enrolling a client's people
@@ -313,40 +308,41 @@ def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
     clients = list(m.Client.objects.filter(is_active=True).order_by("name", "pk")[:500])
     form = ClientEnrolmentForm(request.POST or None, clients=clients)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def enrol(data):
             client = next(cl for cl in clients if str(cl.pk) == data["client"])
-            try:
-                people = actions.parse_learner_lines(data["people"])
-                results = actions.enrol_client_learners(
-                    actor=request.user, module=module, client=client, people=people
+            people = actions.parse_learner_lines(data["people"])
+            return actions.enrol_client_learners(
+                actor=request.user, module=module, client=client, people=people
+            )
+
+        def enrolled(results) -> str:
+            new_accounts = sum(r.new_account for r in results)
+            return (
+                ngettext(
+                    "%(count)d person enrolled and emailed.",
+                    "%(count)d people enrolled and emailed.",
+                    len(results),
                 )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = _module_url(module.pk) + "#enrolments"
-                remember(request, data.get("submission_id"), target)
-                new_accounts = sum(r.new_account for r in results)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d person enrolled and emailed.",
-                        "%(count)d people enrolled and emailed.",
-                        len(results),
-                    )
-                    % {"count": len(results)}
-                    + " "
-                    + ngettext(
-                        "%(count)d new account was made.",
-                        "%(count)d new accounts were made.",
-                        new_accounts,
-                    )
-                    % {"count": new_accounts},
+                % {"count": len(results)}
+                + " "
+                + ngettext(
+                    "%(count)d new account was made.",
+                    "%(count)d new accounts were made.",
+                    new_accounts,
                 )
-                return redirect(target)
+                % {"count": new_accounts}
+            )
+
+        response = handle_create(
+            request,
+            form,
+            enrol,
+            redirect_to=_module_url(module.pk) + "#enrolments",
+            message=enrolled,
+        )
+        if response:
+            return response
     return render(
         request,
         "training/elearning/enrol_client.html",

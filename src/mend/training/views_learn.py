@@ -27,7 +27,7 @@ from mend.core import access
 from mend.core.access import LEARNER, PUBLIC, decide
 from mend.core.forms import add_action_errors
 from mend.core.models import Organisation
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import handle_create
 from mend.core.tenancy import organisation_scope
 
 from . import actions, richtext
@@ -115,26 +115,27 @@ def join(request: HttpRequest, organisation) -> HttpResponse:
         return render(request, "training/learn/join.html", _context(request, organisation))
     form = JoinForm(request.POST or None, initial={"language": translation.get_language() or "en"})
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                user = actions.sign_up_learner(
-                    organisation=organisation,
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    password=data["password1"],
-                    language=data["language"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                login(request, user, backend=SIGN_IN_BACKEND)
-                remember(request, data.get("submission_id"), catalogue_url)
-                messages.success(request, _("Your account is ready. Choose a module to start."))
-                return redirect(catalogue_url)
+
+        def sign_up(data):
+            user = actions.sign_up_learner(
+                organisation=organisation,
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password1"],
+                language=data["language"],
+            )
+            login(request, user, backend=SIGN_IN_BACKEND)
+            return user
+
+        response = handle_create(
+            request,
+            form,
+            sign_up,
+            redirect_to=catalogue_url,
+            message=_("Your account is ready. Choose a module to start."),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/learn/join.html",

@@ -23,7 +23,7 @@ from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import handle_create
 from mend.core.web import current_language
 
 from . import actions
@@ -100,30 +100,24 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial=initial, clients=clients.order_by("name", "pk")
     )
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                invoice = actions.issue_invoice(
-                    actor=request.user,
-                    organisation=request.organisation,
-                    client=data["client"],
-                    lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
-                    notes=data["notes"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_invoice", args=[invoice.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("Invoice %(number)s issued for %(total)s.")
-                    % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"},
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.issue_invoice(
+                actor=request.user,
+                organisation=request.organisation,
+                client=data["client"],
+                lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
+                notes=data["notes"],
+            ),
+            redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
+            message=lambda invoice: (
+                _("Invoice %(number)s issued for %(total)s.")
+                % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/money/invoice_new.html",
@@ -171,31 +165,25 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice(request, pk)
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and not invoice.is_credit_note:
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_payment(
-                    actor=request.user,
-                    invoice=invoice,
-                    amount=data["amount"],
-                    received_on=data["received_on"],
-                    method=data["method"],
-                    reference=data["reference"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_invoice", args=[invoice.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("Payment of %(amount)s recorded against %(number)s.")
-                    % {"amount": f"£{data['amount']:,.2f}", "number": invoice.number},
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.record_payment(
+                actor=request.user,
+                invoice=invoice,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                method=data["method"],
+                reference=data["reference"],
+            ),
+            redirect_to=reverse("training_invoice", args=[invoice.pk]),
+            message=lambda payment: (
+                _("Payment of %(amount)s recorded against %(number)s.")
+                % {"amount": f"£{form.cleaned_data['amount']:,.2f}", "number": invoice.number}
+            ),
+        )
+        if response:
+            return response
     credit_notes = list(invoice.credit_notes.order_by("issued_at", "pk"))
     payments = list(invoice.payments.select_related("recorded_by"))
     return render(
@@ -297,24 +285,24 @@ def cancel_sessions(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, sessions=[(s.pk, _session_label(s)) for s in sessions]
     )
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            chosen = {int(pk) for pk in form.cleaned_data["sessions"]}
-            try:
-                quote = actions.quote_cancellation(
-                    actor=request.user,
-                    engagement=engagement,
-                    sessions=[s for s in sessions if s.pk in chosen],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_cancellation_quote", args=[quote.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                return redirect(target)
+
+        def quote(data):
+            chosen = {int(pk) for pk in data["sessions"]}
+            return actions.quote_cancellation(
+                actor=request.user,
+                engagement=engagement,
+                sessions=[s for s in sessions if s.pk in chosen],
+                reason=data["reason"],
+            )
+
+        response = handle_create(
+            request,
+            form,
+            quote,
+            redirect_to=lambda made: reverse("training_cancellation_quote", args=[made.pk]),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/money/cancel.html",

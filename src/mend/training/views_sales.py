@@ -26,7 +26,7 @@ from mend.core.middleware import client_ip
 from mend.core.models import Organisation
 from mend.core.public_forms import RateLimit, screen
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_create, remember
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
 
@@ -182,23 +182,17 @@ def _client_values(data: dict) -> dict:
 def training_client_new(request: HttpRequest) -> HttpResponse:
     form = ClientNewForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                client = actions.create_client(
-                    actor=request.user,
-                    organisation=request.organisation,
-                    **_client_values(form.cleaned_data),
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_client", args=[client.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Client %(name)s added.") % {"name": client.name})
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.create_client(
+                actor=request.user, organisation=request.organisation, **_client_values(data)
+            ),
+            redirect_to=lambda client: reverse("training_client", args=[client.pk]),
+            message=lambda client: _("Client %(name)s added.") % {"name": client.name},
+        )
+        if response:
+            return response
     return render(request, "training/sales/client_form.html", {"form": form, "client": None})
 
 
@@ -239,21 +233,17 @@ def training_contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.MANAGE_TRAINING, pk=pk)
     form = ContactNewForm(request.POST or None)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                contact = actions.add_contact(
-                    actor=request.user, client=client, **_contact_values(form.cleaned_data)
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_client", args=[client.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Contact %(name)s added.") % {"name": contact.name})
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.add_contact(
+                actor=request.user, client=client, **_contact_values(data)
+            ),
+            redirect_to=reverse("training_client", args=[client.pk]),
+            message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
+        )
+        if response:
+            return response
     return render(
         request,
         "training/sales/contact_form.html",
@@ -332,23 +322,17 @@ def training_courses(request: HttpRequest) -> HttpResponse:
 def training_course_new(request: HttpRequest) -> HttpResponse:
     form = CourseNewForm(request.POST or None, initial={"format": c.CourseFormat.IN_PERSON})
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                course = actions.create_course(
-                    actor=request.user,
-                    organisation=request.organisation,
-                    **_course_values(form.cleaned_data),
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_courses")
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Course %(title)s added.") % {"title": course.title})
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.create_course(
+                actor=request.user, organisation=request.organisation, **_course_values(data)
+            ),
+            redirect_to=reverse("training_courses"),
+            message=lambda course: _("Course %(title)s added.") % {"title": course.title},
+        )
+        if response:
+            return response
     return render(request, "training/sales/course_form.html", {"form": form, "course": None})
 
 
@@ -443,23 +427,17 @@ def training_enquiry_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, courses=courses, initial={"language": current_language()}
     )
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                enquiry = actions.receive_enquiry(
-                    organisation=request.organisation,
-                    actor=request.user,
-                    **_enquiry_values(form.cleaned_data),
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_enquiry", args=[enquiry.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(request, _("Enquiry recorded."))
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.receive_enquiry(
+                organisation=request.organisation, actor=request.user, **_enquiry_values(data)
+            ),
+            redirect_to=lambda enquiry: reverse("training_enquiry", args=[enquiry.pk]),
+            message=_("Enquiry recorded."),
+        )
+        if response:
+            return response
     return render(request, "training/sales/enquiry_new.html", {"form": form})
 
 
@@ -649,30 +627,25 @@ def training_engagement_new(request: HttpRequest) -> HttpResponse:
         initial["client"] = int(request.GET["client"])
     form = EngagementForm(request.POST or None, initial=initial, **options)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                engagement = actions.create_engagement(
-                    actor=request.user,
-                    client=data["client"],
-                    contact=data["contact"],
-                    course=data["course"],
-                    title=data["title"],
-                    participants=data["participants"],
-                    notes=data["notes"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_engagement", args=[engagement.pk])
-                remember(request, data.get("submission_id"), target)
-                messages.success(
-                    request, _("Engagement %(ref)s created.") % {"ref": engagement.reference}
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.create_engagement(
+                actor=request.user,
+                client=data["client"],
+                contact=data["contact"],
+                course=data["course"],
+                title=data["title"],
+                participants=data["participants"],
+                notes=data["notes"],
+            ),
+            redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
+            message=lambda engagement: (
+                _("Engagement %(ref)s created.") % {"ref": engagement.reference}
+            ),
+        )
+        if response:
+            return response
     return render(request, "training/sales/engagement_new.html", {"form": form})
 
 
@@ -738,28 +711,23 @@ def training_proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     language = engagement.language
     lines = actions.proposal_lines(engagement, language)
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            try:
-                proposal = actions.issue_proposal(
-                    actor=request.user,
-                    engagement=engagement,
-                    valid_until=form.cleaned_data["valid_until"],
-                    notes=form.cleaned_data["notes"],
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_engagement", args=[engagement.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("Quote %(number)s issued. Download it and send it to the client.")
-                    % {"number": proposal.number},
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.issue_proposal(
+                actor=request.user,
+                engagement=engagement,
+                valid_until=data["valid_until"],
+                notes=data["notes"],
+            ),
+            redirect_to=reverse("training_engagement", args=[engagement.pk]),
+            message=lambda proposal: (
+                _("Quote %(number)s issued. Download it and send it to the client.")
+                % {"number": proposal.number}
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/sales/proposal_new.html",
@@ -792,23 +760,20 @@ def training_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
     )
     sessions = list(engagement.sessions.exclude(status=c.SessionStatus.CANCELLED))
     if request.method == "POST":
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        if form.is_valid():
-            contact = form.cleaned_data["contact"]
-            try:
-                actions.send_sla(actor=request.user, engagement=engagement, contact=contact)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                target = reverse("training_engagement", args=[engagement.pk])
-                remember(request, form.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("The agreement was emailed to %(name)s.") % {"name": contact.name},
-                )
-                return redirect(target)
+        response = handle_create(
+            request,
+            form,
+            lambda data: actions.send_sla(
+                actor=request.user, engagement=engagement, contact=data["contact"]
+            ),
+            redirect_to=reverse("training_engagement", args=[engagement.pk]),
+            message=lambda sla: (
+                _("The agreement was emailed to %(name)s.")
+                % {"name": form.cleaned_data["contact"].name}
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/sales/sla_send.html",
