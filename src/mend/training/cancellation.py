@@ -15,7 +15,7 @@ Rules (docs/decisions/0012-training-cancellation.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -161,7 +161,6 @@ class Quote:
     cancelled_value: Decimal
     total: Decimal
     policy: Policy | None = None
-    notes: tuple[str, ...] = field(default=())
 
     def as_json(self) -> dict:
         return {
@@ -240,11 +239,14 @@ def quote(policy: Policy | None, sessions: list[SessionToCancel], cancelled_on: 
     )
 
 
+def percent_label(percent) -> str:
+    """A stored percentage as people write it: "50.00" -> "50", "12.50" -> "12.5"."""
+    return f"{Decimal(str(percent)).normalize():f}"
+
+
 def explain(check: dict, days: int) -> str:
     """The sentence for one tier check (from the stored JSON), in the active language."""
-    percent = (
-        check["percent"].rstrip("0").rstrip(".") if "." in check["percent"] else check["percent"]
-    )
+    percent = percent_label(check["percent"])
     if check["kind"] == AFTER_SIGNING:
         name = _("After signing: %(percent)s%%") % {"percent": percent}
     else:

@@ -22,16 +22,13 @@ def training(request):
     def has(perm: str) -> bool:
         return bool(role and role_has(role, perm))
 
-    links = []
-    if has(Perm.VIEW_TRAINING):
-        links.append(("training_home", "overview"))
-    if has(Perm.DELIVER_TRAINING):
-        links.append(("training_my_sessions", "sessions"))
-    if has(Perm.AUTHOR_ELEARNING):
-        links.append(("training_modules", "elearning"))
-    if has(Perm.VIEW_TRAINING_DASHBOARD):
-        links.append(("training_dashboard", "dashboard"))
-    resolved = [(name, _url(name)) for name, _key in links]
+    wanted = [
+        ("training_home", Perm.VIEW_TRAINING),
+        ("training_my_sessions", Perm.DELIVER_TRAINING),
+        ("training_modules", Perm.AUTHOR_ELEARNING),
+        ("training_dashboard", Perm.VIEW_TRAINING_DASHBOARD),
+    ]
+    resolved = [(name, _url(name)) for name, perm in wanted if has(perm)]
     resolved = [(name, url) for name, url in resolved if url]
     training_root = _url("training_home") or ""
     return {

@@ -13,17 +13,13 @@ from mend.core.forms import DateInput, GovukForm, VersionedForm
 from mend.core.submissions import SubmissionMixin
 
 from . import choices as c
+from .cancellation import percent_label
 from .reports_money import InvoiceStatus
 
 MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 NUMBER_INPUT = forms.TextInput(
     attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-4"}
 )
-
-
-def plain(value: Decimal) -> str:
-    """A percentage as people write it: 10, 12.5 (never 1E+1)."""
-    return f"{value.normalize():f}"
 
 
 # How many empty tier rows the policy form offers below the existing tiers.
@@ -279,7 +275,7 @@ class PolicyForm(VersionedForm):
         for n, tier in enumerate(policy.tiers.all(), start=1):
             initial[f"tier_{n}_kind"] = tier.kind
             initial[f"tier_{n}_days"] = tier.days
-            initial[f"tier_{n}_percent"] = plain(tier.percent)
+            initial[f"tier_{n}_percent"] = percent_label(tier.percent)
         return initial
 
     def tier_rows(self) -> list[dict]:

@@ -42,7 +42,6 @@ from .forms_money import (
     PaymentForm,
     PolicyForm,
     TrainingSettingsForm,
-    plain,
 )
 from .reports_money import InvoiceStatus, aged_debt, csv_rows, with_balances
 
@@ -455,7 +454,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     row = training_settings(request.organisation)
     fields = actions.SETTINGS_FIELDS
     initial = {name: getattr(row, name) for name in fields}
-    initial["vat_rate"] = plain(row.vat_rate)
+    initial["vat_rate"] = engine.percent_label(row.vat_rate)
     initial["version"] = row.version
     form = TrainingSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -31,6 +31,7 @@ from .. import models as m
 from .. import tasks
 from ..defaults import training_settings
 from ..numbering import next_number
+from ..reports_money import with_balances
 from ..scheduling import clashing_sessions
 from ._common import require
 from .engagements import refresh_status
@@ -258,18 +259,19 @@ def invoice_engagement(*, actor, engagement: m.Engagement) -> m.Invoice:
 
 
 def outstanding(invoice: m.Invoice) -> Decimal:
-    """What is still owed on an invoice: total less payments less credit notes against it."""
-    if invoice.is_credit_note:
-        return ZERO
-    paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
-    credited = invoice.credit_notes.aggregate(total=Sum("total"))["total"] or ZERO
-    return invoice.total - paid - credited
+    """What is still owed on an invoice: total less payments less credit notes against it
+    (the rule is `reports_money.with_balances`, shared with the invoice pages)."""
+    return (
+        with_balances(m.Invoice.objects.filter(pk=invoice.pk), timezone.localdate())
+        .values_list("outstanding", flat=True)
+        .get()
+    )
 
 
 def outstanding_for_engagement(engagement: m.Engagement) -> Decimal:
-    return sum(
-        (outstanding(i) for i in engagement.invoices.filter(kind=c.InvoiceKind.INVOICE)), ZERO
-    )
+    invoices = m.Invoice.objects.filter(engagement=engagement, kind=c.InvoiceKind.INVOICE)
+    balances = with_balances(invoices, timezone.localdate())
+    return balances.aggregate(total=Sum("outstanding"))["total"] or ZERO
 
 
 def record_payment(
@@ -620,11 +622,11 @@ def _fee_invoice(actor, engagement, quote) -> m.Invoice | None:
 
 
 def _tier_name(check: dict) -> str:
-    percent = Decimal(check["percent"]).normalize()
+    percent = engine.percent_label(check["percent"])
     if check["kind"] == engine.AFTER_SIGNING:
-        return _("%(percent)s%% after signing") % {"percent": f"{percent:f}"}
+        return _("%(percent)s%% after signing") % {"percent": percent}
     return _("%(percent)s%% within %(days)s days of delivery") % {
-        "percent": f"{percent:f}",
+        "percent": percent,
         "days": check["days"],
     }
 
