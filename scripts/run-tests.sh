@@ -33,6 +33,9 @@ step() { echo "==> $*" >&2; }
 step "ruff check src tests"
 "$ROOT/.venv/bin/ruff" check src tests
 
+step "ruff format --check src tests"
+"$ROOT/.venv/bin/ruff" format --check src tests
+
 step "makemigrations --check --dry-run"
 "$PY" manage.py makemigrations --check --dry-run
 

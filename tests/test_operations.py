@@ -191,7 +191,7 @@ def gunicorn(tmp_path: Path, database: str):
     """Serve Mend with gunicorn as docs/operations.md does; always stop it again."""
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(  # noqa: S603 - fixed command line
+    process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "mend.wsgi:application",
@@ -237,7 +237,7 @@ def gunicorn(tmp_path: Path, database: str):
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local server
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()

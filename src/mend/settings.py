@@ -34,7 +34,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when MEND_PRODUCTION is on.")
-    SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105 - development only
+    SECRET_KEY = "insecure-development-key-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -252,6 +252,8 @@ EMAIL_HOST_USER = os.environ.get("MEND_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MEND_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MEND_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("MEND_FROM_EMAIL", "Mend <no-reply@localhost>")
+# Rows per page on every list page (core.web.paginate).
+MEND_PAGE_SIZE = int(os.environ.get("MEND_PAGE_SIZE", "50"))
 MEND_INVITATION_DAYS = int(os.environ.get("MEND_INVITATION_DAYS", "7"))
 
 

@@ -13,7 +13,7 @@ urlpatterns = [
     path("manage/", include("mend.core.urls_manage")),
     path("cases/", include("mend.cases.urls")),
     path("training/", include("mend.training.urls")),
-    path("learn/", include("mend.training.urls_learn")),
+    path("learn/", include("mend.training.learn.urls")),
     path("accounts/", include("allauth.urls")),
 ]
 

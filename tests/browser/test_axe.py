@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import check_pages, report
+from tests.browser.support import check_pages, report
 
 pytestmark = pytest.mark.browser
 

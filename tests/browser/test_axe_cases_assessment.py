@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, check_pages, describe_violations, report, screenshot
+from tests.browser.support import (
+    axe_violations,
+    check_pages,
+    describe_violations,
+    report,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import check_pages, report
+from tests.browser.support import check_pages, report
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def build_case(organisation):
             amount="120.00",
         )
         actions.record_payment(actor=actor, item=item, amount="20.00")
-        answered, answered_token, _ = actions.send_feedback_request(actor=actor, party=dean)
+        _answered, answered_token, _ = actions.send_feedback_request(actor=actor, party=dean)
         actions.answer_feedback(
             token=answered_token,
             satisfaction=4,

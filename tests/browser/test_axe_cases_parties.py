@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, describe_violations, screenshot
+from tests.browser.support import axe_violations, describe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +175,7 @@ def test_a_person_is_added_in_the_browser_choosing_the_existing_record(
     from mend.cases import models as m
     from mend.core.tenancy import organisation_scope
 
-    manager, case, sharon, _consent = build_case(organisation)
+    manager, _case, sharon, _consent = build_case(organisation)
     sign_in_as(manager.user, organisation)
     with organisation_scope(organisation):
         from mend.cases import actions

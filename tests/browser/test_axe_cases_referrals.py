@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .test_axe import LANGUAGES, check_pages, report
+from tests.browser.test_axe import LANGUAGES, check_pages, report
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, describe_violations, screenshot
+from tests.browser.support import axe_violations, describe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 

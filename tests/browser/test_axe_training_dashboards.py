@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from .support import axe_violations, describe_violations, screenshot
+from tests.browser.support import axe_violations, describe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 

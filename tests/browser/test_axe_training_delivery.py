@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import check_pages, describe_violations, report, screenshot
+from tests.browser.support import check_pages, describe_violations, report, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +27,9 @@ def build(organisation):
     from mend.core.roles import Role
     from mend.core.tenancy import organisation_scope
     from mend.core.tests_support import make_member
-    from mend.training import actions, evaluation
+    from mend.training import actions
     from mend.training import choices as c
+    from mend.training.delivery import evaluation
     from tests.training.support import signed_engagement, soon
 
     admin = make_member(organisation, Role.ADMINISTRATOR, full_name="Morgan Price")
@@ -43,15 +44,15 @@ def build(organisation):
         done = signed_engagement(actor, organisation, [soon(-2)])
         session = done.sessions.get()
         actions.allocate_trainer(actor=actor, session=session, membership=alys, is_lead=True)
-        ann, ben = actions.add_attendees(
+        ann, _ben = actions.add_attendees(
             actor=actor,
             engagement=done,
             text="Ann Jones, ann@example.test\nBen Hill, ben@example.test",
         )
-        (pre_request, pre_token), (open_request, open_token) = actions.send_evaluations(
+        (_pre_request, pre_token), (_open_request, open_token) = actions.send_evaluations(
             actor=actor, engagement=done, stage="pre"
         )
-        actions.answer_evaluation(token=pre_token, answers={code: 2 for code in evaluation.CODES})
+        actions.answer_evaluation(token=pre_token, answers=dict.fromkeys(evaluation.CODES, 2))
         actions.record_attendance(actor=actor, session=session, present_ids=[ann.pk])
         actions.mark_session_delivered(actor=actor, session=session)
         (certificate,) = actions.issue_certificates(actor=actor, engagement=done)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import check_pages, report, screenshot
+from tests.browser.support import check_pages, report, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from .support import check_pages, report
+from tests.browser.support import check_pages, report
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .support import screenshot
+from tests.browser.support import screenshot
 
 pytestmark = pytest.mark.browser
 

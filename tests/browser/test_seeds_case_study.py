@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .support import screenshot
+from tests.browser.support import screenshot
 
 pytestmark = pytest.mark.browser
 

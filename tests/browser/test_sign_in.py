@@ -6,7 +6,7 @@ import pyotp
 import pytest
 from django.urls import reverse
 
-from .support import screenshot
+from tests.browser.support import screenshot
 
 pytestmark = pytest.mark.browser
 

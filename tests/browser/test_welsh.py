@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .support import screenshot
+from tests.browser.support import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.case_study import PSEUDONYMS, season
+from mend.cases.outcomes.case_study import PSEUDONYMS, season
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from tests.pages import page_text

@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.clocks import clocks_for
+from mend.cases.casework.clocks import clocks_for
 from mend.core.roles import Role
 from mend.core.tests_support import make_member
-
-from .test_casework import new_case, page_text
+from tests.cases.test_casework import new_case, page_text
 
 
 def reported(on: date, *, enhanced=False, region="WLS", **done) -> m.Case:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from mend.cases import actions, workflow
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.actions.configuration import fingerprint
+from mend.cases.assessment.configuration import fingerprint
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope

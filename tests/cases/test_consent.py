@@ -12,9 +12,8 @@ from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.core.roles import Role
+from tests.cases.test_parties import World
 from tests.pages import error_summary, page_text
-
-from .test_parties import World
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def meetings_planned(world):
         actions.record_principles(
             actor=actor,
             case=world.case,
-            considered={p: "Discussed with both." for p in c.Principle.values},
+            considered=dict.fromkeys(c.Principle.values, "Discussed with both."),
         )
         soon = timezone.now() + timedelta(days=7)
         together = actions.schedule_meeting(

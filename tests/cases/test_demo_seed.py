@@ -84,7 +84,7 @@ def test_demo_cases_have_referrers_parties_allocations_clocks_and_planned_meetin
         assert today - timedelta(days=560) <= oldest < today - timedelta(days=300)
         assert not cases.filter(received_on__gt=today).exists()
         # Victims' Code clocks in every state a dashboard shows.
-        from mend.cases.clocks import clocks_for
+        from mend.cases.casework.clocks import clocks_for
 
         states = {clock.state(today) for case in cases for clock in clocks_for(case)}
         assert "met" in states

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.documents import letter_pdf
+from mend.cases.communication.documents import letter_pdf
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 
@@ -155,7 +155,7 @@ def full_case(org, make_member, django_capture_on_commit_callbacks):
         actions.record_signoff(actor=manager, case=case, kind=c.SignOffKind.RISK)
         case = actions.transition(actor=lead.user, case=case, name="start_preparation")
         actions.record_principles(
-            actor=lead.user, case=case, considered={p: "Considered." for p in c.Principle.values}
+            actor=lead.user, case=case, considered=dict.fromkeys(c.Principle.values, "Considered.")
         )
         both = [parties["harmed"], parties["responsible"]]
         meeting = actions.schedule_meeting(

@@ -290,7 +290,7 @@ def test_several_agreements_and_item_completion_are_shown_on_the_outcomes_tab(wo
             serves=world.sharon,
             description="A letter of apology",
         )
-        with pytest.raises(ValidationError, match="£50.00 is still owed"):
+        with pytest.raises(ValidationError, match="£50.00 is still owed"):  # noqa: RUF043
             actions.set_item_status(actor=world.manager.user, item=item, status="completed")
     client = signed_in(world.practitioner.user, world.org)
     response = client.post(

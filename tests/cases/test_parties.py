@@ -404,12 +404,9 @@ def test_the_whole_add_works_step_by_step_without_javascript(world, lead):
     """Each step's form carries what was typed before, so posting it as a browser would works."""
     url = reverse("party_add", args=[world.case.pk])
     first = lead.post(url, find(world.case, first_name="Sharon", last_name="JONES"))
-    carried = {
-        name: value
-        for name, value in re.findall(
-            r'<input type="hidden" name="(\w+)" value="([^"]*)"', first.content.decode()
-        )
-    }
+    carried = dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', first.content.decode())
+    )
     assert carried["last_name"] == "JONES"
     assert carried["step"] == "choose"
     second = lead.post(url, {**carried, "match": "new"})

@@ -113,7 +113,7 @@ class World:
                 actions.record_principles(
                     actor=actor,
                     case=self.case,
-                    considered={p: "Discussed with both." for p in c.Principle.values},
+                    considered=dict.fromkeys(c.Principle.values, "Discussed with both."),
                 )
 
     def meeting(self, *, kind=c.ProcessKind.SHUTTLE, attendees=None, starts_in=timedelta(days=7)):
@@ -534,7 +534,7 @@ def test_a_partys_invitation_names_no_other_party_and_not_the_case(world, as_pra
         reverse("meeting_party_invite", args=[meeting.pk, world.sharon.pk])
     )
 
-    calendar, event = parse(response)
+    _calendar, event = parse(response)
     assert str(event["UID"]) == meeting.uid
     assert str(event["LOCATION"]) == "Cathays Community Centre, Room 2"
     text = response.content.decode()

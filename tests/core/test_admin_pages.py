@@ -125,7 +125,7 @@ def test_a_member_elsewhere_joins_the_teams_chosen_in_the_invitation(
     person = make_member(other_org, Role.PRACTITIONER, email="both@example.test")
     with organisation_scope(org):
         panel = actions.create_team(actor=admin.user, organisation=org, name="Panel")
-        invitation, token = actions.invite_member(
+        _invitation, token = actions.invite_member(
             actor=admin.user,
             organisation=org,
             email=person.user.email,

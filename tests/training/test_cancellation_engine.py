@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mend.training.cancellation import (
+from mend.training.money.engine import (
     AFTER_SIGNING,
     DEFAULT_POLICY,
     WITHIN_DAYS,

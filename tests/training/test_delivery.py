@@ -17,9 +17,10 @@ from pypdf import PdfReader
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
-from mend.training import actions, evaluation
+from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
+from mend.training.delivery import evaluation
 from tests.pages import error_summary, page_text
 from tests.training.support import at, engagement_with_sessions, signed_engagement, soon
 
@@ -436,7 +437,7 @@ def test_a_pasted_list_with_a_wrong_line_saves_nobody_and_names_the_lines(world,
 
 def test_an_attendee_on_a_register_cannot_be_removed(world, signed_in):
     engagement = world.engagement([soon(0)])
-    ann, ben = world.attendees(engagement, ("Ann Jones", "", "en"), ("Ben Hill", "", "en"))
+    ann, _ben = world.attendees(engagement, ("Ann Jones", "", "en"), ("Ben Hill", "", "en"))
     with organisation_scope(world.org):
         actions.record_attendance(
             actor=world.actor, session=world.session(engagement), present_ids=[ann.pk]
@@ -473,7 +474,7 @@ def delivered_engagement(world, days, attendees, present_by_session):
 
 
 def test_an_attendee_completes_by_being_present_at_every_delivered_session(world):
-    engagement, (ann, ben) = delivered_engagement(
+    engagement, (_ann, _ben) = delivered_engagement(
         world,
         [soon(-3), soon(-2)],
         [("Ann Jones", "", "en"), ("Ben Hill", "", "en")],
@@ -499,7 +500,7 @@ def test_nobody_completes_while_a_session_is_still_scheduled(world):
 def test_certificates_are_issued_once_and_emailed_with_a_pdf_in_the_attendees_language(
     world, signed_in, django_capture_on_commit_callbacks
 ):
-    engagement, (ann, ben, cai) = delivered_engagement(
+    engagement, (_ann, _ben, _cai) = delivered_engagement(
         world,
         [soon(-3), soon(-2)],
         [
@@ -526,7 +527,7 @@ def test_certificates_are_issued_once_and_emailed_with_a_pdf_in_the_attendees_la
         engagement.course.cpd_hours,
     )
     assert [message.to for message in mail.outbox] == [["ann@example.test"]]
-    (name, content, mimetype) = mail.outbox[0].attachments[0]
+    (_name, content, mimetype) = mail.outbox[0].attachments[0]
     assert mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     text = re.sub(r"\s+", " ", text)
@@ -598,7 +599,7 @@ def _token(message) -> str:
     return re.search(r"/training/evaluation/([\w-]+)/", message.body).group(1)
 
 
-ALL_FOURS = {code: "4" for code in evaluation.CODES}
+ALL_FOURS = dict.fromkeys(evaluation.CODES, "4")
 
 
 def test_survey_links_are_emailed_once_per_stage_in_each_attendees_language(
@@ -690,7 +691,7 @@ def test_results_average_each_statement_before_and_after_per_course_and_trainer(
     session = world.session(engagement)
     with organisation_scope(world.org):
         actions.allocate_trainer(actor=world.actor, session=session, membership=world.alys)
-    low = {code: 2 for code in evaluation.CODES}
+    low = dict.fromkeys(evaluation.CODES, 2)
     _answer(
         world,
         engagement,
@@ -700,7 +701,7 @@ def test_results_average_each_statement_before_and_after_per_course_and_trainer(
     )
     with organisation_scope(world.org):
         actions.mark_session_delivered(actor=world.actor, session=session)
-    top = {code: 5 for code in evaluation.CODES}
+    top = dict.fromkeys(evaluation.CODES, 5)
     _answer(world, engagement, "post", {"ann@example.test": top}, on_commit)
     with organisation_scope(world.org):
         result = evaluation.course_results(engagement.course)

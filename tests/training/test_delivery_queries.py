@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
-from mend.training import actions, evaluation
+from mend.training import actions
 from mend.training import choices as c
-from mend.training.panels_delivery import delivery_panel
+from mend.training.delivery import evaluation
+from mend.training.delivery.panel import delivery_panel
 from tests.training.support import engagement_with_sessions, soon
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_results_pages_have_a_fixed_query_budget(org, make_member, signed_in):
             actor=team.admin.user, engagement=engagement, stage="pre"
         )
         for request, _token in requests:
-            request.answers = {code: 3 for code in evaluation.CODES}
+            request.answers = dict.fromkeys(evaluation.CODES, 3)
             request.answered_at = request.sent_at
             request.save()
     after = (_count(lambda: client.get(course_url)), _count(lambda: client.get(trainer_url)))

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
-from mend.training import actions, richtext
+from mend.training import actions
 from mend.training import models as m
+from mend.training.elearning import richtext
 from tests.training.elearning_support import answers, finish_lessons, learner, published_module
 from tests.training.support import school_client
 
@@ -125,7 +126,7 @@ def test_a_lesson_whose_text_is_all_unsafe_is_refused_as_empty(author, org):
 def test_lessons_are_added_in_order_and_can_be_moved(author, org):
     module = _module(author, org)
     with organisation_scope(org):
-        first, second, third = (
+        first, _second, third = (
             actions.add_lesson(actor=author, module=module, title=t, body="<p>x</p>")
             for t in ("One", "Two", "Three")
         )

@@ -17,7 +17,7 @@ from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
-from mend.training.documents import invoice_pdf
+from mend.training.money.documents import invoice_pdf
 from tests.training.support import at, signed_engagement, soon
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_a_quote_made_on_another_day_must_be_worked_out_again(org, admin, scope,
     engagement = signed_engagement(admin, org, [soon(20)])
     quote = actions.quote_cancellation(actor=admin, engagement=engagement)
     tomorrow = timezone.localdate() + timedelta(days=1)
-    monkeypatch.setattr("mend.training.actions.money.timezone.localdate", lambda *a, **k: tomorrow)
+    monkeypatch.setattr("mend.training.money.actions.timezone.localdate", lambda *a, **k: tomorrow)
     with pytest.raises(ValidationError, match="work out a new quote for today"):
         actions.confirm_cancellation(actor=admin, quote=quote)
 
@@ -214,7 +214,7 @@ def test_payments_settle_an_invoice_and_may_not_exceed_what_is_owed(org, admin, 
         method=c.PaymentMethod.BANK_TRANSFER,
     )
     assert actions.outstanding(invoice) == Decimal("450.00")
-    with pytest.raises(ValidationError, match="more than the £450.00 still owed"):
+    with pytest.raises(ValidationError, match="more than the £450.00 still owed"):  # noqa: RUF043
         actions.record_payment(
             actor=office,
             invoice=invoice,

@@ -121,7 +121,7 @@ def test_confirming_credits_the_invoice_issues_the_fee_invoice_and_emails_the_cl
     money, signed_in, django_capture_on_commit_callbacks
 ):
     engagement, invoice = money.invoiced(days=(20, 40))
-    first, second = session_ids(engagement)
+    first, _second = session_ids(engagement)
     client = signed_in(money.office, money.org)
     quote_url = ask_for_quote(client, engagement, [first])["Location"]
     quote_page = page_text(client.get(quote_url))
@@ -177,7 +177,7 @@ def test_confirming_twice_is_refused_with_a_message(money, signed_in):
 
 
 def test_a_quote_made_on_another_day_is_refused_with_a_clear_message(money, signed_in, monkeypatch):
-    from mend.training.actions import money as money_actions
+    from mend.training.money import actions as money_actions
 
     engagement = money.signed(days=(20,))
     client = signed_in(money.office, money.org)

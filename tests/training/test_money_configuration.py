@@ -17,7 +17,7 @@ from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
-from mend.training.panels_money import money_panel
+from mend.training.money.panel import money_panel
 from tests.pages import error_summary, page_text
 from tests.training.money_support import Money
 

@@ -18,7 +18,7 @@ from mend.core.models import AccessLog
 from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import models as m
-from mend.training.reports_money import with_balances
+from mend.training.money.queries import with_balances
 from tests.pages import error_summary, page_text
 from tests.training.money_support import Money
 
@@ -193,7 +193,7 @@ def test_the_invoice_list_runs_the_same_queries_for_2_or_20_invoices(money, sign
 
 
 def test_the_list_pages_keep_the_filter(money, signed_in, monkeypatch):
-    from mend.training import views_money
+    from mend.training.money import views as views_money
 
     monkeypatch.setattr(views_money, "PAGE_SIZE", 2)
     school = money.client("Ysgol Bro Dinefwr")

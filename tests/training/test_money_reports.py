@@ -15,7 +15,7 @@ from django.urls import reverse
 from mend.core.models import AuditEvent
 from mend.core.tenancy import organisation_scope
 from mend.training import actions
-from mend.training.reports_money import aged_debt, safe_cell
+from mend.training.money.queries import aged_debt, safe_cell
 from tests.pages import page_text
 from tests.training.money_support import Money
 

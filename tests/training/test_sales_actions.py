@@ -19,7 +19,7 @@ from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
-from mend.training.proposals import policy_terms, proposal_pdf
+from mend.training.sales.proposals import policy_terms, proposal_pdf
 from tests.training.support import course, engagement_with_sessions, school_client, soon
 
 pytestmark = pytest.mark.django_db

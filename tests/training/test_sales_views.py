@@ -21,8 +21,8 @@ from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
-from mend.training.forms_sales import PublicEnquiryForm
-from mend.training.views_sales import ENQUIRY_LIMIT, existing_links
+from mend.training.sales.forms import PublicEnquiryForm
+from mend.training.sales.views import ENQUIRY_LIMIT, existing_links
 from tests.pages import error_summary, page_text
 from tests.training.support import (
     at,
@@ -508,7 +508,7 @@ def test_an_engagement_is_started_for_a_client_and_a_contact_of_another_client_i
 ):
     with organisation_scope(org):
         client, contact = school_client(manager, org)
-        other, stranger = school_client(manager, org, name="Other School")
+        _other, stranger = school_client(manager, org, name="Other School")
         m.ClientContact.objects.filter(pk=stranger.pk).update(name="Stranger")
         the_course = course(manager, org)
     url = reverse("training_engagement_new")
@@ -667,7 +667,7 @@ def test_the_agreement_page_shows_sessions_total_and_the_policy_in_words(org, ma
 
 
 def test_the_client_accepts_the_agreement_at_its_link(org, manager):
-    engagement, sla, token = sent_agreement(org, manager)
+    _engagement, sla, token = sent_agreement(org, manager)
     url = reverse("training_sla", args=[token])
     browser = Client(HTTP_USER_AGENT="Firefox/140")
     unticked = browser.post(url, {"name": "Carys Hughes", "job_title": "Deputy head"})
@@ -722,7 +722,7 @@ def test_the_agreement_page_is_in_the_contacts_language_unless_the_reader_chose_
 
 
 def test_session_times_on_the_agreement_are_london_times(org, manager):
-    _engagement, sla, token = sent_agreement(org, manager)
+    _engagement, _sla, token = sent_agreement(org, manager)
     text = page_text(Client().get(reverse("training_sla", args=[token])))
     assert f"{at(soon(40)):%H:%M}" == "09:30"
     assert "09:30–15:30" in text

@@ -16,8 +16,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
-
-from . import Expect
+from tests.url_access import Expect
 
 SEE_CASES = frozenset(
     {

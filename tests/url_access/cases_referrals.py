@@ -16,8 +16,7 @@ from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member
-
-from . import Expect
+from tests.url_access import Expect
 
 ENTER_REFERRALS = frozenset(
     {Role.ADMINISTRATOR, Role.MANAGER, Role.ADVANCED_PRACTITIONER, Role.PRACTITIONER, Role.OFFICE}

@@ -11,8 +11,7 @@ from mend.core.models import Invitation, Team, hash_token
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member
-
-from . import EVERY_ROLE, Expect
+from tests.url_access import EVERY_ROLE, Expect
 
 SEE_PEOPLE = frozenset(
     {

@@ -9,8 +9,7 @@ another organisation: its URL takes no arguments and the walker requests it as i
 from __future__ import annotations
 
 from mend.core.roles import Role
-
-from . import Expect
+from tests.url_access import Expect
 
 SEE_DASHBOARD = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.OFFICE, Role.EVALUATOR})
 

@@ -17,10 +17,9 @@ from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member
 from mend.training import actions
 from mend.training import choices as c
-from mend.training.certificates import issue_certificate
+from mend.training.delivery.certificates import issue_certificate
 from tests.training.support import engagement_with_sessions, soon
-
-from . import Expect
+from tests.url_access import Expect
 
 TRAINING_STAFF = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.OFFICE})
 DELIVERERS = TRAINING_STAFF | {Role.TRAINER}

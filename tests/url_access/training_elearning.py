@@ -17,8 +17,7 @@ from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import models as m
 from tests.training.elearning_support import answers, finish_lessons, published_module
-
-from . import EVERY_ROLE, Expect
+from tests.url_access import EVERY_ROLE, Expect
 
 AUTHORS = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.TRAINER})
 NOBODY = frozenset()

@@ -16,8 +16,7 @@ from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from tests.training.support import signed_engagement, soon
-
-from . import Expect
+from tests.url_access import Expect
 
 MONEY_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.OFFICE})
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})

@@ -19,8 +19,7 @@ from django.utils import timezone
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.training import actions
-
-from . import Expect
+from tests.url_access import Expect
 
 SALES = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.OFFICE})
 

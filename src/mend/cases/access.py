@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from mend.cases import models as m
 from mend.core import access
 from mend.core.roles import Perm, Role, role_has
 from mend.core.tenancy import current_organisation
-
-from . import models as m
 
 ALLOCATED_ONLY = {Role.VOLUNTEER, Role.EXTERNAL_COWORKER}
 

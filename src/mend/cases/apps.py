@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        from . import access, signals  # noqa: F401 - registers row rules and receivers
+        from mend.cases import access, signals  # noqa: F401 - registers row rules and receivers

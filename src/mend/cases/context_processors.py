@@ -19,8 +19,8 @@ def casework(request):
         # Called by a template only when it shows the tasks: no query on other pages.
         if not can_view:
             return []
-        from . import choices as c
-        from . import models as m
+        from mend.cases import choices as c
+        from mend.cases import models as m
 
         visible = m.Case.objects.for_user(request.user, Perm.VIEW_CASES)
         today = timezone.localdate()

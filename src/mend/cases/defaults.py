@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import choices as c
-from .models import CaseType, ComplexityFactor, QuestionSet, TimelineStep
+from mend.cases import choices as c
+from mend.cases.models import CaseType, ComplexityFactor, QuestionSet, TimelineStep
 
 S = c.TimelineStepKind
 # code: (name, name in Welsh, description, enhanced pathway, {step: day offset})

@@ -52,14 +52,13 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from mend.cases import actions
+from mend.cases import choices as c
+from mend.cases import models as m
 from mend.core.models import Membership, Team
 from mend.core.tenancy import organisation_scope
 from mend.core.working_days import add_working_days
 from mend.people.models import Person, name_key, postcode_key
-
-from . import actions
-from . import choices as c
-from . import models as m
 
 # ---------------------------------------------------------------- invented people and places
 
@@ -1008,7 +1007,7 @@ class CaseDriver:
         return s.manager
 
     def enter_preparation(self, previous, when, last):
-        from .workflow import required_signoffs
+        from mend.cases.workflow import required_signoffs
 
         rng = self.rng
         for kind in required_signoffs(self.case):
@@ -1203,7 +1202,7 @@ class CaseDriver:
 
 
 def workflow_principals():
-    from .workflow import PRINCIPAL_ROLES
+    from mend.cases.workflow import PRINCIPAL_ROLES
 
     return PRINCIPAL_ROLES
 
@@ -1618,19 +1617,21 @@ def seed(organisation, count: int = 300, rng_seed: int = 2026) -> int:
         rng = random.Random(rng_seed)
         today = timezone.localdate()
         specs = sorted(plan(count - existing, rng, today), key=lambda s: s.received_on)
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            with transaction.atomic():
-                seeder = Seeder(organisation, rng, today)
-                history = History(seeder)
-                for spec in specs:
-                    finished = spec.status in (c.Status.CLOSED, c.Status.DECLINED)
-                    # Action-made cases take this year's references (create_case numbers by today).
-                    if spec.received_on.year == today.year and (
-                        not finished or rng.random() < DRIVEN_FINISHED_SHARE
-                    ):
-                        CaseDriver(seeder, spec).run()
-                    else:
-                        reference = actions.next_reference(organisation, spec.received_on)
-                        history.add(spec, reference)
-                history.save()
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
+            seeder = Seeder(organisation, rng, today)
+            history = History(seeder)
+            for spec in specs:
+                finished = spec.status in (c.Status.CLOSED, c.Status.DECLINED)
+                # Action-made cases take this year's references (create_case numbers by today).
+                if spec.received_on.year == today.year and (
+                    not finished or rng.random() < DRIVEN_FINISHED_SHARE
+                ):
+                    CaseDriver(seeder, spec).run()
+                else:
+                    reference = actions.next_reference(organisation, spec.received_on)
+                    history.add(spec, reference)
+            history.save()
         return len(specs)

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mend.cases import choices as c
 from mend.core.fields import EncryptedJSONField, EncryptedTextField
 from mend.core.tenancy import OrganisationManager, OrganisationOwned
-
-from . import choices as c
 
 MEMBERSHIP = "core.Membership"
 

@@ -3,11 +3,11 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("mend.cases.urls_casework")),
-    path("", include("mend.cases.urls_referrals")),
-    path("", include("mend.cases.urls_parties")),
-    path("", include("mend.cases.urls_assessment")),
-    path("", include("mend.cases.urls_work")),
-    path("", include("mend.cases.urls_communication")),
-    path("", include("mend.cases.urls_outcomes")),
+    path("", include("mend.cases.casework.urls")),
+    path("", include("mend.cases.referrals.urls")),
+    path("", include("mend.cases.parties.urls")),
+    path("", include("mend.cases.assessment.urls")),
+    path("", include("mend.cases.work.urls")),
+    path("", include("mend.cases.communication.urls")),
+    path("", include("mend.cases.outcomes.urls")),
 ]

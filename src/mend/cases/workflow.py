@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mend.cases import choices as c
+from mend.cases import models as m
 from mend.core.roles import Perm
-
-from . import choices as c
-from . import models as m
 
 PRINCIPAL_ROLES = (c.PartyRole.HARMED, c.PartyRole.RESPONSIBLE)
 
@@ -262,7 +261,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "close",
             gettext_lazy("Close the case"),
-            _OPEN_ACTIVE + (c.Status.PAUSED,),
+            (*_OPEN_ACTIVE, c.Status.PAUSED),
             c.Status.CLOSED,
             Perm.WORK_CASES,
             needs_reason=True,

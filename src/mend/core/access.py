@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import rules
 from django.conf import settings
@@ -26,8 +27,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .roles import Perm, role_has
-from .tenancy import current_organisation
+from mend.core.roles import Perm, role_has
+from mend.core.tenancy import current_organisation
 
 # ---------------------------------------------------------------- view decisions
 
@@ -111,8 +112,8 @@ _ALLAUTH_SIGNED_IN = [
     "usersessions_list",
 ]
 EXTERNAL_VIEWS: dict[str, Decision] = {
-    **{name: PUBLIC for name in _ALLAUTH_PUBLIC},
-    **{name: SIGNED_IN for name in _ALLAUTH_SIGNED_IN},
+    **dict.fromkeys(_ALLAUTH_PUBLIC, PUBLIC),
+    **dict.fromkeys(_ALLAUTH_SIGNED_IN, SIGNED_IN),
 }
 
 
@@ -144,7 +145,7 @@ class AccessPolicyMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        from .auth import MFA_SETUP_URL_NAMES, has_strong_factor
+        from mend.core.auth import MFA_SETUP_URL_NAMES, has_strong_factor
 
         if (
             (match is None or match.url_name not in MFA_SETUP_URL_NAMES)
@@ -186,7 +187,7 @@ def memberships(user) -> dict[int, object]:
         return {}
     cached = getattr(user, "_mend_memberships", None)
     if cached is None:
-        from .models import Membership
+        from mend.core.models import Membership
 
         rows = Membership.across_organisations.filter(user=user, is_active=True).select_related(
             "organisation"
@@ -235,10 +236,20 @@ def row_rule(model: type[models.Model]):
     return register
 
 
-def get_object_or_404(request: HttpRequest, model: type[models.Model], action: str, **lookup):
-    """The object if this user may `action` it; 404 if it is missing, elsewhere or forbidden."""
+def get_object_or_404(
+    request: HttpRequest,
+    source: type[models.Model] | models.QuerySet,
+    action: str,
+    **lookup: Any,
+) -> Any:
+    """The object if this user may `action` it; 404 if it is missing, elsewhere or forbidden.
+
+    `source` is a model or a queryset of it (to add `select_related`, annotations or a narrower
+    filter); either way the row rule of its model decides which rows the user may reach."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    model = queryset.model
     try:
-        return model.objects.for_user(request.user, action).get(**lookup)
+        return filter_queryset(queryset, request.user, action).get(**lookup)
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -251,11 +262,19 @@ def is_self(user, membership) -> bool:
     return membership is not None and membership.user_id == user.pk
 
 
+def organisation_of(obj: Any) -> Any:
+    """The organisation an object belongs to (an organisation belongs to itself)."""
+    if obj is None:
+        return current_organisation()
+    if getattr(obj, "_meta", None) is not None and obj._meta.label_lower == "core.organisation":
+        return obj
+    return getattr(obj, "organisation", None)
+
+
 def _org_perm(perm: str):
     @rules.predicate(name=f"has {perm}")
     def predicate(user, obj) -> bool:
-        organisation = getattr(obj, "organisation", None) if obj is not None else None
-        return has_perm(user, perm, organisation)
+        return has_perm(user, perm, organisation_of(obj))
 
     return predicate
 
@@ -274,13 +293,27 @@ for _perm in Perm:
     object_rules.add_rule(_perm.value, _org_perm(_perm.value))
 
 
-def can(user, action: str, obj=None) -> bool:
-    """May `user` do `action` on `obj`? Unknown actions are refused."""
-    if not object_rules.rule_exists(action):
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May `user` do `action` on `obj`? Unknown actions are refused.
+
+    `obj` is an organisation (or None: the current one) for organisation-wide actions, or a
+    record. For a record, the role must allow the action in the record's organisation and, when
+    its model has a row rule (a case, a session...), the row rule must let the user reach it."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return object_rules.test_rule(action, user, obj)
+    if not object_rules.rule_exists(action) or not object_rules.test_rule(action, user, obj):
+        return False
+    if obj is None or getattr(obj, "_meta", None) is None:
+        return True
+    rule = _ROW_RULES.get(type(obj))
+    if rule is None or obj.pk is None:
+        return True
+    return rule(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
-def require(user, action: str, obj=None) -> None:
-    if not can(user, action, obj):
-        raise PermissionDenied
+def require(actor: Any, action: str, obj: Any = None) -> None:
+    """The one permission check of an action: refuse unless `can(actor, action, obj)`.
+
+    An action calls this once, before it validates or writes; the helpers it calls trust it."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(_("Your role does not allow you to do this here."))

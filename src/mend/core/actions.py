@@ -18,27 +18,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access, audit
-from .audit import Action
-from .models import Invitation, Membership, Organisation, Team, hash_token
-from .roles import Perm, Role
-from .signals import organisation_created
-from .tenancy import organisation_scope
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the record first; nothing was overwritten."""
-
-
-def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record while you were editing it. Nothing was saved: "
-                "review their change and try again."
-            )
-        )
-
+from mend.core import access, audit
+from mend.core.audit import Action
+from mend.core.changes import check_version
+from mend.core.models import Invitation, Membership, Organisation, Team, hash_token
+from mend.core.roles import Perm, Role
+from mend.core.signals import organisation_created
+from mend.core.tenancy import organisation_scope
 
 # ---------------------------------------------------------------- organisations
 
@@ -47,7 +33,9 @@ def create_organisation(*, name: str, slug: str, name_cy: str = "", actor=None) 
     """Set up a new organisation (a platform operation, run from a command or the seeder)."""
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, slug=slug, name_cy=name_cy)
-        audit.record("org.created", actor=actor, organisation=organisation, obj=organisation)
+        audit.record(
+            Action.ORGANISATION_CREATED, actor=actor, organisation=organisation, obj=organisation
+        )
         # Other apps install their default configuration (case types, question sets, ...).
         organisation_created.send(sender=Organisation, organisation=organisation)
     return organisation
@@ -68,7 +56,7 @@ def add_member(*, organisation: Organisation, user, role: str, teams=(), actor=N
         if teams:
             membership.teams.add(*teams)
         audit.record(
-            Action.INVITATION_ACCEPTED if actor is None else "member.added",
+            Action.INVITATION_ACCEPTED if actor is None else Action.MEMBER_ADDED,
             actor=actor or user,
             organisation=organisation,
             obj=membership,
@@ -82,7 +70,7 @@ def add_member(*, organisation: Organisation, user, role: str, teams=(), actor=N
 
 
 def create_team(*, actor, organisation: Organisation, name: str, description: str = "") -> Team:
-    access.require(actor, Perm.MANAGE_TEAMS, organisation_stub(organisation))
+    access.require(actor, Perm.MANAGE_TEAMS, organisation)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter a name for the team.")})
@@ -109,7 +97,7 @@ def update_team(*, actor, team: Team, name: str, description: str, version: int 
         raise ValidationError({"name": _("There is already a team with this name.")})
     with transaction.atomic():
         locked = Team.objects.select_for_update().get(pk=team.pk)
-        _check_version(locked, version)
+        check_version(locked, version)
         before = audit.snapshot(locked, ["name", "description"])
         locked.name, locked.description = name, description
         changes = audit.diff(locked, before, ["name", "description"])
@@ -148,7 +136,7 @@ def invite_member(
     *, actor, organisation: Organisation, email: str, role: str, teams=(), language: str = "en"
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the one-time token."""
-    access.require(actor, Perm.MANAGE_MEMBERS, organisation_stub(organisation))
+    access.require(actor, Perm.MANAGE_MEMBERS, organisation)
     return _create_invitation(
         actor=actor,
         organisation=organisation,
@@ -315,7 +303,7 @@ def change_role(*, actor, membership: Membership, role: str, version: int | None
         raise ValidationError({"role": _("Choose a role from the list.")})
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        _check_version(locked, version)
+        check_version(locked, version)
         if locked.role != role:
             old = locked.role
             locked.role = role
@@ -351,7 +339,7 @@ def update_support_notes(*, actor, membership: Membership, notes: str, version: 
     access.require(actor, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        _check_version(locked, version)
+        check_version(locked, version)
         if locked.support_notes != notes:
             locked.support_notes = notes
             locked.version += 1
@@ -427,12 +415,12 @@ def set_preferred_language(*, user, language: str) -> None:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
         audit.record(
-            "user.language_changed", actor=user, changes={"preferred_language": [old, language]}
+            Action.LANGUAGE_CHANGED, actor=user, changes={"preferred_language": [old, language]}
         )
 
 
 def switch_organisation(*, request, organisation_id: int) -> Organisation:
-    from .middleware import SESSION_ORGANISATION
+    from mend.core.middleware import SESSION_ORGANISATION
 
     membership = access.memberships(request.user).get(organisation_id)
     if membership is None:
@@ -442,14 +430,3 @@ def switch_organisation(*, request, organisation_id: int) -> Organisation:
         Action.ORGANISATION_SWITCHED, actor=request.user, organisation=membership.organisation
     )
     return membership.organisation
-
-
-class _OrgStub:
-    """Lets organisation-level permission checks run through the same object predicates."""
-
-    def __init__(self, organisation: Organisation):
-        self.organisation = organisation
-
-
-def organisation_stub(organisation: Organisation) -> _OrgStub:
-    return _OrgStub(organisation)

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Mend core"
 
     def ready(self) -> None:
-        from . import auth  # noqa: F401 - connects the sign-in audit receivers
+        from mend.core import auth  # noqa: F401 - connects the sign-in audit receivers

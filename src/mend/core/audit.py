@@ -12,41 +12,71 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from . import context
-from .fields import encrypted_fields
-from .models import AccessLog, AuditChainHead, AuditEvent, Organisation
+from mend.core import context
+from mend.core.fields import encrypted_fields
+from mend.core.models import AccessLog, AuditChainHead, AuditEvent, Organisation
 
 GENESIS = "0" * 64
 REDACTED = "[sensitive: changed]"
 NEVER_LOGGED = {"password", "token_hash", "secret", "support_notes"}
 
 
-class Action:
-    """Stable audit action codes (never rename one: old events keep their code)."""
+class Action(models.TextChoices):
+    """Core's audit action codes, each with the label the record-history page shows.
 
-    SIGNED_IN = "auth.signed_in"
-    SIGNED_OUT = "auth.signed_out"
-    SIGN_IN_FAILED = "auth.sign_in_failed"
-    LOCKED_OUT = "auth.locked_out"
-    PASSWORD_CHANGED = "auth.password_changed"
-    PASSWORD_RESET = "auth.password_reset"
-    MFA_ADDED = "auth.mfa_added"
-    MFA_REMOVED = "auth.mfa_removed"
-    SESSION_ENDED = "auth.session_ended"
-    ORGANISATION_SWITCHED = "org.switched"
-    TEAM_CREATED = "team.created"
-    TEAM_CHANGED = "team.changed"
-    TEAM_DELETED = "team.deleted"
-    MEMBER_INVITED = "member.invited"
-    INVITATION_REVOKED = "member.invitation_revoked"
-    INVITATION_ACCEPTED = "member.invitation_accepted"
-    MEMBER_ROLE_CHANGED = "member.role_changed"
-    MEMBER_TEAMS_CHANGED = "member.teams_changed"
-    MEMBER_NOTES_CHANGED = "member.notes_changed"
-    MEMBER_DEACTIVATED = "member.deactivated"
-    MEMBER_REACTIVATED = "member.reactivated"
-    KEYS_ROTATED = "system.keys_rotated"
+    Every app keeps a catalogue like this one (`<app>/events.py`) and registers it in its
+    `AppConfig.ready` with `register_codes`. Never rename a code: old events keep theirs."""
+
+    SIGNED_IN = "auth.signed_in", _("Signed in")
+    SIGNED_OUT = "auth.signed_out", _("Signed out")
+    SIGN_IN_FAILED = "auth.sign_in_failed", _("Sign-in failed")
+    LOCKED_OUT = "auth.locked_out", _("Locked out after failed sign-ins")
+    PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
+    PASSWORD_RESET = "auth.password_reset", _("Password reset")
+    MFA_ADDED = "auth.mfa_added", _("Two-step sign-in method added")
+    MFA_REMOVED = "auth.mfa_removed", _("Two-step sign-in method removed")
+    SESSION_ENDED = "auth.session_ended", _("Session ended")
+    ORGANISATION_CREATED = "org.created", _("Organisation created")
+    ORGANISATION_SWITCHED = "org.switched", _("Organisation switched")
+    TEAM_CREATED = "team.created", _("Team created")
+    TEAM_CHANGED = "team.changed", _("Team changed")
+    TEAM_DELETED = "team.deleted", _("Team deleted")
+    MEMBER_ADDED = "member.added", _("Member added")
+    MEMBER_INVITED = "member.invited", _("Member invited")
+    INVITATION_REVOKED = "member.invitation_revoked", _("Invitation withdrawn")
+    INVITATION_ACCEPTED = "member.invitation_accepted", _("Invitation accepted")
+    MEMBER_ROLE_CHANGED = "member.role_changed", _("Role changed")
+    MEMBER_TEAMS_CHANGED = "member.teams_changed", _("Teams changed")
+    MEMBER_NOTES_CHANGED = "member.notes_changed", _("Support notes changed")
+    MEMBER_DEACTIVATED = "member.deactivated", _("Member deactivated")
+    MEMBER_REACTIVATED = "member.reactivated", _("Member reactivated")
+    LANGUAGE_CHANGED = "user.language_changed", _("Preferred language changed")
+    KEYS_ROTATED = "system.keys_rotated", _("Encryption keys rotated")
+
+
+_CATALOGUES: list[type[models.TextChoices]] = [Action]
+
+
+def register_codes(catalogue: type[models.TextChoices]) -> None:
+    """Add an app's catalogue of action codes (called from its `AppConfig.ready`)."""
+    if catalogue not in _CATALOGUES:
+        _CATALOGUES.append(catalogue)
+
+
+def catalogues() -> list[type[models.TextChoices]]:
+    return list(_CATALOGUES)
+
+
+def label(code: str) -> str:
+    """The words for an action code in the current language (the code itself if unknown)."""
+    for catalogue in _CATALOGUES:
+        try:
+            return str(catalogue(code).label)
+        except ValueError:
+            continue
+    return code
 
 
 def chain_name(organisation: Organisation | None) -> str:

@@ -11,8 +11,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.shortcuts import render
 
-from . import audit
-from .fields import PREFIX, decrypt_text, encrypt_text
+from mend.core import audit
+from mend.core.fields import PREFIX, decrypt_text, encrypt_text
 
 # A person may use only these pages until they have set up a second factor.
 MFA_SETUP_URL_NAMES = frozenset(

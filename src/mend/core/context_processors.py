@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from . import access
-from .roles import Perm
+from mend.core import access
+from mend.core.roles import Perm
 
 
 def mend(request):
@@ -10,7 +10,7 @@ def mend(request):
     membership = getattr(request, "membership", None)
     mine = access.memberships(user) if user is not None else {}
     role = membership.role if membership else None
-    from .roles import role_has
+    from mend.core.roles import role_has
 
     return {
         "current_membership": membership,

@@ -12,12 +12,12 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import actions
-from .models import Organisation, Team
-from .roles import Role
-from .tenancy import organisation_scope
+from mend.core import actions
+from mend.core.models import Organisation, Team
+from mend.core.roles import Role
+from mend.core.tenancy import organisation_scope
 
-DEMO_PASSWORD = "mend-demo-2026"  # noqa: S105 - published demo credential, demo database only
+DEMO_PASSWORD = "mend-demo-2026"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Team
-from .roles import Role
+from mend.core.models import Team
+from mend.core.roles import Role
 
 
 class DateInput(forms.DateInput):

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mend.cases.models import Case
-
-from . import access, actions, audit
-from .access import PUBLIC, decide, requires
-from .forms import (
+from mend.core import access, actions, audit
+from mend.core.access import PUBLIC, decide, requires
+from mend.core.forms import (
     AcceptInvitationForm,
     InviteForm,
     MemberTeamsForm,
@@ -27,8 +26,8 @@ from .forms import (
     TeamForm,
     add_action_errors,
 )
-from .models import AccessLog, AuditEvent, Invitation, Membership, Team
-from .roles import Perm
+from mend.core.models import AccessLog, AuditEvent, Invitation, Membership, Team
+from mend.core.roles import Perm
 
 PAGE_SIZE = 50
 
@@ -396,6 +395,8 @@ def record_history(request: HttpRequest, object_type: str, pk: int) -> HttpRespo
             organisation=request.organisation, object_type=object_type, object_id=str(obj.pk)
         ).order_by("-created_at")[:200]
     )
+    for event in events:
+        event.label = audit.label(event.action)
     views = list(
         AccessLog.objects.filter(
             organisation=request.organisation, object_type=object_type, object_id=str(obj.pk)

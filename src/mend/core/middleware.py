@@ -11,8 +11,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from . import access, context
-from .tenancy import organisation_scope
+from mend.core import access, context
+from mend.core.tenancy import organisation_scope
 
 SESSION_STARTED = "mend_started_at"
 SESSION_LAST_SEEN = "mend_last_seen_at"

@@ -11,9 +11,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .fields import EncryptedTextField
-from .roles import Role
-from .tenancy import OrganisationManager, OrganisationOwned
+from mend.core.fields import EncryptedTextField
+from mend.core.roles import Role
+from mend.core.tenancy import OrganisationManager, OrganisationOwned
 
 
 class UserManager(BaseUserManager):

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .middleware import client_ip
+from mend.core.middleware import client_ip
 
 MINIMUM_SECONDS = 3
 STARTED_SALT = "mend.core.public-form.started"

@@ -9,8 +9,16 @@ Kept in the session (works for public forms too), at most KEEP entries.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from mend.core.forms import add_action_errors
 
 SESSION_KEY = "mend_submissions"
 KEEP = 50
@@ -53,19 +61,21 @@ def remember(request, submission_id: str | None, redirect_to: str) -> None:
     request.session[SESSION_KEY] = done
 
 
-def handle_create(request, form, act, *, redirect_to, message=None):
-    """The POST half of a create form, guarded against double submits.
+def handle_post(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    redirect_to: str | Callable[[Any], str],
+    message: str | Callable[[Any], str] | None = None,
+) -> HttpResponse | None:
+    """The POST half of every state-changing form: create, edit, confirm or transition.
 
-    Returns a redirect when the work is done (now, or by an earlier submission with the same id),
-    or None when the form must be shown again: it is invalid, or the action refused and its
-    errors are now on the form. `act(cleaned_data)` calls the action and returns what it made;
-    `redirect_to` and `message` are a value or a function of that result."""
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.shortcuts import redirect
-
-    from .forms import add_action_errors
-
+    In order: the replay guard (a form carrying a `submission_id` that already succeeded is sent
+    where the first submission went), validation, the action, the action's refusal put onto the
+    form by field, the success message, and the redirect. Returns the redirect when the work is
+    done, or None when the form must be shown again. `act(cleaned_data)` calls the action and
+    returns what it made; `redirect_to` and `message` are a value or a function of that result."""
     done = already_done(request, request.POST.get("submission_id"))
     if done:
         return redirect(done)

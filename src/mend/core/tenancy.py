@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 if TYPE_CHECKING:
-    from .models import Organisation
+    from mend.core.models import Organisation
 
 
 class TenancyError(RuntimeError):
@@ -54,7 +54,7 @@ def current_organisation() -> Organisation | None:
 class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user, action: str):
         """Rows of this queryset that `user` may do `action` on (decided by core.access)."""
-        from . import access
+        from mend.core import access
 
         return access.filter_queryset(self, user, action)
 

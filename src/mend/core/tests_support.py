@@ -7,11 +7,11 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 
-from . import actions
-from .models import Membership, Organisation
-from .tenancy import organisation_scope
+from mend.core import actions
+from mend.core.models import Membership, Organisation
+from mend.core.tenancy import organisation_scope
 
-PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test credential
+PASSWORD = "correct horse battery staple 42"
 
 
 def make_organisation(name: str, slug: str) -> Organisation:
@@ -48,7 +48,7 @@ def totp_now(user) -> str:
 
 def sign_in(client, user, organisation=None) -> None:
     """Log the client in (skipping the sign-in form) and choose the organisation."""
-    from .middleware import SESSION_ORGANISATION
+    from mend.core.middleware import SESSION_ORGANISATION
 
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     if organisation is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manage_views as v
+from mend.core import manage_views as v
 
 urlpatterns = [
     path("people/", v.member_list, name="member_list"),

@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from . import actions
-from .access import PUBLIC, SIGNED_IN, decide
-from .web import current_language, safe_next
+from mend.core import actions
+from mend.core.access import PUBLIC, SIGNED_IN, decide
+from mend.core.web import current_language, safe_next
 
 
 @decide(PUBLIC)
@@ -26,7 +26,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+    except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,3 +23,9 @@ def safe_next(request: HttpRequest) -> str | None:
 def current_language() -> str:
     """'cy' or 'en': which of our two languages the page is being drawn in."""
     return "cy" if (translation.get_language() or "").startswith("cy") else "en"
+
+
+def paginate(request: HttpRequest, rows: QuerySet | list, *, param: str = "page") -> Page:
+    """The page of `rows` asked for by `?page=` (the last page if past the end), with
+    `settings.MEND_PAGE_SIZE` rows. `rows` must be ordered."""
+    return Paginator(rows, settings.MEND_PAGE_SIZE).get_page(request.GET.get(param))

@@ -11,8 +11,7 @@ from __future__ import annotations
 from mend.core import access
 from mend.core.roles import Perm, role_has
 from mend.core.tenancy import current_organisation
-
-from . import models as m
+from mend.training import models as m
 
 
 def _membership(user):

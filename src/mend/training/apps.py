@@ -7,4 +7,4 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training business"
 
     def ready(self) -> None:
-        from . import access, signals  # noqa: F401 - registers row rules and receivers
+        from mend.training import access, signals  # noqa: F401 - registers row rules and receivers

@@ -4,8 +4,8 @@ defaults: administrators edit them."""
 
 from __future__ import annotations
 
-from . import models as m
-from .cancellation import DEFAULT_POLICY
+from mend.training import models as m
+from mend.training.money.engine import DEFAULT_POLICY
 
 
 def install(organisation) -> None:

@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mend.core.models import Membership
-
-from . import actions
-from . import choices as c
-from . import models as m
+from mend.training import actions
+from mend.training import choices as c
+from mend.training import models as m
 
 COURSES = [
     # code, title, Welsh title, audience, format, hours, CPD, RJC, price per session
@@ -533,7 +532,7 @@ class TrainingSeeder:
 
     def answer(self, engagement, post_pairs) -> None:
         """Most attendees answer: confidence rises after the course."""
-        from . import evaluation
+        from mend.training.delivery import evaluation
 
         pre = m.EvaluationRequest.objects.filter(
             attendee__engagement=engagement, stage=c.SurveyStage.PRE

@@ -18,8 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mend.core.tenancy import OrganisationOwned
-
-from . import choices as c
+from mend.training import choices as c
 
 MEMBERSHIP = "core.Membership"
 MONEY = {"max_digits": 12, "decimal_places": 2}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def engagement_panels(request, engagement) -> dict:
-    from .panels_delivery import delivery_panel
-    from .panels_money import money_panel
+    from mend.training.delivery.panel import delivery_panel
+    from mend.training.money.panel import money_panel
 
     return {**delivery_panel(request, engagement), **money_panel(request, engagement)}

@@ -6,7 +6,7 @@ from mend.core.tenancy import organisation_scope
 
 @receiver(organisation_created)
 def _install_training_defaults(sender, organisation, **kwargs):
-    from .defaults import install
+    from mend.training.defaults import install
 
     with organisation_scope(organisation):
         install(organisation)

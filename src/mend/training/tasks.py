@@ -10,13 +10,12 @@ from __future__ import annotations
 from django_tasks import task
 
 from mend.core.tenancy import organisation_scope, unscoped
-
-from . import models as m
+from mend.training import models as m
 
 
 @task()
 def email_certificate(certificate_id: int, email: str) -> None:
-    from .actions.delivery import _email_certificate
+    from mend.training.delivery.actions import _email_certificate
 
     with unscoped():
         certificate = m.Certificate.objects.select_related("organisation").get(pk=certificate_id)
@@ -26,7 +25,7 @@ def email_certificate(certificate_id: int, email: str) -> None:
 
 @task()
 def email_cancellation(quote_id: int) -> None:
-    from .actions.money import _tell_client
+    from mend.training.money.actions import _tell_client
 
     with unscoped():
         quote = m.CancellationQuote.objects.select_related("organisation").get(pk=quote_id)

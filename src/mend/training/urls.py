@@ -4,9 +4,9 @@ certificate check, enquiry form). Each area keeps its own URL module."""
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("mend.training.urls_sales")),
-    path("", include("mend.training.urls_delivery")),
-    path("", include("mend.training.urls_money")),
-    path("", include("mend.training.urls_elearning")),
-    path("", include("mend.training.urls_dashboards")),
+    path("", include("mend.training.sales.urls")),
+    path("", include("mend.training.delivery.urls")),
+    path("", include("mend.training.money.urls")),
+    path("", include("mend.training.elearning.urls")),
+    path("", include("mend.training.dashboards.urls")),
 ]

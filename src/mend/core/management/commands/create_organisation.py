@@ -24,7 +24,7 @@ class Command(BaseCommand):
         try:
             validate_slug(slug)
             validate_email(admin_email)
-        except Exception as exc:  # noqa: BLE001 - report any validation message plainly
+        except Exception as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
         if Organisation.objects.filter(slug=slug).exists():
             raise CommandError(f"An organisation with the short name {slug!r} already exists.")

@@ -1,0 +1,249 @@
+"""Assessment and risk: handover, joint assessment per party, risk, sign-offs, suitability."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.kernel import check_version, require_on_case
+from mend.core import access, audit
+from mend.core.roles import Perm, Role
+
+MAX_HANDOVER_BYTES = 10 * 1024 * 1024
+HANDOVER_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf"}
+
+
+def handover_errors(handover_file) -> list[str]:
+    """What is wrong with an uploaded risk assessment (empty: nothing)."""
+    name = handover_file.name or ""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix not in HANDOVER_TYPES:
+        return [_("Upload the risk assessment as a PDF, Word, OpenDocument, RTF or text file.")]
+    if handover_file.size > MAX_HANDOVER_BYTES:
+        return [_("The file must be smaller than 10 MB.")]
+    return []
+
+
+def record_risk_assessment(
+    *,
+    actor,
+    case: m.Case,
+    level: str,
+    notes: str = "",
+    mitigation: str = "",
+    party: m.Party | None = None,
+    handover_file=None,
+) -> m.RiskAssessment:
+    """A practitioner's risk assessment, or (with a file) the referrer's handover."""
+    # The partner who referred the case may hand over their own risk assessment; everyone else
+    # needs to be working on the case.
+    perm = Perm.WORK_CASES
+    if handover_file is not None and case.referrer_id == getattr(actor, "pk", None):
+        perm = Perm.REFER
+    require_on_case(actor, perm, case)
+    if level not in c.RiskLevel.values:
+        raise ValidationError({"level": _("Choose a risk level.")})
+    if party is not None and party.case_id != case.pk:
+        raise ValidationError(_("That person is not part of this case."))
+    if handover_file is not None:
+        problems = handover_errors(handover_file)
+        if problems:
+            raise ValidationError({"handover_file": problems})
+    with transaction.atomic():
+        assessment = m.RiskAssessment.objects.create(
+            organisation=case.organisation,
+            case=case,
+            party=party,
+            level=level,
+            notes=notes,
+            mitigation=mitigation,
+            assessed_by=actor,
+            is_handover=handover_file is not None,
+            document=handover_file,
+            document_name=(handover_file.name if handover_file else ""),
+        )
+        audit.record(
+            "case.risk_assessed",
+            actor=actor,
+            organisation=case.organisation,
+            obj=case,
+            changes={
+                "level": [None, level],
+                "handover": handover_file is not None,
+                "notes": audit.REDACTED if notes else None,
+            },
+        )
+    return assessment
+
+
+def record_assessment(
+    *,
+    actor,
+    party: m.Party,
+    question_set: m.QuestionSet,
+    answers: dict,
+    needs: str = "",
+    hopes: str = "",
+) -> m.Assessment:
+    require_on_case(actor, Perm.WORK_CASES, party.case)
+    keys = {q["key"] for q in question_set.questions}
+    unknown = set(answers) - keys
+    if unknown:
+        raise ValidationError(_("Some answers do not belong to this question set."))
+    if not any((v or "").strip() for v in answers.values()) and not needs and not hopes:
+        raise ValidationError(_("Record at least one answer, need or hope."))
+    with transaction.atomic():
+        assessment = m.Assessment.objects.create(
+            organisation=party.organisation,
+            party=party,
+            question_set=question_set,
+            answers={k: v for k, v in answers.items() if (v or "").strip()},
+            needs=needs,
+            hopes=hopes,
+            assessed_by=actor,
+        )
+        audit.record(
+            "case.party_assessed",
+            actor=actor,
+            organisation=party.organisation,
+            obj=party,
+            changes={"answers": audit.REDACTED},
+        )
+    return assessment
+
+
+SIGNOFF_ROLES = {
+    c.SignOffKind.RISK: (Perm.SIGN_OFF_ADVANCED, Perm.SIGN_OFF_MANAGER),
+    c.SignOffKind.ADVANCED: (Perm.SIGN_OFF_ADVANCED,),
+    c.SignOffKind.MANAGER: (Perm.SIGN_OFF_MANAGER,),
+    c.SignOffKind.SPECIALIST: (Perm.WORK_CASES,),
+}
+
+
+def record_signoff(
+    *, actor, case: m.Case, kind: str, notes: str = "", specialist_service: str = ""
+) -> m.SignOff:
+    require_on_case(actor, Perm.WORK_CASES, case)
+    if kind not in c.SignOffKind.values:
+        raise ValidationError(_("Unknown sign-off."))
+    membership = access.memberships(actor).get(case.organisation_id)
+    if not any(access.has_perm(actor, p, case.organisation) for p in SIGNOFF_ROLES[kind]):
+        raise PermissionDenied(_("Your role cannot give this sign-off."))
+    if kind == c.SignOffKind.ADVANCED and membership.role not in (
+        Role.ADVANCED_PRACTITIONER,
+        Role.MANAGER,
+        Role.ADMINISTRATOR,
+    ):
+        raise PermissionDenied(_("Only an advanced practitioner can give this sign-off."))
+    if kind == c.SignOffKind.SPECIALIST and not specialist_service.strip():
+        raise ValidationError({"specialist_service": _("Name the specialist service consulted.")})
+    if kind in (c.SignOffKind.RISK, c.SignOffKind.ADVANCED) and not [
+        r for r in case.risk_assessments.all() if not r.is_handover
+    ]:
+        raise ValidationError(_("Record the practitioners' risk assessment before signing it off."))
+    with transaction.atomic():
+        signoff = m.SignOff.objects.create(
+            organisation=case.organisation,
+            case=case,
+            kind=kind,
+            by=membership,
+            notes=notes,
+            specialist_service=specialist_service.strip(),
+        )
+        audit.record(
+            "case.signed_off",
+            actor=actor,
+            organisation=case.organisation,
+            obj=case,
+            changes={"signoff": [None, kind]},
+        )
+    return signoff
+
+
+def record_suitability(
+    *, actor, case: m.Case, process_kind: str, decision: str, reason: str
+) -> m.SuitabilityDecision:
+    require_on_case(actor, Perm.WORK_CASES, case)
+    if process_kind not in c.ProcessKind.values or decision not in c.Suitability.values:
+        raise ValidationError(_("Choose the process and the decision."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Explain the decision.")})
+    with transaction.atomic():
+        decision_row = m.SuitabilityDecision.objects.create(
+            organisation=case.organisation,
+            case=case,
+            process_kind=process_kind,
+            decision=decision,
+            reason=reason.strip(),
+            by=actor,
+        )
+        audit.record(
+            "case.suitability",
+            actor=actor,
+            organisation=case.organisation,
+            obj=case,
+            changes={process_kind: [None, decision]},
+        )
+    return decision_row
+
+
+def record_principles(*, actor, case: m.Case, considered: dict[str, str]) -> m.PrinciplesChecklist:
+    require_on_case(actor, Perm.WORK_CASES, case)
+    missing = [
+        c.Principle(p).label for p in c.Principle.values if not (considered.get(p) or "").strip()
+    ]
+    if missing:
+        raise ValidationError(
+            _("Say how each principle is upheld. Missing: %(names)s.")
+            % {"names": ", ".join(str(x) for x in missing)}
+        )
+    with transaction.atomic():
+        checklist = m.PrinciplesChecklist.objects.create(
+            organisation=case.organisation,
+            case=case,
+            by=actor,
+            at=timezone.now(),
+            considered={p: considered[p].strip() for p in c.Principle.values},
+        )
+        audit.record(
+            "case.principles_recorded", actor=actor, organisation=case.organisation, obj=case
+        )
+    return checklist
+
+
+def update_party(*, actor, party: m.Party, version: int | None, **fields) -> m.Party:
+    """Change a party's own details (contact preferences, needs, safety, never-disclose)."""
+    require_on_case(actor, Perm.WORK_CASES, party.case)
+    allowed = {
+        "contact_preferences",
+        "accessibility_needs",
+        "safety_flags",
+        "never_disclose",
+        "is_under_18",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Those details cannot be changed here."))
+    with transaction.atomic():
+        locked = m.Party.objects.select_for_update().get(pk=party.pk)
+        check_version(locked, version)
+        changed = []
+        for name, value in fields.items():
+            if getattr(locked, name) != value:
+                setattr(locked, name, value)
+                changed.append(name)
+        if changed:
+            locked.version += 1
+            locked.save()
+            audit.record(
+                "case.party_changed",
+                actor=actor,
+                organisation=party.organisation,
+                obj=locked,
+                changes=dict.fromkeys(changed, audit.REDACTED),
+            )
+    return locked

@@ -1,0 +1,294 @@
+"""Casework configuration as data: case types and their timelines, question sets, complexity factors.
+
+Only people who may configure casework (organisation administrators) change these. Every change is
+audited, and a change made while someone else was editing the same row is refused (case types carry
+a version; question sets and complexity factors are compared by a fingerprint of what the editor
+saw). A change of timeline affects cases accepted from then on: existing cases keep their tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.kernel import check_version
+from mend.core import access, audit
+from mend.core.roles import Perm
+
+KEY_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+def _require_configure(actor, organisation) -> None:
+    if not access.has_perm(actor, Perm.CONFIGURE_CASEWORK, organisation):
+        raise PermissionDenied(_("Only an administrator can change casework settings."))
+
+
+def _stale() -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else changed this record while you were editing it. Nothing was saved: "
+            "review their change and try again."
+        )
+    )
+
+
+def fingerprint(obj: m.QuestionSet | m.ComplexityFactor) -> str:
+    """A digest of what an editor sees of a row without a version number."""
+    if isinstance(obj, m.QuestionSet):
+        data = [obj.name, obj.party_role, obj.is_active, obj.questions]
+    else:
+        data = [
+            obj.code,
+            obj.name,
+            obj.name_cy,
+            obj.needs_advanced_signoff,
+            obj.needs_manager_signoff,
+            obj.needs_specialist_consultation,
+        ]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- case types
+
+
+def update_case_type(
+    *,
+    actor,
+    case_type: m.CaseType,
+    version: int | None,
+    name: str,
+    name_cy: str = "",
+    description: str = "",
+    enhanced_pathway: bool = False,
+    is_active: bool = True,
+    offsets: dict[str, int] | None = None,
+) -> m.CaseType:
+    """Change a case type and its expected timeline (days after acceptance per step)."""
+    _require_configure(actor, case_type.organisation)
+    if not name.strip():
+        raise ValidationError({"name": _("Enter a name.")})
+    offsets = dict(offsets or {})
+    unknown = set(offsets) - set(c.TimelineStepKind.values)
+    if unknown:
+        raise ValidationError(_("Unknown timeline step."))
+    if any(days is None or days < 0 for days in offsets.values()):
+        raise ValidationError(_("Days after acceptance must be 0 or more."))
+    ordered = [offsets[k] for k in c.TimelineStepKind.values if k in offsets]
+    if ordered != sorted(ordered):
+        raise ValidationError(
+            _("The steps must come in order: each one on or after the step before it.")
+        )
+    fields = ["name", "name_cy", "description", "enhanced_pathway", "is_active"]
+    with transaction.atomic():
+        locked = m.CaseType.objects.select_for_update().get(pk=case_type.pk)
+        check_version(locked, version)
+        before = audit.snapshot(locked, fields)
+        locked.name = name.strip()
+        locked.name_cy = name_cy.strip()
+        locked.description = description.strip()
+        locked.enhanced_pathway = bool(enhanced_pathway)
+        locked.is_active = bool(is_active)
+        changes = audit.diff(locked, before, fields)
+        steps = {s.kind: s for s in locked.steps.all()}
+        for kind, days in offsets.items():
+            step = steps.get(kind)
+            if step is None:
+                m.TimelineStep.objects.create(
+                    organisation=locked.organisation, case_type=locked, kind=kind, day_offset=days
+                )
+                changes[f"step:{kind}"] = [None, days]
+            elif step.day_offset != days:
+                changes[f"step:{kind}"] = [step.day_offset, days]
+                step.day_offset = days
+                step.save(update_fields=["day_offset"])
+        if changes:
+            locked.version += 1
+            locked.save()
+            audit.record(
+                "casework.case_type_changed",
+                actor=actor,
+                organisation=locked.organisation,
+                obj=locked,
+                changes=changes,
+            )
+    return locked
+
+
+# ---------------------------------------------------------------- question sets
+
+
+def parse_questions(text: str) -> list[dict]:
+    """Lines of `key | English | Welsh` as the stored list of questions (Welsh may be empty)."""
+    questions: list[dict] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) not in (2, 3):
+            errors.append(
+                _("Line %(n)s: write the key, the English and the Welsh, separated by |.")
+                % {"n": number}
+            )
+            continue
+        key, en = parts[0], parts[1]
+        cy = parts[2] if len(parts) == 3 else ""
+        if not KEY_PATTERN.match(key):
+            errors.append(
+                _("Line %(n)s: the key may use only lower-case letters, digits and _ (at most 40).")
+                % {"n": number}
+            )
+            continue
+        if key in seen:
+            errors.append(
+                _("Line %(n)s: the key %(key)s is used twice.") % {"n": number, "key": key}
+            )
+            continue
+        if not en:
+            errors.append(_("Line %(n)s: write the question in English.") % {"n": number})
+            continue
+        seen.add(key)
+        questions.append({"key": key, "en": en, "cy": cy})
+    if errors:
+        raise ValidationError({"questions": errors})
+    if not questions:
+        raise ValidationError({"questions": _("Write at least one question.")})
+    return questions
+
+
+def update_question_set(
+    *,
+    actor,
+    question_set: m.QuestionSet,
+    seen: str | None,
+    name: str,
+    party_role: str,
+    is_active: bool,
+    questions: list[dict],
+) -> m.QuestionSet:
+    _require_configure(actor, question_set.organisation)
+    if not name.strip():
+        raise ValidationError({"name": _("Enter a name.")})
+    if party_role and party_role not in c.PartyRole.values:
+        raise ValidationError({"party_role": _("Choose a part in the case.")})
+    if not questions:
+        raise ValidationError({"questions": _("Write at least one question.")})
+    with transaction.atomic():
+        locked = m.QuestionSet.objects.select_for_update().get(pk=question_set.pk)
+        if seen is not None and fingerprint(locked) != seen:
+            raise _stale()
+        fields = ["name", "party_role", "is_active", "questions"]
+        before = audit.snapshot(locked, fields)
+        locked.name = name.strip()
+        locked.party_role = party_role
+        locked.is_active = bool(is_active)
+        locked.questions = questions
+        changes = audit.diff(locked, before, fields)
+        if "questions" in changes:
+            changes["questions"] = [
+                [q["key"] for q in before["questions"]],
+                [q["key"] for q in questions],
+            ]
+        if changes:
+            locked.save()
+            audit.record(
+                "casework.question_set_changed",
+                actor=actor,
+                organisation=locked.organisation,
+                obj=locked,
+                changes=changes,
+            )
+    return locked
+
+
+# ---------------------------------------------------------------- complexity factors
+
+FACTOR_FIELDS = [
+    "name",
+    "name_cy",
+    "needs_advanced_signoff",
+    "needs_manager_signoff",
+    "needs_specialist_consultation",
+]
+
+
+def _factor_values(name, name_cy, signoffs) -> dict:
+    signoffs = set(signoffs or ())
+    unknown = signoffs - {c.SignOffKind.ADVANCED, c.SignOffKind.MANAGER, c.SignOffKind.SPECIALIST}
+    if unknown:
+        raise ValidationError({"signoffs": _("Unknown sign-off.")})
+    if not name.strip():
+        raise ValidationError({"name": _("Enter a name.")})
+    return {
+        "name": name.strip(),
+        "name_cy": name_cy.strip(),
+        "needs_advanced_signoff": c.SignOffKind.ADVANCED in signoffs,
+        "needs_manager_signoff": c.SignOffKind.MANAGER in signoffs,
+        "needs_specialist_consultation": c.SignOffKind.SPECIALIST in signoffs,
+    }
+
+
+def create_complexity_factor(
+    *, actor, organisation, code: str, name: str, name_cy: str = "", signoffs=()
+) -> m.ComplexityFactor:
+    """A new complexity factor; `signoffs` are the kinds it requires (advanced, manager,
+    specialist)."""
+    _require_configure(actor, organisation)
+    code = (code or "").strip().lower()
+    if not re.match(r"^[a-z0-9-]{1,40}$", code):
+        raise ValidationError(
+            {"code": _("Use only lower-case letters, digits and hyphens (at most 40).")}
+        )
+    values = _factor_values(name, name_cy, signoffs)
+    with transaction.atomic():
+        if m.ComplexityFactor.objects.filter(organisation=organisation, code=code).exists():
+            raise ValidationError({"code": _("Another complexity factor already uses this code.")})
+        factor = m.ComplexityFactor.objects.create(organisation=organisation, code=code, **values)
+        audit.record(
+            "casework.complexity_factor_added",
+            actor=actor,
+            organisation=organisation,
+            obj=factor,
+            changes={k: [None, v] for k, v in {"code": code, **values}.items()},
+        )
+    return factor
+
+
+def update_complexity_factor(
+    *,
+    actor,
+    factor: m.ComplexityFactor,
+    seen: str | None,
+    name: str,
+    name_cy: str = "",
+    signoffs=(),
+) -> m.ComplexityFactor:
+    """Change a factor. Cases that already have it need the new sign-offs from now on."""
+    _require_configure(actor, factor.organisation)
+    values = _factor_values(name, name_cy, signoffs)
+    with transaction.atomic():
+        locked = m.ComplexityFactor.objects.select_for_update().get(pk=factor.pk)
+        if seen is not None and fingerprint(locked) != seen:
+            raise _stale()
+        before = audit.snapshot(locked, FACTOR_FIELDS)
+        for name_, value in values.items():
+            setattr(locked, name_, value)
+        changes = audit.diff(locked, before, FACTOR_FIELDS)
+        if changes:
+            locked.save()
+            audit.record(
+                "casework.complexity_factor_changed",
+                actor=actor,
+                organisation=locked.organisation,
+                obj=locked,
+                changes=changes,
+            )
+    return locked

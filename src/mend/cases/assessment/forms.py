@@ -1,0 +1,259 @@
+"""Forms for assessment and risk, the decision to proceed, and casework configuration."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mend.cases import choices as c
+from mend.core.forms import GovukForm, VersionedForm
+from mend.core.submissions import SubmissionMixin
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes_no(label, help_text=""):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
+# ---------------------------------------------------------------- assessment and risk
+
+
+class RiskAssessmentForm(SubmissionMixin, GovukForm):
+    level = forms.ChoiceField(
+        label=_("Risk level"),
+        choices=c.RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a risk level.")},
+    )
+    party = forms.ChoiceField(
+        label=_("Whose risk is this about?"),
+        required=False,
+        help_text=_("Choose a person if the risks concern them; leave as the whole case if not."),
+    )
+    notes = forms.CharField(
+        label=_("Risks identified"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": _("Describe the risks identified.")},
+    )
+    mitigation = forms.CharField(
+        label=_("Mitigation plan"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": _("Describe how the risks will be managed.")},
+    )
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {str(p.pk): p for p in parties}
+        self.fields["party"].choices = [("", _("The whole case"))] + [
+            (str(p.pk), f"{p.person} ({p.get_role_display().lower()})") for p in parties
+        ]
+
+    def clean_party(self):
+        value = self.cleaned_data.get("party")
+        return self.parties.get(value) if value else None
+
+
+class SignOffForm(SubmissionMixin, GovukForm):
+    specialist_service = forms.CharField(
+        label=_("Specialist service consulted"),
+        max_length=200,
+        required=False,
+        help_text=_("For example, the local domestic-abuse or sexual violence service."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+        help_text=_("Optional. What you considered and any conditions."),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == c.SignOffKind.SPECIALIST:
+            self.fields["specialist_service"].required = True
+            self.fields["specialist_service"].error_messages["required"] = _(
+                "Name the specialist service consulted."
+            )
+        else:
+            del self.fields["specialist_service"]
+
+
+class PartyAssessmentForm(SubmissionMixin, GovukForm):
+    """The questions of one question set (in the reader's language), then needs and hopes."""
+
+    def __init__(self, *args, questions=(), language: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_keys = []
+        for question in questions:
+            text = (question.get("cy") if language == "cy" else "") or question.get("en", "")
+            name = f"q_{question['key']}"
+            self.fields[name] = forms.CharField(
+                label=text,
+                required=False,
+                max_length=10000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.question_keys.append(question["key"])
+        self.fields["needs"] = forms.CharField(
+            label=_("Needs"),
+            required=False,
+            max_length=10000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_(
+                "Include any unmet needs found, such as counselling, a GP or benefits advice."
+            ),
+        )
+        self.fields["hopes"] = forms.CharField(
+            label=_("What they hope for"),
+            required=False,
+            max_length=10000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+
+    def answers(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(f"q_{k}", "") for k in self.question_keys}
+
+
+class SuitabilityForm(SubmissionMixin, GovukForm):
+    process_kind = forms.ChoiceField(
+        label=_("Process"),
+        choices=[("", _("Choose a process")), *list(c.ProcessKind.choices)],
+        error_messages={"required": _("Choose the process.")},
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=c.Suitability.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose suitable or not suitable.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Explain the decision.")},
+    )
+
+
+class PrinciplesForm(SubmissionMixin, GovukForm):
+    """One 'how it is upheld' per guiding principle; every one is required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in c.Principle.choices:
+            self.fields[value] = forms.CharField(
+                label=label,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("How it is upheld in this case."),
+                error_messages={
+                    "required": _("Say how %(principle)s is upheld.")
+                    % {"principle": str(label).lower()}
+                },
+            )
+
+    def considered(self) -> dict[str, str]:
+        return {p: self.cleaned_data.get(p, "") for p in c.Principle.values}
+
+
+# ---------------------------------------------------------------- configuration
+
+
+class CaseTypeForm(VersionedForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    name_cy = forms.CharField(label=_("Name in Welsh"), max_length=120, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    enhanced_pathway = _yes_no(
+        _("Enhanced pathway"),
+        _(
+            "Yes for domestic or sexual harm: only at the request of the person harmed, with a "
+            "specialist consultation, advanced practitioner and manager sign-off."
+        ),
+    )
+    is_active = _yes_no(_("In use"), _("No hides it when new referrals are entered."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in c.TimelineStepKind.choices:
+            self.fields[f"days_{value}"] = forms.IntegerField(
+                label=_("%(step)s: days after acceptance") % {"step": label},
+                min_value=0,
+                max_value=3650,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+            )
+
+    def offsets(self) -> dict[str, int]:
+        return {k: self.cleaned_data[f"days_{k}"] for k in c.TimelineStepKind.values}
+
+
+class QuestionSetForm(GovukForm):
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    party_role = forms.ChoiceField(
+        label=_("Used for"),
+        choices=[("", _("Any part in the case")), *list(c.PartyRole.choices)],
+        required=False,
+        help_text=_("The joint initial assessment of a person in this part uses this set."),
+    )
+    is_active = _yes_no(_("In use"))
+    questions = forms.CharField(
+        label=_("Questions"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        help_text=_(
+            "One question a line: key | English | Welsh. The key is a short name such as "
+            "what_happened; keep it when you reword a question."
+        ),
+    )
+
+    def clean_questions(self):
+        from mend.cases.assessment.configuration import parse_questions
+
+        try:
+            return parse_questions(self.cleaned_data["questions"])
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["questions"]) from exc
+
+
+SIGNOFF_CHOICES = [
+    (c.SignOffKind.ADVANCED.value, c.SignOffKind.ADVANCED.label),
+    (c.SignOffKind.MANAGER.value, c.SignOffKind.MANAGER.label),
+    (c.SignOffKind.SPECIALIST.value, c.SignOffKind.SPECIALIST.label),
+]
+
+
+class ComplexityFactorForm(GovukForm):
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("A short name that never changes, such as hate-crime."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=120)
+    name_cy = forms.CharField(label=_("Name in Welsh"), max_length=120, required=False)
+    signoffs = forms.MultipleChoiceField(
+        label=_("Sign-offs a case with this factor needs"),
+        choices=SIGNOFF_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every case needs a risk sign-off; choose what this factor adds."),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]

@@ -1,0 +1,533 @@
+"""Communication between parties: shuttle messages and letters.
+
+Rules of the field (DOMAIN.md "Letters", "Mutual privacy of parties"):
+- A shuttle message is passed on only after a practitioner has approved it (checked that it holds
+  nothing identifying or locating the sender beyond what they agreed to share).
+- A letter is delivered only after it has been screened AND the recipient has said they want it.
+  A screened letter may be held on file until the recipient wants it.
+- The recipient decides whether the writer learns that the letter was read.
+The audit trail never holds the words of a message or a letter.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.kernel import check_version, require_on_case, touch
+from mend.core import audit
+from mend.core.roles import Perm
+
+__all__ = [
+    "LetterRefused",
+    "approve_message",
+    "deliver_letter",
+    "delivery_blockers",
+    "draft_letter",
+    "letter_questions",
+    "mark_message_delivered",
+    "record_letter_opt_in",
+    "record_letter_read",
+    "record_shuttle_message",
+    "return_letter_to_draft",
+    "screen_letter",
+    "status_for_writer",
+    "status_for_writer_display",
+    "update_letter",
+    "withhold_message",
+]
+
+MAX_TEXT = 20_000
+
+
+class LetterRefused(ValidationError):
+    """The letter cannot go (yet); `reasons` says exactly why."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(reasons)
+        self.reasons = reasons
+
+
+def _two_parties(case: m.Case, sender: m.Party, recipient: m.Party) -> None:
+    if sender.case_id != case.pk or recipient.case_id != case.pk:
+        raise ValidationError(_("Both people must be part of this case."))
+    if sender.pk == recipient.pk:
+        raise ValidationError({"recipient": _("Choose someone other than the sender.")})
+
+
+def _not_future(value: date, field: str) -> None:
+    if value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+def _at(on: date) -> datetime:
+    """A moment on `on`: now if it is today, otherwise midday (the time is not known)."""
+    if on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(on, time(12)))
+
+
+def _locked(model, obj):
+    return model.objects.select_for_update().get(pk=obj.pk)
+
+
+# ---------------------------------------------------------------- shuttle mediation
+
+
+def record_shuttle_message(
+    *, actor, case: m.Case, sender: m.Party, recipient: m.Party, text: str
+) -> m.ShuttleMessage:
+    require_on_case(actor, Perm.WORK_CASES, case)
+    _two_parties(case, sender, recipient)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Enter the message.")})
+    if len(text) > MAX_TEXT:
+        raise ValidationError({"text": _("The message is too long.")})
+    with transaction.atomic():
+        message = m.ShuttleMessage.objects.create(
+            organisation=case.organisation,
+            case=case,
+            sender=sender,
+            recipient=recipient,
+            text=text,
+            status=c.MessageStatus.DRAFT,
+            recorded_by=actor,
+        )
+        touch(case)
+        audit.record(
+            "case.message_recorded",
+            actor=actor,
+            organisation=case.organisation,
+            obj=message,
+            changes={
+                "sender": [None, sender.pk],
+                "recipient": [None, recipient.pk],
+                "text": audit.REDACTED,
+            },
+        )
+    return message
+
+
+def approve_message(*, actor, message: m.ShuttleMessage) -> m.ShuttleMessage:
+    """The practitioner has checked the message and it may be passed on."""
+    require_on_case(actor, Perm.WORK_CASES, message.case)
+    with transaction.atomic():
+        message = _locked(m.ShuttleMessage, message)
+        if message.status != c.MessageStatus.DRAFT:
+            raise ValidationError(_("Only a message waiting for approval can be approved."))
+        message.status = c.MessageStatus.APPROVED
+        message.approved_by = actor
+        message.approved_at = timezone.now()
+        message.save(update_fields=["status", "approved_by", "approved_at"])
+        touch(message.case)
+        audit.record(
+            "case.message_approved",
+            actor=actor,
+            organisation=message.organisation,
+            obj=message,
+            changes={"status": [c.MessageStatus.DRAFT, c.MessageStatus.APPROVED]},
+        )
+    return message
+
+
+def withhold_message(*, actor, message: m.ShuttleMessage, reason: str) -> m.ShuttleMessage:
+    """The message will not be passed on; the reason is kept (encrypted)."""
+    require_on_case(actor, Perm.WORK_CASES, message.case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the message is withheld.")})
+    with transaction.atomic():
+        message = _locked(m.ShuttleMessage, message)
+        if message.status not in (c.MessageStatus.DRAFT, c.MessageStatus.APPROVED):
+            raise ValidationError(_("A message already passed on cannot be withheld."))
+        before = message.status
+        message.status = c.MessageStatus.WITHHELD
+        message.withheld_reason = reason
+        message.save(update_fields=["status", "withheld_reason"])
+        touch(message.case)
+        audit.record(
+            "case.message_withheld",
+            actor=actor,
+            organisation=message.organisation,
+            obj=message,
+            changes={
+                "status": [before, c.MessageStatus.WITHHELD],
+                "withheld_reason": audit.REDACTED,
+            },
+        )
+    return message
+
+
+def mark_message_delivered(
+    *, actor, message: m.ShuttleMessage, on: date | None = None
+) -> m.ShuttleMessage:
+    """Record that the message was passed on. Only an approved message can be."""
+    require_on_case(actor, Perm.WORK_CASES, message.case)
+    on = on or timezone.localdate()
+    _not_future(on, "delivered_on")
+    with transaction.atomic():
+        message = _locked(m.ShuttleMessage, message)
+        if message.status != c.MessageStatus.APPROVED:
+            raise ValidationError(
+                _("Only an approved message can be passed on. Approve it first.")
+                if message.status == c.MessageStatus.DRAFT
+                else _("This message cannot be passed on.")
+            )
+        message.status = c.MessageStatus.DELIVERED
+        message.delivered_at = _at(on)
+        message.save(update_fields=["status", "delivered_at"])
+        touch(message.case)
+        audit.record(
+            "case.message_delivered",
+            actor=actor,
+            organisation=message.organisation,
+            obj=message,
+            changes={"status": [c.MessageStatus.APPROVED, c.MessageStatus.DELIVERED]},
+        )
+    return message
+
+
+# ---------------------------------------------------------------- letters
+
+
+def letter_questions(writer: m.Party) -> list[dict]:
+    """The restorative questions that guide a letter by this writer (none for other roles)."""
+    code = {
+        c.PartyRole.RESPONSIBLE: "restorative-responsible",
+        c.PartyRole.HARMED: "restorative-harmed",
+    }.get(writer.role)
+    if code is None:
+        return []
+    question_set = m.QuestionSet.objects.filter(code=code, is_active=True).first()
+    return list(question_set.questions) if question_set else []
+
+
+def _clean_letter(writer: m.Party, answers: dict | None, body: str, language: str):
+    if language not in ("en", "cy"):
+        raise ValidationError({"language": _("Choose English or Welsh.")})
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write the letter.")})
+    if len(body) > MAX_TEXT:
+        raise ValidationError({"body": _("The letter is too long.")})
+    keys = {q["key"] for q in letter_questions(writer)}
+    kept = {k: v.strip() for k, v in (answers or {}).items() if k in keys and (v or "").strip()}
+    return kept, body
+
+
+def draft_letter(
+    *,
+    actor,
+    case: m.Case,
+    writer: m.Party,
+    recipient: m.Party,
+    body: str,
+    language: str,
+    answers: dict | None = None,
+) -> m.Letter:
+    require_on_case(actor, Perm.WORK_CASES, case)
+    _two_parties(case, writer, recipient)
+    answers, body = _clean_letter(writer, answers, body, language)
+    with transaction.atomic():
+        letter = m.Letter.objects.create(
+            organisation=case.organisation,
+            case=case,
+            writer=writer,
+            recipient=recipient,
+            answers=answers,
+            body=body,
+            language=language,
+            status=c.LetterStatus.DRAFT,
+        )
+        touch(case)
+        audit.record(
+            "case.letter_drafted",
+            actor=actor,
+            organisation=case.organisation,
+            obj=letter,
+            changes={
+                "writer": [None, writer.pk],
+                "recipient": [None, recipient.pk],
+                "language": [None, language],
+                "answers": audit.REDACTED,
+                "body": audit.REDACTED,
+            },
+        )
+    return letter
+
+
+def update_letter(
+    *,
+    actor,
+    letter: m.Letter,
+    body: str,
+    language: str,
+    answers: dict | None = None,
+    version: int | None = None,
+) -> m.Letter:
+    """Change a draft. A screened letter must be sent back to draft before it is changed."""
+    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    answers, body = _clean_letter(letter.writer, answers, body, language)
+    with transaction.atomic():
+        letter = _locked(m.Letter, letter)
+        check_version(letter, version)
+        if letter.status != c.LetterStatus.DRAFT:
+            raise ValidationError(_("Only a draft letter can be changed."))
+        old_language = letter.language
+        letter.answers, letter.body, letter.language = answers, body, language
+        letter.version += 1
+        letter.save(update_fields=["answers", "body", "language", "version"])
+        audit.record(
+            "case.letter_changed",
+            actor=actor,
+            organisation=letter.organisation,
+            obj=letter,
+            changes={
+                "answers": audit.REDACTED,
+                "body": audit.REDACTED,
+                "language": [old_language, language],
+            },
+        )
+    return letter
+
+
+def screen_letter(
+    *,
+    actor,
+    letter: m.Letter,
+    no_contact_details: bool,
+    no_blame_shifting: bool,
+    safe_to_send: bool,
+    version: int | None = None,
+) -> m.Letter:
+    """The practitioner confirms the letter is fit to send; who and when are recorded."""
+    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    missing = []
+    if not no_contact_details:
+        missing.append(_("Confirm the letter holds no contact details, address or whereabouts."))
+    if not no_blame_shifting:
+        missing.append(_("Confirm the letter does not shift blame onto the person receiving it."))
+    if not safe_to_send:
+        missing.append(_("Confirm the letter is safe to send."))
+    if missing:
+        raise LetterRefused(missing)
+    with transaction.atomic():
+        letter = _locked(m.Letter, letter)
+        check_version(letter, version)
+        if letter.status != c.LetterStatus.DRAFT:
+            raise ValidationError(_("Only a draft letter can be screened."))
+        letter.status = c.LetterStatus.SCREENED
+        letter.screened_by = actor
+        letter.screened_at = timezone.now()
+        letter.screening_note = ""
+        letter.version += 1
+        letter.save(
+            update_fields=["status", "screened_by", "screened_at", "screening_note", "version"]
+        )
+        touch(letter.case)
+        audit.record(
+            "case.letter_screened",
+            actor=actor,
+            organisation=letter.organisation,
+            obj=letter,
+            changes={
+                "status": [c.LetterStatus.DRAFT, c.LetterStatus.SCREENED],
+                "checked": ["no_contact_details", "no_blame_shifting", "safe_to_send"],
+            },
+        )
+    return letter
+
+
+def return_letter_to_draft(
+    *, actor, letter: m.Letter, note: str, version: int | None = None
+) -> m.Letter:
+    """Screening found something to change: back to draft, with a note for the writer's work."""
+    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what needs to change.")})
+    with transaction.atomic():
+        letter = _locked(m.Letter, letter)
+        check_version(letter, version)
+        if letter.status not in (c.LetterStatus.DRAFT, c.LetterStatus.SCREENED):
+            raise ValidationError(_("A letter already held or delivered cannot go back to draft."))
+        before = letter.status
+        letter.status = c.LetterStatus.DRAFT
+        letter.screened_by, letter.screened_at = None, None
+        letter.screening_note = note
+        letter.version += 1
+        letter.save(
+            update_fields=["status", "screened_by", "screened_at", "screening_note", "version"]
+        )
+        audit.record(
+            "case.letter_returned_to_draft",
+            actor=actor,
+            organisation=letter.organisation,
+            obj=letter,
+            changes={
+                "status": [before, c.LetterStatus.DRAFT],
+                "screening_note": audit.REDACTED,
+            },
+        )
+    return letter
+
+
+def record_letter_opt_in(
+    *,
+    actor,
+    letter: m.Letter,
+    opted_in_on: date,
+    writer_may_know_read: bool,
+    version: int | None = None,
+) -> m.Letter:
+    """The recipient has said they want the letter, and whether the writer may learn it was read."""
+    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    _not_future(opted_in_on, "opted_in_on")
+    with transaction.atomic():
+        letter = _locked(m.Letter, letter)
+        check_version(letter, version)
+        if letter.status in (c.LetterStatus.READ, c.LetterStatus.WITHDRAWN):
+            raise ValidationError(_("This letter can no longer be changed."))
+        before = (letter.recipient_opted_in_on, letter.writer_may_know_read)
+        letter.recipient_opted_in_on = opted_in_on
+        letter.writer_may_know_read = writer_may_know_read
+        letter.version += 1
+        letter.save(update_fields=["recipient_opted_in_on", "writer_may_know_read", "version"])
+        audit.record(
+            "case.letter_opt_in",
+            actor=actor,
+            organisation=letter.organisation,
+            obj=letter,
+            changes={
+                "recipient_opted_in_on": [before[0], opted_in_on],
+                "writer_may_know_read": [before[1], writer_may_know_read],
+            },
+        )
+    return letter
+
+
+def delivery_blockers(letter: m.Letter, route: str) -> list[str]:
+    """Why this letter cannot go by `route` now (empty: it can)."""
+    reasons = []
+    if letter.status in (c.LetterStatus.DELIVERED, c.LetterStatus.READ):
+        return [_("This letter has already been delivered.")]
+    if letter.status == c.LetterStatus.WITHDRAWN:
+        return [_("This letter was withdrawn.")]
+    if letter.status == c.LetterStatus.DRAFT or letter.screened_at is None:
+        reasons.append(_("The letter has not been screened by a practitioner."))
+    if route == c.DeliveryRoute.HOLD:
+        if letter.status == c.LetterStatus.HELD:
+            reasons.append(_("This letter is already held on file."))
+        return reasons
+    if letter.recipient_opted_in_on is None:
+        reasons.append(
+            _(
+                "The person receiving it has not said they want this letter. Record their "
+                "choice first, or hold the letter on file until they want it."
+            )
+        )
+    return reasons
+
+
+def deliver_letter(
+    *,
+    actor,
+    letter: m.Letter,
+    route: str,
+    route_agency: str = "",
+    on: date | None = None,
+    version: int | None = None,
+) -> m.Letter:
+    """Send the letter by `route`, or hold it on file (route HOLD: status held, not delivered).
+
+    Refused (LetterRefused, with every reason) unless screened and, for a delivery, the recipient
+    has opted in."""
+    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    if route not in c.DeliveryRoute.values:
+        raise ValidationError({"route": _("Choose how the letter will reach them.")})
+    route_agency = (route_agency or "").strip()
+    if route == c.DeliveryRoute.OTHER_AGENCY and not route_agency:
+        raise ValidationError({"route_agency": _("Enter the name of the agency.")})
+    if route not in (c.DeliveryRoute.OTHER_AGENCY, c.DeliveryRoute.PROBATION):
+        route_agency = ""
+    on = on or timezone.localdate()
+    _not_future(on, "delivered_on")
+    with transaction.atomic():
+        letter = _locked(m.Letter, letter)
+        check_version(letter, version)
+        reasons = delivery_blockers(letter, route)
+        if reasons:
+            raise LetterRefused(reasons)
+        before = letter.status
+        letter.route, letter.route_agency = route, route_agency
+        if route == c.DeliveryRoute.HOLD:
+            letter.status = c.LetterStatus.HELD
+        else:
+            letter.status = c.LetterStatus.DELIVERED
+            letter.delivered_on = on
+        letter.version += 1
+        letter.save(update_fields=["route", "route_agency", "status", "delivered_on", "version"])
+        touch(letter.case)
+        audit.record(
+            "case.letter_held" if route == c.DeliveryRoute.HOLD else "case.letter_delivered",
+            actor=actor,
+            organisation=letter.organisation,
+            obj=letter,
+            changes={"status": [before, letter.status], "route": [None, route]},
+        )
+    return letter
+
+
+def record_letter_read(
+    *,
+    actor,
+    letter: m.Letter,
+    read_on: date,
+    writer_may_know_read: bool,
+    version: int | None = None,
+) -> m.Letter:
+    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    _not_future(read_on, "read_on")
+    with transaction.atomic():
+        letter = _locked(m.Letter, letter)
+        check_version(letter, version)
+        if letter.status != c.LetterStatus.DELIVERED:
+            raise ValidationError(_("Only a delivered letter can be recorded as read."))
+        if letter.delivered_on and read_on < letter.delivered_on:
+            raise ValidationError(
+                {"read_on": _("A letter cannot be read before it was delivered.")}
+            )
+        letter.status = c.LetterStatus.READ
+        letter.read_on = read_on
+        letter.writer_may_know_read = writer_may_know_read
+        letter.version += 1
+        letter.save(update_fields=["status", "read_on", "writer_may_know_read", "version"])
+        audit.record(
+            "case.letter_read",
+            actor=actor,
+            organisation=letter.organisation,
+            obj=letter,
+            changes={
+                "status": [c.LetterStatus.DELIVERED, c.LetterStatus.READ],
+                "writer_may_know_read": writer_may_know_read,
+            },
+        )
+    return letter
+
+
+def status_for_writer(letter: m.Letter) -> str:
+    """What the writer may be told about their letter: "read" only if the recipient allowed it."""
+    if letter.status == c.LetterStatus.READ and not letter.writer_may_know_read:
+        return c.LetterStatus.DELIVERED
+    return letter.status
+
+
+def status_for_writer_display(letter: m.Letter) -> str:
+    return c.LetterStatus(status_for_writer(letter)).label

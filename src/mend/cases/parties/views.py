@@ -1,0 +1,464 @@
+"""People and parties: the People tab, adding a party, a party's own page, consent."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mend.cases import actions, tabs
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.access import can_on_case
+from mend.cases.parties.forms import (
+    CONTACT_METHOD_LABELS,
+    NEW_PERSON,
+    AddPartyDetailsForm,
+    ChoosePersonForm,
+    EditPartyForm,
+    ExistingPersonPartyForm,
+    FindPersonForm,
+    GiveConsentForm,
+    SupportsForm,
+    WithdrawConsentForm,
+)
+from mend.cases.workflow import PRINCIPAL_ROLES, party_label
+from mend.core import access, audit
+from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
+from mend.core.roles import Perm
+from mend.core.submissions import already_done, handle_post, remember
+
+INFORM_TASK = "inform_withdrawal"
+
+
+def _get(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _case(request: HttpRequest, pk: int, perm: str) -> m.Case:
+    return _get(m.Case.objects.for_user(request.user, perm).select_related("case_type"), pk=pk)
+
+
+def _consents():
+    return Prefetch(
+        "consents",
+        queryset=m.Consent.objects.select_related("recorded_by", "withdrawn_recorded_by").order_by(
+            "scope", "-given_on", "-id"
+        ),
+    )
+
+
+def _party(request: HttpRequest, pk: int, perm: str) -> m.Party:
+    queryset = (
+        m.Party.objects.for_user(request.user, perm)
+        .select_related("person", "case__case_type", "supports__person")
+        .prefetch_related(
+            _consents(),
+            Prefetch("supporters", queryset=m.Party.objects.select_related("person")),
+        )
+    )
+    return _get(queryset, pk=pk)
+
+
+def _may_work(request: HttpRequest, case: m.Case) -> bool:
+    return access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
+        request.user, Perm.WORK_CASES, case
+    )
+
+
+def consent_rows(party: m.Party) -> list[dict]:
+    """For each consent scope: given and current, withdrawn, or never given."""
+    rows = []
+    for scope in c.ConsentScope:
+        history = [k for k in party.consents.all() if k.scope == scope]
+        current = next((k for k in history if k.withdrawn_on is None), None)
+        rows.append(
+            {
+                "scope": scope,
+                "label": scope.label,
+                "current": current,
+                "withdrawn": None if current else next(iter(history), None),
+            }
+        )
+    return rows
+
+
+def _language(person) -> str:
+    if person.preferred_language == "other" and person.other_language:
+        label = person.other_language
+    else:
+        label = str(person.get_preferred_language_display())
+    if person.needs_interpreter:
+        return _("%(language)s (needs an interpreter)") % {"language": label}
+    return label
+
+
+# ---------------------------------------------------------------- the People tab
+
+
+@decide(requires(Perm.VIEW_CASES))
+def case_parties(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, Perm.VIEW_CASES)
+    parties = list(
+        m.Party.objects.filter(case=case)
+        .select_related("person", "supports__person")
+        .prefetch_related(_consents())
+        .order_by("id")
+    )
+    groups = []
+    for role in c.PartyRole:
+        members = [
+            {
+                "party": p,
+                "language": _language(p.person),
+                "consents": consent_rows(p),
+            }
+            for p in parties
+            if p.role == role
+        ]
+        if members:
+            groups.append({"role": role, "label": role.label, "rows": members})
+    withdrawals = [
+        {"party": p, "consent": k}
+        for p in parties
+        for k in p.consents.all()
+        if k.withdrawn_on is not None and k.scope == c.ConsentScope.TAKE_PART
+    ]
+    inform_tasks = list(
+        m.Task.objects.filter(case=case, kind=INFORM_TASK, done_on=None)
+        .select_related("party__person", "assignee__user")
+        .order_by("due_on", "id")
+    )
+    return render(
+        request,
+        "cases/parties/case_parties.html",
+        {
+            **tabs.tab_context(case, "case_parties"),
+            "groups": groups,
+            "withdrawals": withdrawals,
+            "inform_tasks": inform_tasks,
+            "may_work": _may_work(request, case),
+            "page_title": _("People"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- adding a party
+
+
+def _render_add(request, case, template, context, status=200):
+    return render(
+        request,
+        f"cases/parties/{template}",
+        {**tabs.tab_context(case, "case_parties"), "page_title": _("Add a person"), **context},
+        status=status,
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find (name, date of birth, postcode, part), choose among likely duplicates, then details.
+
+    Every step posts everything typed so far, so it works without JavaScript and nothing typed
+    is lost. Likely duplicates are offered with the reasons; adding a new person is always open.
+    """
+    case = _case(request, pk, Perm.WORK_CASES)
+    if request.method != "POST":
+        return _render_add(request, case, "add_find.html", {"find": FindPersonForm()})
+    step = request.POST.get("step", "find")
+    if step == "add":
+        done = already_done(request, request.POST.get("submission_id"))
+        if done:
+            return redirect(done)
+    if step == "change":
+        initial = {k: request.POST.get(k, "") for k in FindPersonForm.base_fields}
+        return _render_add(
+            request, case, "add_find.html", {"find": FindPersonForm(initial=initial)}
+        )
+    find = FindPersonForm(request.POST)
+    if not find.is_valid():
+        return _render_add(request, case, "add_find.html", {"find": find})
+    data = find.cleaned_data
+    # Likely duplicates show people from other cases: only staff who take referrals see them,
+    # never volunteers or external co-workers who may only see the cases they are allocated to.
+    candidates = (
+        actions.likely_duplicates(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+        )
+        if access.has_perm(request.user, Perm.CREATE_CASES)
+        else []
+    )
+    context = {"find": find, "candidates": candidates}
+    person = None
+    if candidates:
+        if step == "find":
+            choose = ChoosePersonForm(candidates=candidates)
+            return _render_add(request, case, "add_choose.html", {**context, "choose": choose})
+        choose = ChoosePersonForm(request.POST, candidates=candidates)
+        if not choose.is_valid():
+            return _render_add(request, case, "add_choose.html", {**context, "choose": choose})
+        person = choose.chosen_person()
+        context["choose"] = choose
+    details_form = AddPartyDetailsForm if person is None else ExistingPersonPartyForm
+    other_parties = list(m.Party.objects.filter(case=case).select_related("person"))
+    context.update({"person": person, "match": str(person.pk) if person else NEW_PERSON})
+    if step != "add":
+        return _render_add(
+            request,
+            case,
+            "add_details.html",
+            {
+                **context,
+                "details": details_form(),
+                "supports": SupportsForm(parties=other_parties, role=data["role"]),
+            },
+        )
+    details = details_form(request.POST)
+    supports = SupportsForm(request.POST, parties=other_parties, role=data["role"])
+    context.update({"details": details, "supports": supports})
+    if details.is_valid() and supports.is_valid():
+        already = [p for p in other_parties if person and p.person_id == person.pk]
+        if already:
+            details.add_error(
+                None,
+                _("%(person)s is already part of this case as %(role)s.")
+                % {"person": person, "role": already[0].get_role_display().lower()},
+            )
+        else:
+            fields = details.party_fields()
+            if person is None:
+                fields.update(details.person_fields())
+            try:
+                party = actions.add_party(
+                    actor=request.user,
+                    case=case,
+                    role=data["role"],
+                    person=person,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=data["date_of_birth"],
+                    postcode=data["postcode"],
+                    supports=supports.cleaned_data["supports"],
+                    **fields,
+                )
+            except ValidationError as exc:
+                add_action_errors(details, exc)
+            else:
+                target = reverse("party_detail", args=[party.pk])
+                remember(request, details.cleaned_data.get("submission_id"), target)
+                messages.success(
+                    request,
+                    _("%(party)s was added to the case.") % {"party": party_label(party)},
+                )
+                return redirect(target)
+    return _render_add(request, case, "add_details.html", context)
+
+
+# ---------------------------------------------------------------- a party's own page
+
+
+def _details_context(party: m.Party) -> dict:
+    person = party.person
+    prefs = party.contact_preferences or {}
+    return {
+        "party": party,
+        "person": person,
+        "contact": person.contact or {},
+        "language": _language(person),
+        "contact_methods": [str(CONTACT_METHOD_LABELS.get(k, k)) for k in prefs.get("methods", [])],
+        "safe_times": prefs.get("safe_times", ""),
+        "contact_notes": prefs.get("notes", ""),
+    }
+
+
+@decide(requires(Perm.VIEW_CASES))
+def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _party(request, pk, Perm.VIEW_CASES)
+    case = party.case
+    # The page shows this party's contact and safety details: who looked is recorded.
+    audit.log_access(request.user, party, request.organisation)
+    return render(
+        request,
+        "cases/parties/party_detail.html",
+        {
+            **tabs.tab_context(case, "case_parties"),
+            **_details_context(party),
+            "consents": list(party.consents.all()),
+            "consent_rows": consent_rows(party),
+            "supporters": list(party.supporters.all()),
+            "may_work": _may_work(request, case),
+            "page_title": _("People"),
+        },
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _party(request, pk, Perm.WORK_CASES)
+    saved_now = None
+    if request.method == "POST":
+        form = EditPartyForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.update_party_details(
+                    actor=request.user,
+                    party=party,
+                    party_version=data.get("party_version"),
+                    person_version=data.get("person_version"),
+                    party_fields=form.party_fields(),
+                    person_fields=form.person_fields(),
+                )
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+                fresh = _party(request, pk, Perm.WORK_CASES)
+                if (fresh.version, fresh.person.version) != (
+                    data.get("party_version"),
+                    data.get("person_version"),
+                ):
+                    # Show what the other person saved; saving again is then a choice made
+                    # knowing it, with what this person typed still in the form.
+                    saved_now = _details_context(fresh)
+                    form.data = form.data.copy()
+                    form.data["party_version"] = str(fresh.version)
+                    form.data["person_version"] = str(fresh.person.version)
+            else:
+                messages.success(
+                    request, _("%(name)s's details were saved.") % {"name": party.person}
+                )
+                return redirect("party_detail", pk=party.pk)
+    else:
+        form = EditPartyForm(initial=EditPartyForm.initial_for(party))
+        audit.log_access(request.user, party, request.organisation)
+    return render(
+        request,
+        "cases/parties/party_edit.html",
+        {
+            **tabs.tab_context(party.case, "case_parties"),
+            "party": party,
+            "person": party.person,
+            "form": form,
+            "saved_now": saved_now,
+            "page_title": _("People"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- consent
+
+
+@decide(requires(Perm.WORK_CASES))
+def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _party(request, pk, Perm.WORK_CASES)
+    form = GiveConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.give_consent(
+                actor=request.user,
+                party=party,
+                scope=data["scope"],
+                method=data["method"],
+                given_on=data.get("given_on"),
+            ),
+            redirect_to=reverse("party_detail", args=[party.pk]),
+            message=lambda _consent: (
+                _("Consent recorded: %(scope)s.")
+                % {"scope": c.ConsentScope(form.cleaned_data["scope"]).label.lower()}
+            ),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "cases/parties/consent_give.html",
+        {
+            **tabs.tab_context(party.case, "case_parties"),
+            "party": party,
+            "form": form,
+            "page_title": _("People"),
+        },
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = _get(
+        m.Consent.objects.for_user(request.user, Perm.WORK_CASES).select_related(
+            "party__person", "party__case__case_type"
+        ),
+        pk=pk,
+    )
+    party, case = consent.party, consent.party.case
+    if consent.withdrawn_on is not None:
+        messages.info(request, _("This consent has already been withdrawn."))
+        return redirect("party_detail", pk=party.pk)
+    stops_process = consent.scope == c.ConsentScope.TAKE_PART
+    meetings, others = [], []
+    if stops_process:
+        meetings = list(
+            m.Meeting.objects.filter(
+                case=case,
+                attendees=party,
+                status=c.MeetingStatus.PLANNED,
+                starts_at__gte=timezone.now(),
+            ).order_by("starts_at")
+        )
+        others = [
+            party_label(p)
+            for p in m.Party.objects.filter(case=case, role__in=PRINCIPAL_ROLES)
+            .exclude(pk=party.pk)
+            .select_related("person")
+        ]
+    form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.withdraw_consent(
+                actor=request.user, consent=consent, method=form.cleaned_data["method"]
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            said = [_("Consent withdrawn: %(scope)s.") % {"scope": consent.get_scope_display()}]
+            if stops_process:
+                said.append(
+                    ngettext(
+                        "%(count)d planned meeting was cancelled.",
+                        "%(count)d planned meetings were cancelled.",
+                        len(meetings),
+                    )
+                    % {"count": len(meetings)}
+                )
+                said.append(_("The case is paused."))
+                if others:
+                    said.append(_("A task was created to tell the other side safely."))
+            messages.success(request, " ".join(said))
+            return redirect("case_parties", pk=case.pk)
+    return render(
+        request,
+        "cases/parties/consent_withdraw.html",
+        {
+            **tabs.tab_context(case, "case_parties"),
+            "consent": consent,
+            "party": party,
+            "form": form,
+            "stops_process": stops_process,
+            "meetings": meetings,
+            "others": others,
+            "page_title": _("People"),
+        },
+    )

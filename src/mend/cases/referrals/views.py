@@ -1,0 +1,410 @@
+"""Referrals: staff entry, the public self-referral, partner referrers' pages, accept or decline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mend.cases import actions
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.casework import clocks
+from mend.cases.referrals.actions import PROVIDED_KEY
+from mend.cases.referrals.forms import (
+    AcceptForm,
+    DeclineForm,
+    PartnerReferralForm,
+    SelfReferralForm,
+    StaffReferralForm,
+)
+from mend.core.access import PUBLIC, decide, requires
+from mend.core.forms import add_action_errors
+from mend.core.models import Organisation, Team
+from mend.core.public_forms import RateLimit, screen
+from mend.core.roles import Perm
+from mend.core.submissions import already_done, handle_post, remember
+from mend.core.tenancy import organisation_scope
+from mend.core.web import current_language
+from mend.people.models import Language
+
+PAGE_SIZE = 50
+# Public self-referrals accepted from one address in an hour.
+SELF_REFERRAL_LIMIT = RateLimit("self-referral", limit=5, window=3600)
+SESSION_SENT = "mend_self_referral_sent"
+
+
+def _get(queryset, pk):
+    """One row of a queryset already limited to what the user may reach; 404 otherwise."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# ---------------------------------------------------------------- staff entry
+
+
+@decide(requires(Perm.CREATE_CASES))
+def referral_new(request: HttpRequest) -> HttpResponse:
+    options = {
+        "case_types": m.CaseType.objects.filter(is_active=True),
+        "factors": m.ComplexityFactor.objects.all(),
+        "teams": Team.objects.all(),
+        "language": current_language(),
+    }
+    if request.method != "POST":
+        form = StaffReferralForm(**options)
+        return render(request, "cases/referrals/new.html", {"form": form})
+    form = StaffReferralForm(request.POST, request.FILES, **options)
+    response = handle_post(
+        request,
+        form,
+        lambda data: actions.enter_referral(
+            actor=request.user,
+            organisation=request.organisation,
+            case_type=data["case_type"],
+            source=data["source"],
+            summary=data["summary"],
+            referring_agency=data["referring_agency"],
+            referrer_contact=form.referrer_contact(),
+            justice_stage=data["justice_stage"],
+            sharing_basis=data["sharing_basis"],
+            sharing_reference=data["sharing_reference"],
+            incident_date=data["incident_date"],
+            reported_on=data["reported_on"],
+            enhanced_rights=data["enhanced_rights"],
+            harmed_initiated=data["harmed_initiated"],
+            complexity_factors=list(data["complexity_factors"]),
+            team=data["team"],
+            handover_file=data["handover_file"],
+            handover_level=data["handover_level"],
+        ),
+        redirect_to=lambda case: reverse("case_detail", args=[case.pk]),
+        message=lambda case: _("Referral %(ref)s recorded.") % {"ref": case.reference},
+    )
+    if response:
+        return response
+    return render(request, "cases/referrals/new.html", {"form": form})
+
+
+# ---------------------------------------------------------------- referrals waiting for a decision
+
+
+@decide(requires(Perm.ALLOCATE_CASES))
+def referral_queue(request: HttpRequest) -> HttpResponse:
+    cases = (
+        m.Case.objects.for_user(request.user, Perm.ALLOCATE_CASES)
+        .filter(status=c.Status.REFERRED)
+        .select_related("case_type", "team")
+        .order_by("received_on", "id")
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = []
+    for case in page:
+        due = [clock for clock in clocks.clocks_for(case) if not clock.done_on]
+        rows.append(
+            {
+                "case": case,
+                "case_type": case.case_type.display_name(current_language()),
+                "clocks": [(clock, clock.state(today)) for clock in due],
+            }
+        )
+    return render(request, "cases/referrals/queue.html", {"rows": rows, "page": page})
+
+
+# ---------------------------------------------------------------- accept or decline
+
+
+def _referrer_lines(case: m.Case) -> list[str]:
+    contact = case.referrer_contact or {}
+    return [contact[k] for k in ("name", "role", "email", "phone") if contact.get(k)]
+
+
+@decide(requires(Perm.ALLOCATE_CASES))
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get(
+        m.Case.objects.for_user(request.user, Perm.ALLOCATE_CASES)
+        .select_related("case_type", "team")
+        .prefetch_related(
+            "complexity_factors",
+            Prefetch("parties", queryset=m.Party.objects.select_related("person")),
+            Prefetch(
+                "risk_assessments", queryset=m.RiskAssessment.objects.filter(is_handover=True)
+            ),
+        ),
+        pk,
+    )
+    accept_form = AcceptForm(initial={"version": case.version})
+    decline_form = DeclineForm(initial={"version": case.version})
+    refused: list[str] = []
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("accept", "decline"):
+            raise Http404
+        form = (AcceptForm if decision == "accept" else DeclineForm)(request.POST)
+        if decision == "accept":
+            accept_form = form
+        else:
+            decline_form = form
+        if form.is_valid():
+            try:
+                actions.transition(
+                    actor=request.user,
+                    case=case,
+                    name=decision,
+                    reason=form.cleaned_data.get("reason", ""),
+                    version=form.cleaned_data.get("version"),
+                )
+            except actions.TransitionRefused as exc:
+                refused = exc.reasons
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                refused = exc.messages
+            else:
+                if decision == "accept":
+                    messages.success(
+                        request,
+                        _("Referral %(ref)s accepted. The referrer has been told.")
+                        % {"ref": case.reference},
+                    )
+                    return redirect("case_detail", pk=case.pk)
+                messages.success(
+                    request,
+                    _("Referral %(ref)s declined. The referrer has been told the reason.")
+                    % {"ref": case.reference},
+                )
+                return redirect("referral_queue")
+    language = current_language()
+    return render(
+        request,
+        "cases/referrals/decide.html",
+        {
+            "case": case,
+            "case_type": case.case_type.display_name(language),
+            "contact": _referrer_lines(case),
+            "handovers": list(case.risk_assessments.all()),
+            "parties": list(case.parties.all()),
+            "factors": list(case.complexity_factors.all()),
+            "accept_form": accept_form,
+            "decline_form": decline_form,
+            "refused": refused,
+            "is_referred": case.status == c.Status.REFERRED,
+        },
+    )
+
+
+# ---------------------------------------------------------------- partner-agency referrers
+
+
+@decide(requires(Perm.REFER))
+def referral_submit(request: HttpRequest) -> HttpResponse:
+    options = {
+        "case_types": m.CaseType.objects.filter(is_active=True),
+        "language": current_language(),
+    }
+    if request.method != "POST":
+        form = PartnerReferralForm(**options)
+        return render(request, "cases/referrals/submit.html", {"form": form})
+    form = PartnerReferralForm(request.POST, request.FILES, **options)
+    response = handle_post(
+        request,
+        form,
+        lambda data: actions.submit_partner_referral(
+            actor=request.user,
+            organisation=request.organisation,
+            case_type=data["case_type"],
+            referring_agency=data["referring_agency"],
+            referrer_role=data["referrer_role"],
+            referrer_phone=data["referrer_phone"],
+            summary=data["summary"],
+            justice_stage=data["justice_stage"],
+            sharing_basis=data["sharing_basis"],
+            sharing_reference=data["sharing_reference"],
+            incident_date=data["incident_date"],
+            reported_on=data["reported_on"],
+            enhanced_rights=data["enhanced_rights"],
+            harmed_initiated=data["harmed_initiated"],
+            handover_file=data["handover_file"],
+            handover_level=data["handover_level"],
+            people=form.people(),
+        ),
+        redirect_to=lambda case: reverse("referral_status", args=[case.pk]),
+        message=lambda case: (
+            _("Thank you. Your referral's reference is %(ref)s.") % {"ref": case.reference}
+        ),
+    )
+    if response:
+        return response
+    return render(request, "cases/referrals/submit.html", {"form": form})
+
+
+def _my_referrals(request: HttpRequest):
+    return m.Case.objects.for_user(request.user, Perm.REFER).filter(referrer=request.user)
+
+
+@decide(requires(Perm.REFER))
+def referral_mine(request: HttpRequest) -> HttpResponse:
+    cases = (
+        _my_referrals(request)
+        .select_related("case_type")
+        .annotate(last_change=Max("status_changes__at"))
+        .order_by("-received_on", "-id")
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = current_language()
+    rows = [{"case": case, "case_type": case.case_type.display_name(language)} for case in page]
+    return render(request, "cases/referrals/mine.html", {"rows": rows, "page": page})
+
+
+@decide(requires(Perm.REFER))
+def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a referrer may know: the status, its history, the decision and what they gave us."""
+    case = _get(_my_referrals(request).select_related("case_type"), pk)
+    history = list(
+        m.StatusChange.objects.filter(case=case).only("to_status", "transition", "at", "case_id")
+    )
+    provided = (case.referrer_contact or {}).get(PROVIDED_KEY) or {}
+    roles = dict(c.PartyRole.choices)
+    people = [
+        {**person, "role_label": roles.get(person.get("role"), "")}
+        for person in provided.get("people", [])
+    ]
+    return render(
+        request,
+        "cases/referrals/status.html",
+        {
+            "case": case,
+            "case_type": case.case_type.display_name(current_language()),
+            "history": history,
+            "summary": provided.get("summary", ""),
+            "people": people,
+        },
+    )
+
+
+# ---------------------------------------------------------------- the public self-referral
+
+
+def _public_organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def _acknowledge(case: m.Case, organisation: Organisation, email: str, language: str) -> None:
+    """A short acknowledgement in the person's language: the reference and nothing else."""
+    with translation.override(language):
+        context = {
+            "reference": case.reference,
+            "organisation": organisation.display_name(language),
+            "received_on": case.received_on,
+        }
+        subject = _("We have received your referral: %(ref)s") % {"ref": case.reference}
+        body = render_to_string("cases/referrals/email/acknowledgement.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+
+
+@decide(PUBLIC)
+def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _public_organisation(slug)
+    language = current_language()
+    with organisation_scope(organisation):
+        case_types = m.CaseType.objects.filter(is_active=True)
+        context = {
+            "organisation": organisation.display_name(language),
+            "slug": slug,
+            "privacy_url": reverse("privacy"),
+        }
+        if request.method != "POST":
+            form = SelfReferralForm(case_types=case_types, language=language)
+            return render(request, "cases/referrals/self.html", {**context, "form": form})
+        done = already_done(request, request.POST.get("submission_id"))
+        if done:
+            return redirect(done)
+        form = SelfReferralForm(request.POST, case_types=case_types, language=language)
+        status = screen(
+            request,
+            form,
+            SELF_REFERRAL_LIMIT,
+            too_many=_(
+                "We have received several referrals from your connection in the last hour, "
+                "so we cannot take another one just now. Please try again later. If you "
+                "need help now, please phone us."
+            ),
+        )
+        if status is None:
+            status = 200
+            if form.is_valid():
+                response = _create_self_referral(request, form, organisation, slug)
+                if response is not None:
+                    return response
+        return render(
+            request, "cases/referrals/self.html", {**context, "form": form}, status=status
+        )
+
+
+def _create_self_referral(request, form, organisation, slug) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            case, _party = actions.submit_self_referral(
+                organisation=organisation,
+                case_type=data["case_type"],
+                summary=data["summary"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                email=data["email"],
+                safe_times=data["safe_times"],
+                preferred_language=data["preferred_language"],
+                other_language=data["other_language"],
+                accessibility_needs=data["accessibility_needs"],
+            )
+            if data["email"]:
+                preferred = data["preferred_language"]
+                language = (
+                    preferred
+                    if preferred in (Language.ENGLISH, Language.WELSH)
+                    else current_language()
+                )
+                _acknowledge(case, organisation, data["email"], language)
+    except ValidationError as exc:
+        add_action_errors(form, exc)
+        return None
+    SELF_REFERRAL_LIMIT.count(request)
+    request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
+    url = reverse("self_referral_sent", args=[slug])
+    remember(request, data["submission_id"], url)
+    return redirect(url)
+
+
+@decide(PUBLIC)
+def self_referral_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _public_organisation(slug)
+    sent = request.session.get(SESSION_SENT) or {}
+    if sent.get("slug") != slug:
+        return redirect("self_referral", slug=slug)
+    return render(
+        request,
+        "cases/referrals/self_sent.html",
+        {
+            "organisation": organisation.display_name(current_language()),
+            "reference": sent["reference"],
+            "slug": slug,
+        },
+    )

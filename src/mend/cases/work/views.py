@@ -1,0 +1,363 @@
+"""Work on a case: the activity log, processes from the menu of services, meetings and invitations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mend.cases import actions, tabs
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.access import can_on_case
+from mend.cases.work.forms import ActivityForm, CancelMeetingForm, MeetingForm, ProcessForm
+from mend.core import access, audit, context
+from mend.core.access import decide, requires
+from mend.core.forms import add_action_errors
+from mend.core.models import AccessLog, Membership
+from mend.core.roles import Perm
+from mend.core.submissions import handle_post
+
+PAGE_SIZE = 50
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _get_case(request: HttpRequest, pk: int, perm: str) -> m.Case:
+    try:
+        return m.Case.objects.for_user(request.user, perm).select_related("case_type").get(pk=pk)
+    except (m.Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _get_meeting(request: HttpRequest, pk: int, perm: str) -> m.Meeting:
+    try:
+        return (
+            m.Meeting.objects.for_user(request.user, perm)
+            .select_related("case__case_type", "process")
+            .get(pk=pk)
+        )
+    except (m.Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _parties(case: m.Case):
+    return m.Party.objects.filter(case=case).select_related("person").order_by("role", "id")
+
+
+def _members(request: HttpRequest, case: m.Case):
+    """Active members allocated to the case now, and the person recording."""
+    allocated = m.Allocation.objects.filter(case=case, ended_on=None).values("membership")
+    me = getattr(request, "membership", None)
+    return (
+        Membership.objects.filter(Q(pk__in=allocated) | Q(pk=me.pk if me else None))
+        .filter(is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def _case_context(case: m.Case, **extra) -> dict:
+    return {**tabs.tab_context(case, "case_work"), **extra}
+
+
+def _cursor(activity: m.Activity) -> str:
+    return f"{(activity.occurred_at - _EPOCH) // timedelta(microseconds=1)}-{activity.pk}"
+
+
+def _parse_cursor(value: str) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = value.split("-", 1)
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _log_notes_viewed(request: HttpRequest, activities: list[m.Activity]) -> None:
+    """One access-log row per activity whose notes were shown (a single insert)."""
+    ctx = context.current()
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                organisation=request.organisation,
+                user=request.user,
+                kind=AccessLog.Kind.VIEW,
+                object_type=a._meta.label_lower,
+                object_id=str(a.pk),
+                object_label=str(a)[:200],
+                request_id=ctx.request_id,
+                ip_address=ctx.ip_address,
+            )
+            for a in activities
+            if a.notes
+        ]
+    )
+
+
+# ---------------------------------------------------------------- the work tab
+
+
+@decide(requires(Perm.VIEW_CASES))
+def case_work(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk, Perm.VIEW_CASES)
+    can_work = access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
+        request.user, Perm.WORK_CASES, case
+    )
+    parties = m.Party.objects.select_related("person")
+    activities = (
+        m.Activity.objects.filter(case=case)
+        .select_related("belongs_to__person")
+        .prefetch_related(
+            Prefetch("practitioners", queryset=Membership.objects.select_related("user")),
+            Prefetch("parties", queryset=parties),
+        )
+        .order_by("-occurred_at", "-id")
+    )
+    cursor = _parse_cursor(request.GET.get("before", ""))
+    if cursor is not None:
+        at, before_pk = cursor
+        activities = activities.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=before_pk))
+    page = list(activities[: PAGE_SIZE + 1])
+    older_url = None
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        older_url = "?" + urlencode({"before": _cursor(page[-1])})
+    if can_work:
+        _log_notes_viewed(request, page)
+    processes = (
+        m.Process.objects.filter(case=case)
+        .prefetch_related(Prefetch("parties", queryset=parties))
+        .order_by("started_on", "id")
+    )
+    meetings = (
+        m.Meeting.objects.filter(case=case)
+        .prefetch_related(Prefetch("attendees", queryset=parties))
+        .order_by("-starts_at", "-id")
+    )
+    return render(
+        request,
+        "cases/work/case_work.html",
+        _case_context(
+            case,
+            can_work=can_work,
+            activities=page,
+            older_url=older_url,
+            first_page=cursor is not None,
+            processes=list(processes),
+            meetings=list(meetings),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- recording work
+
+
+def _create(request, case, form, act, template, *, redirect_to, message, **extra) -> HttpResponse:
+    """The shared create flow: one record per submission, refusals shown on the form."""
+    if request.method == "POST":
+        response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
+        if response:
+            return response
+    return render(request, template, _case_context(case, form=form, **extra))
+
+
+@decide(requires(Perm.WORK_CASES))
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk, Perm.WORK_CASES)
+    form = ActivityForm(
+        request.POST or None,
+        parties=_parties(case),
+        members=_members(request, case),
+        initial={"practitioners": [request.membership.pk]},
+    )
+
+    return _create(
+        request,
+        case,
+        form,
+        lambda data: actions.record_activity(
+            actor=request.user,
+            case=case,
+            kind=data["kind"],
+            occurred_at=data["occurred_at"],
+            duration_minutes=data["duration_minutes"],
+            practitioners=data["practitioners"],
+            parties=data["parties"],
+            belongs_to=data["belongs_to"],
+            notes=data["notes"],
+        ),
+        "cases/work/activity_form.html",
+        redirect_to=reverse("case_work", args=[case.pk]),
+        message=_("The activity has been recorded."),
+        heading=_("Record an activity"),
+        submit_label=_("Save the activity"),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def process_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk, Perm.WORK_CASES)
+    form = ProcessForm(request.POST or None, parties=_parties(case))
+    suitability = list(case.suitability.all().order_by("-at"))
+
+    return _create(
+        request,
+        case,
+        form,
+        lambda data: actions.choose_process(
+            actor=request.user, case=case, kind=data["kind"], parties=data["parties"]
+        ),
+        "cases/work/process_form.html",
+        redirect_to=reverse("case_work", args=[case.pk]),
+        message=lambda process: (
+            _("%(process)s has been chosen.") % {"process": process.get_kind_display()}
+        ),
+        heading=_("Choose a process"),
+        submit_label=_("Choose this process"),
+        suitability=suitability,
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk, Perm.WORK_CASES)
+    form = MeetingForm(
+        request.POST or None,
+        parties=_parties(case),
+        members=_members(request, case),
+        processes=m.Process.objects.filter(case=case, ended_on=None).order_by("started_on", "id"),
+        initial={"facilitators": [request.membership.pk]},
+    )
+
+    return _create(
+        request,
+        case,
+        form,
+        lambda data: actions.schedule_meeting(
+            actor=request.user,
+            case=case,
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            venue=data["venue"],
+            attendees=data["attendees"],
+            facilitators=data["facilitators"],
+            process=data["process"],
+        ),
+        "cases/work/meeting_form.html",
+        redirect_to=lambda meeting: reverse("meeting_detail", args=[meeting.pk]),
+        message=_("The meeting has been scheduled."),
+        heading=_("Schedule a meeting"),
+        submit_label=_("Schedule the meeting"),
+    )
+
+
+# ---------------------------------------------------------------- a meeting
+
+
+@decide(requires(Perm.VIEW_CASES))
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, Perm.VIEW_CASES)
+    attendees = list(meeting.attendees.select_related("person").order_by("role", "id"))
+    facilitators = list(meeting.facilitators.select_related("user"))
+    can_work = access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
+        request.user, Perm.WORK_CASES, meeting.case
+    )
+    return render(
+        request,
+        "cases/work/meeting_detail.html",
+        _case_context(
+            meeting.case,
+            meeting=meeting,
+            attendees=attendees,
+            facilitators=facilitators,
+            can_work=can_work,
+            planned=meeting.status == c.MeetingStatus.PLANNED,
+            started=meeting.starts_at <= timezone.now(),
+        ),
+    )
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@decide(requires(Perm.VIEW_CASES))
+def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff calendar entry (it names the case reference)."""
+    meeting = _get_meeting(request, pk, Perm.VIEW_CASES)
+    audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
+    return _calendar_response(
+        actions.meeting_invitation(meeting), f"{meeting.case.reference}-meeting.ics"
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def meeting_party_invite(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """The invitation for one attending party: time, place and kind, naming nobody else."""
+    meeting = _get_meeting(request, pk, Perm.WORK_CASES)
+    party = meeting.attendees.filter(pk=party_pk).first()
+    if party is None:
+        raise Http404
+    audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
+    return _calendar_response(
+        actions.meeting_invitation(meeting, for_party=party), "invitation.ics"
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, Perm.WORK_CASES)
+    form = CancelMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.cancel_meeting(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The meeting has been cancelled. Send everyone invited the updated "
+                    "invitation so it leaves their calendars."
+                ),
+            )
+            return redirect("meeting_detail", meeting.pk)
+    return render(
+        request,
+        "cases/work/meeting_cancel.html",
+        _case_context(meeting.case, meeting=meeting, form=form),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, Perm.WORK_CASES)
+    errors = []
+    if request.method == "POST":
+        try:
+            actions.mark_meeting_held(actor=request.user, meeting=meeting)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("The meeting has been recorded as held."))
+            return redirect("meeting_detail", meeting.pk)
+    return render(
+        request,
+        "cases/work/meeting_held.html",
+        _case_context(meeting.case, meeting=meeting, errors=errors),
+    )

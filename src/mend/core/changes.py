@@ -1,0 +1,84 @@
+"""The write half of every action: the version check and the one field-update helper.
+
+Every editable row carries a `version`. An edit form sends back the version the person started
+from; `check_version` refuses with `ConflictError` when someone saved in between, so nothing is
+overwritten. `update_fields` is the one way an action changes a row's fields: it locks the row,
+checks the version, applies the values, diffs them (sensitive fields masked), bumps the version
+and records the audit event, all inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from mend.core import audit
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record first; nothing was overwritten."""
+
+
+def check_version(obj: models.Model, expected: int | None) -> None:
+    """Refuse when `obj` is no longer at the version the person started editing."""
+    if expected is not None and obj.version != expected:  # type: ignore[attr-defined]
+        raise ConflictError(
+            _(
+                "Someone else changed this record while you were editing it. Nothing was saved: "
+                "review their change and try again."
+            )
+        )
+
+
+def lock(obj: M) -> M:
+    """A fresh copy of `obj`, locked for the rest of the transaction (one writer at a time)."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def update_fields(
+    obj: M,
+    values: dict[str, Any],
+    *,
+    actor: Any,
+    action: str,
+    version: int | None = None,
+    organisation: Any = None,
+    extra_changes: dict[str, Any] | None = None,
+) -> tuple[M, dict[str, Any]]:
+    """Lock `obj`, check `version`, set `values`, save and audit what changed.
+
+    Returns the saved row and the recorded changes (empty when nothing changed: then nothing is
+    saved and no event is written). The version goes up by one on every saved change. Fields that
+    are encrypted or never logged appear in the audit event as changed, without their values.
+    """
+    with transaction.atomic():
+        locked = lock(obj)
+        check_version(locked, version)
+        names = list(values)
+        before = audit.snapshot(locked, names)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        changes = audit.diff(locked, before, names)
+        if not changes and not extra_changes:
+            return locked, {}
+        changes.update(extra_changes or {})
+        update = [name for name in names if name in changes]
+        if hasattr(locked, "version"):
+            locked.version += 1
+            update.append("version")
+        if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
+            update.append("updated_at")
+        locked.save(update_fields=update)
+        audit.record(
+            action,
+            actor=actor,
+            organisation=organisation or getattr(locked, "organisation", None),
+            obj=locked,
+            changes=changes,
+        )
+    return locked, changes

@@ -1,0 +1,263 @@
+"""Forms for e-learning: authoring (modules, lessons, quiz questions, enrolling a client's
+people), the public sign-up, and the quiz a learner answers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from mend.core.forms import GovukForm, VersionedForm
+from mend.core.submissions import SubmissionMixin
+from mend.training import choices as c
+from mend.training.elearning.actions import MAX_CHOICES
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+RICH_TEXT_HELP = _(
+    "You can use simple HTML: <p>, <h2>, <h3>, <ul>, <ol>, <li>, <strong>, <em>, "
+    '<blockquote>, <br> and links (<a href="https://...">). Anything else is removed when '
+    "you save."
+)
+
+
+def yes_no(label, help_text=""):
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, help_text=help_text
+    )
+
+
+class ModuleForm(VersionedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the catalogue."),
+    )
+    summary_cy = forms.CharField(
+        label=_("Summary in Welsh"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    cpd_hours = forms.DecimalField(
+        label=_("CPD hours"),
+        min_value=Decimal("0"),
+        max_digits=6,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        help_text=_("For example, 1.5."),
+    )
+    pass_mark = forms.IntegerField(
+        label=_("Pass mark (%)"),
+        min_value=1,
+        max_value=100,
+        initial=80,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        help_text=_("The score a learner needs to pass the quiz, from 1 to 100."),
+    )
+    open_to_public = yes_no(
+        _("Can anyone sign up for it?"),
+        _("If not, only people your organisation enrols, and your own members, can take it."),
+    )
+    is_published = yes_no(
+        _("Published"),
+        _("Learners can see and take a published module. It needs a lesson and a quiz question."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("open_to_public", "yes")
+        self.initial.setdefault("is_published", "no")
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "title_cy": data["title_cy"],
+            "summary": data["summary"],
+            "summary_cy": data["summary_cy"],
+            "cpd_hours": data["cpd_hours"],
+            "pass_mark": data["pass_mark"],
+            "open_to_public": data["open_to_public"] == "yes",
+            "is_published": data["is_published"] == "yes",
+        }
+
+
+class NewModuleForm(SubmissionMixin, ModuleForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["is_published"]
+        del self.fields["version"]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "title_cy": data["title_cy"],
+            "summary": data["summary"],
+            "summary_cy": data["summary_cy"],
+            "cpd_hours": data["cpd_hours"],
+            "pass_mark": data["pass_mark"],
+            "open_to_public": data["open_to_public"] == "yes",
+        }
+
+
+class LessonForm(VersionedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        help_text=RICH_TEXT_HELP,
+    )
+    body_cy = forms.CharField(
+        label=_("Text in Welsh"),
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Optional. The same HTML is allowed."),
+    )
+
+
+class NewLessonForm(SubmissionMixin, LessonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+
+class QuestionForm(SubmissionMixin, GovukForm):
+    """A question with up to MAX_CHOICES answers; tick the correct ones."""
+
+    text = forms.CharField(label=_("Question"), max_length=500)
+    text_cy = forms.CharField(label=_("Question in Welsh"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_CHOICES + 1):
+            self.fields[f"choice_{number}"] = forms.CharField(
+                label=_("Answer %(number)d") % {"number": number},
+                max_length=300,
+                required=False,
+            )
+            self.fields[f"choice_{number}_cy"] = forms.CharField(
+                label=_("Answer %(number)d in Welsh") % {"number": number},
+                max_length=300,
+                required=False,
+            )
+        self.fields["correct"] = forms.MultipleChoiceField(
+            label=_("Which answers are correct?"),
+            choices=[
+                (str(n), _("Answer %(number)d") % {"number": n}) for n in range(1, MAX_CHOICES + 1)
+            ],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=_("Give between 2 and 6 answers and tick at least one."),
+        )
+
+    @property
+    def answer_rows(self):
+        return [(self[f"choice_{n}"], self[f"choice_{n}_cy"]) for n in range(1, MAX_CHOICES + 1)]
+
+    def choices(self) -> list[tuple[str, str, bool]]:
+        data = self.cleaned_data
+        correct = set(data.get("correct") or [])
+        return [
+            (data.get(f"choice_{n}", ""), data.get(f"choice_{n}_cy", ""), str(n) in correct)
+            for n in range(1, MAX_CHOICES + 1)
+        ]
+
+    @staticmethod
+    def initial_for(question, choices) -> dict:
+        initial = {"text": question.text, "text_cy": question.text_cy, "correct": []}
+        for number, choice in enumerate(choices, start=1):
+            initial[f"choice_{number}"] = choice.text
+            initial[f"choice_{number}_cy"] = choice.text_cy
+            if choice.is_correct:
+                initial["correct"].append(str(number))
+        return initial
+
+
+class ClientEnrolmentForm(SubmissionMixin, GovukForm):
+    client = forms.ChoiceField(label=_("Client"))
+    people = forms.CharField(
+        label=_("People to enrol"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "One person a line: their name, a comma, and their email address. For example, "
+            "Carys Hughes, carys.hughes@example.org"
+        ),
+    )
+
+    def __init__(self, *args, clients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", _("Choose a client"))] + [
+            (str(client.pk), client.name) for client in clients
+        ]
+
+
+class JoinForm(SubmissionMixin, GovukForm):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("You will use this to sign in."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. A few unrelated words work well."),
+        max_length=200,
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        max_length=200,
+    )
+    language = forms.ChoiceField(
+        label=_("Which language would you like to use?"),
+        choices=c.Language.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            user = get_user_model()(
+                email=data.get("email", ""), full_name=data.get("full_name", "")
+            )
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class QuizForm(GovukForm):
+    """One question a fieldset of radios; every question must be answered."""
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, question in enumerate(questions, start=1):
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=_("%(number)d. %(question)s")
+                % {"number": number, "question": question.label},
+                choices=[(str(choice.pk), choice.label) for choice in question.choices.all()],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose an answer to question %(number)d.") % {"number": number}
+                },
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {name[1:]: value for name, value in self.cleaned_data.items()}

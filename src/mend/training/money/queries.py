@@ -1,0 +1,264 @@
+"""Money reports: invoices with what is still owed (in one query), the aged-debt report and the
+bookkeeping CSV rows.
+
+Counting rules (shown on the pages):
+- Outstanding = an invoice's total less the payments recorded against it less the credit notes
+  issued against it. Credit notes owe nothing.
+- Days past due = today (Europe/London) minus the due date. Due today is not yet overdue.
+- Aged-debt buckets: not yet due (0 or fewer days past due), 1–30, 31–60, 61–90, over 90 days.
+- CSV: one row per invoice line. VAT is worked out once per invoice (as on the invoice), so the
+  whole invoice's VAT is on its first line and the other lines show 0; the total column is the
+  line's net plus the VAT on that row, so the column sums to the invoices' totals. Credit notes are
+  negative. Text cells starting with = + - @ (or a tab or carriage return) are prefixed with ' so
+  that a spreadsheet does not run them as formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from mend.training import choices as c
+from mend.training import models as m
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+
+
+class InvoiceStatus:
+    """What an invoice's balance means today (a credit note has none)."""
+
+    DUE = "due"
+    PART_PAID = "part_paid"
+    OVERDUE = "overdue"
+    PAID = "paid"
+    CREDITED = "credited"
+    CREDIT_NOTE = "credit_note"
+
+    LABELS = {
+        DUE: _("Due"),
+        PART_PAID: _("Part paid"),
+        OVERDUE: _("Overdue"),
+        PAID: _("Paid"),
+        CREDITED: _("Credited"),
+        CREDIT_NOTE: _("Credit note"),
+    }
+    TAGS = {
+        DUE: "govuk-tag--blue",
+        PART_PAID: "govuk-tag--yellow",
+        OVERDUE: "govuk-tag--red",
+        PAID: "govuk-tag--green",
+        CREDITED: "govuk-tag--grey",
+        CREDIT_NOTE: "govuk-tag--purple",
+    }
+    # The statuses the invoice list can be filtered by (credit notes are filtered by kind).
+    FILTERS = [DUE, PART_PAID, OVERDUE, PAID, CREDITED]
+
+
+def with_balances(queryset: QuerySet, today: date) -> QuerySet:
+    """Invoices annotated with paid, credited, outstanding and status (no per-row queries)."""
+    paid = (
+        m.Payment.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    credited = (
+        m.Invoice.objects.filter(credits=OuterRef("pk"), kind=c.InvoiceKind.CREDIT_NOTE)
+        .order_by()
+        .values("credits")
+        .annotate(total=Sum("total"))
+        .values("total")
+    )
+    is_credit_note = {"kind": c.InvoiceKind.CREDIT_NOTE}
+    return queryset.annotate(
+        paid=Coalesce(
+            Subquery(paid, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD
+        ),
+        credited=Coalesce(
+            Subquery(credited, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD
+        ),
+    ).annotate(
+        outstanding=Case(
+            When(**is_credit_note, then=Value(ZERO)),
+            default=F("total") - F("paid") - F("credited"),
+            output_field=MONEY_FIELD,
+        ),
+        status=Case(
+            When(**is_credit_note, then=Value(InvoiceStatus.CREDIT_NOTE)),
+            When(outstanding__lte=0, credited__gte=F("total"), then=Value(InvoiceStatus.CREDITED)),
+            When(outstanding__lte=0, then=Value(InvoiceStatus.PAID)),
+            When(due_date__lt=today, then=Value(InvoiceStatus.OVERDUE)),
+            When(paid__gt=0, then=Value(InvoiceStatus.PART_PAID)),
+            default=Value(InvoiceStatus.DUE),
+            output_field=CharField(),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- aged debt
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    label: str
+    lowest: int | None  # days past due, inclusive (None: no lower limit)
+    highest: int | None  # inclusive (None: no upper limit)
+
+    def holds(self, days_past_due: int) -> bool:
+        return (self.lowest is None or days_past_due >= self.lowest) and (
+            self.highest is None or days_past_due <= self.highest
+        )
+
+
+BUCKETS = (
+    Bucket("not_due", _("Not yet due"), None, 0),
+    Bucket("1_30", _("1 to 30 days"), 1, 30),
+    Bucket("31_60", _("31 to 60 days"), 31, 60),
+    Bucket("61_90", _("61 to 90 days"), 61, 90),
+    Bucket("over_90", _("Over 90 days"), 91, None),
+)
+
+
+def bucket_for(days_past_due: int) -> Bucket:
+    return next(b for b in BUCKETS if b.holds(days_past_due))
+
+
+@dataclass
+class DebtRow:
+    """One client's outstanding money, by bucket (amounts in BUCKETS order)."""
+
+    client_id: int
+    client_name: str
+    amounts: list[Decimal] = field(default_factory=lambda: [ZERO] * len(BUCKETS))
+    invoices: list = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts, ZERO)
+
+
+@dataclass
+class AgedDebt:
+    today: date
+    rows: list[DebtRow]
+    totals: list[Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.totals, ZERO)
+
+    @property
+    def buckets(self):
+        return BUCKETS
+
+
+def aged_debt(today: date) -> AgedDebt:
+    """Outstanding invoices of the current organisation by client and days past due (one query)."""
+    invoices = (
+        with_balances(m.Invoice.objects.filter(kind=c.InvoiceKind.INVOICE), today)
+        .filter(outstanding__gt=0)
+        .select_related("client")
+        .order_by("client__name", "client_id", "due_date", "pk")
+    )
+    rows: dict[int, DebtRow] = {}
+    totals = [ZERO] * len(BUCKETS)
+    for invoice in invoices:
+        invoice.days_past_due = (today - invoice.due_date).days
+        bucket = bucket_for(invoice.days_past_due)
+        invoice.bucket = bucket
+        index = BUCKETS.index(bucket)
+        row = rows.setdefault(invoice.client_id, DebtRow(invoice.client_id, invoice.client.name))
+        row.amounts[index] += invoice.outstanding
+        row.invoices.append(invoice)
+        totals[index] += invoice.outstanding
+    return AgedDebt(today=today, rows=list(rows.values()), totals=totals)
+
+
+# ---------------------------------------------------------------- CSV for bookkeeping
+
+CSV_HEADER = [
+    _("Number"),
+    _("Kind"),
+    _("Issue date"),
+    _("Due date"),
+    _("Client"),
+    _("Sector"),
+    _("Description"),
+    _("Net"),
+    _("VAT rate (%)"),
+    _("VAT"),
+    _("Total"),
+    _("Credits invoice"),
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _amount(value: Decimal, sign: int) -> str:
+    return f"{(value * sign).quantize(Decimal('0.01')):f}"
+
+
+def csv_rows() -> Iterator[list[str]]:
+    """The header, then one row per invoice line of the current organisation (by number).
+
+    The query and the labels are made now, inside the request's organisation scope and language,
+    and the rows are read as the response streams (after the middleware has left both)."""
+    header = [str(h) for h in CSV_HEADER]
+    kinds = {k: str(label) for k, label in c.InvoiceKind.choices}
+    sectors = {k: str(label) for k, label in c.Sector.choices}
+    lines = (
+        m.InvoiceLine.objects.select_related("invoice", "invoice__credits")
+        .order_by("invoice__prefix", "invoice__sequence", "position", "pk")
+        .iterator(chunk_size=500)
+    )
+    return _rows(header, kinds, sectors, lines)
+
+
+def _rows(header, kinds, sectors, lines) -> Iterator[list[str]]:
+    yield header
+    previous = None
+    for line in lines:
+        invoice = line.invoice
+        sign = -1 if invoice.is_credit_note else 1
+        first = invoice.pk != previous
+        previous = invoice.pk
+        vat = invoice.vat_amount if first else ZERO
+        yield [
+            safe_cell(invoice.number),
+            kinds.get(invoice.kind, invoice.kind),
+            invoice.issue_date.isoformat(),
+            invoice.due_date.isoformat() if not invoice.is_credit_note else "",
+            safe_cell(invoice.client_name),
+            sectors.get(invoice.sector, invoice.sector),
+            safe_cell(line.description),
+            _amount(line.amount, sign),
+            f"{invoice.vat_rate:f}" if invoice.vat_rate is not None else "",
+            _amount(vat, sign),
+            _amount(line.amount + vat, sign),
+            safe_cell(invoice.credits.number) if invoice.credits_id else "",
+        ]

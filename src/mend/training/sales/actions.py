@@ -1,0 +1,347 @@
+"""Training actions: sales (see actions/__init__.py).
+
+Enquiries arrive by the public form (or are entered by staff), become an engagement for a client
+(found by name, or created) or are closed with a reason. A proposal (quote) is a snapshot of the
+engagement's sessions, numbered Q-<year>-0001 per organisation without gaps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mend.core import audit
+from mend.core.roles import Perm
+from mend.core.tenancy import organisation_scope
+from mend.training import choices as c
+from mend.training import models as m
+from mend.training.defaults import training_settings
+from mend.training.kernel import check_version, require
+from mend.training.money import engine
+from mend.training.money.numbering import next_number
+from mend.training.sales.engagements import add_contact, create_client, create_engagement
+
+__all__ = [
+    "PROPOSAL_DAYS",
+    "QUOTABLE_STATUSES",
+    "close_enquiry",
+    "convert_enquiry",
+    "issue_proposal",
+    "proposal_lines",
+    "receive_enquiry",
+]
+
+PROPOSAL_DAYS = 30
+ENQUIRY_TEXT = [
+    "organisation_name",
+    "contact_name",
+    "job_title",
+    "email",
+    "phone",
+    "preferred_dates",
+    "message",
+]
+
+
+# ---------------------------------------------------------------- enquiries
+
+
+def _check_enquiry(values: dict, organisation) -> dict:
+    errors = {}
+    for field, message in (
+        ("organisation_name", _("Enter the name of your organisation.")),
+        ("contact_name", _("Enter your name.")),
+        ("email", _("Enter an email address so we can reply.")),
+    ):
+        if not str(values.get(field) or "").strip():
+            errors[field] = message
+    if values.get("sector") not in c.Sector.values:
+        errors["sector"] = _("Choose the kind of organisation.")
+    participants = values.get("participants")
+    if participants is not None and int(participants) < 1:
+        errors["participants"] = _("Enter the number of people, 1 or more.")
+    course = values.get("course")
+    if course is not None and (course.organisation_id != organisation.pk or not course.is_active):
+        errors["course"] = _("Choose one of the courses listed.")
+    if errors:
+        raise ValidationError(errors)
+    cleaned = {k: str(values.get(k) or "").strip() for k in ENQUIRY_TEXT}
+    cleaned["email"] = cleaned["email"].lower()
+    language = values.get("language") or "en"
+    cleaned["language"] = language if language in c.Language.values else "en"
+    return {
+        **cleaned,
+        "sector": values["sector"],
+        "participants": participants,
+        "course": course,
+    }
+
+
+def receive_enquiry(*, organisation, actor=None, **values) -> m.Enquiry:
+    """Record an enquiry. Without an actor it came from the public form: the enquirer is sent an
+    acknowledgement in their language (and nobody else is emailed). Staff entering an enquiry
+    (an actor) need MANAGE_TRAINING, and nothing is emailed."""
+    if actor is not None:
+        require(actor, Perm.MANAGE_TRAINING, organisation)
+    with organisation_scope(organisation):
+        cleaned = _check_enquiry(values, organisation)
+        with transaction.atomic():
+            enquiry = m.Enquiry.objects.create(
+                organisation=organisation, from_public_form=actor is None, **cleaned
+            )
+            audit.record(
+                "training.enquiry_received",
+                actor=actor,
+                organisation=organisation,
+                obj=enquiry,
+                changes={
+                    "from_public_form": enquiry.from_public_form,
+                    "sector": enquiry.sector,
+                    "course": enquiry.course_id,
+                },
+            )
+            if actor is None:
+                _acknowledge(enquiry)
+    return enquiry
+
+
+def _acknowledge(enquiry: m.Enquiry) -> None:
+    language = enquiry.language
+    with translation.override(language):
+        context = {
+            "enquiry": enquiry,
+            "organisation": enquiry.organisation.display_name(language),
+            "course": m.bilingual(enquiry.course.title, enquiry.course.title_cy, language)
+            if enquiry.course
+            else "",
+        }
+        subject = _("We have received your training enquiry") + " – " + context["organisation"]
+        body = render_to_string("training/email/enquiry_acknowledgement.txt", context)
+    email = enquiry.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+
+
+def _open_enquiry(enquiry: m.Enquiry, version: int | None) -> m.Enquiry:
+    locked = m.Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    check_version(locked, version)
+    if locked.status != c.EnquiryStatus.NEW:
+        raise ValidationError(_("This enquiry has already been dealt with."))
+    return locked
+
+
+def convert_enquiry(
+    *,
+    actor,
+    enquiry: m.Enquiry,
+    course: m.Course | None = None,
+    title: str = "",
+    version: int | None = None,
+) -> m.Engagement:
+    """Make the enquiry an engagement: the client is found by name (ignoring case) or created,
+    the contact found by email address within that client or added; the enquiry is marked
+    converted and linked to both."""
+    organisation = enquiry.organisation
+    require(actor, Perm.MANAGE_TRAINING, organisation)
+    course = course or enquiry.course
+    if course is None:
+        raise ValidationError({"course": _("Choose the course the engagement is for.")})
+    with transaction.atomic():
+        locked = _open_enquiry(enquiry, version)
+        name = locked.organisation_name.strip()
+        client = (
+            m.Client.objects.filter(organisation=organisation, name__iexact=name)
+            .order_by("-is_active", "pk")
+            .first()
+        )
+        if client is None:
+            client = create_client(
+                actor=actor,
+                organisation=organisation,
+                name=name,
+                sector=locked.sector,
+                email="",
+                phone="",
+                language=locked.language,
+            )
+        contact = (
+            m.ClientContact.objects.filter(client=client, email__iexact=locked.email)
+            .order_by("-is_active", "pk")
+            .first()
+        )
+        if contact is None:
+            contact = add_contact(
+                actor=actor,
+                client=client,
+                name=locked.contact_name,
+                role=c.ContactRole.BOOKING,
+                job_title=locked.job_title,
+                email=locked.email,
+                phone=locked.phone,
+                language=locked.language,
+            )
+        notes = "\n\n".join(
+            part
+            for part in (
+                locked.message,
+                _("Preferred dates: %(dates)s") % {"dates": locked.preferred_dates}
+                if locked.preferred_dates
+                else "",
+            )
+            if part
+        )
+        engagement = create_engagement(
+            actor=actor,
+            client=client,
+            contact=contact,
+            course=course,
+            title=title,
+            participants=locked.participants,
+            notes=notes,
+            enquiry=locked,
+        )
+        locked.status = c.EnquiryStatus.CONVERTED
+        locked.client = client
+        locked.contact = contact
+        locked.version += 1
+        locked.save(update_fields=["status", "client", "contact", "version"])
+        audit.record(
+            "training.enquiry_converted",
+            actor=actor,
+            organisation=organisation,
+            obj=locked,
+            changes={
+                "status": [c.EnquiryStatus.NEW, c.EnquiryStatus.CONVERTED],
+                "client": client.pk,
+                "engagement": engagement.pk,
+            },
+        )
+    enquiry.status, enquiry.client, enquiry.contact = locked.status, client, contact
+    enquiry.version = locked.version
+    return engagement
+
+
+def close_enquiry(
+    *, actor, enquiry: m.Enquiry, reason: str, version: int | None = None
+) -> m.Enquiry:
+    organisation = enquiry.organisation
+    require(actor, Perm.MANAGE_TRAINING, organisation)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Enter why the enquiry is closed.")})
+    with transaction.atomic():
+        locked = _open_enquiry(enquiry, version)
+        locked.status = c.EnquiryStatus.CLOSED
+        locked.closed_reason = reason[:300]
+        locked.version += 1
+        locked.save(update_fields=["status", "closed_reason", "version"])
+        audit.record(
+            "training.enquiry_closed",
+            actor=actor,
+            organisation=organisation,
+            obj=locked,
+            changes={"status": [c.EnquiryStatus.NEW, c.EnquiryStatus.CLOSED], "reason": reason},
+        )
+    return locked
+
+
+# ---------------------------------------------------------------- proposals (quotes)
+
+QUOTABLE_STATUSES = (c.EngagementStatus.ENQUIRY, c.EngagementStatus.PROPOSED)
+
+
+def proposal_lines(engagement: m.Engagement, language: str) -> list[dict]:
+    """One line per session that is not cancelled: the course and the date, at its value."""
+    course = m.bilingual(engagement.course.title, engagement.course.title_cy, language)
+    sessions = engagement.sessions.exclude(status=c.SessionStatus.CANCELLED).order_by(
+        "starts_at", "pk"
+    )
+    lines = []
+    with translation.override(language):
+        for session in sessions:
+            when = date_format(timezone.localtime(session.starts_at).date(), "j F Y")
+            amount = engine.money(session.value)
+            lines.append(
+                {
+                    "description": f"{course}: {when}",
+                    "quantity": "1",
+                    "unit_price": str(amount),
+                    "amount": str(amount),
+                    "session": session.pk,
+                }
+            )
+    return lines
+
+
+def issue_proposal(
+    *, actor, engagement: m.Engagement, valid_until: date | None = None, notes: str = ""
+) -> m.Proposal:
+    """Issue a quote for the engagement's sessions (a snapshot that never changes), numbered
+    Q-<year>-<n> per organisation without gaps; the engagement becomes 'quote sent'."""
+    organisation = engagement.organisation
+    require(actor, Perm.MANAGE_TRAINING, organisation)
+    today = timezone.localdate()
+    valid_until = valid_until or today + timedelta(days=PROPOSAL_DAYS)
+    if valid_until < today:
+        raise ValidationError({"valid_until": _("The quote must be valid until today or later.")})
+    with transaction.atomic():
+        locked = (
+            m.Engagement.objects.select_for_update(of=("self",))
+            .select_related("course", "client", "contact")
+            .get(pk=engagement.pk)
+        )
+        if locked.status not in QUOTABLE_STATUSES:
+            raise ValidationError(
+                _("A quote can only be issued before the agreement is sent or signed.")
+            )
+        language = locked.language
+        lines = proposal_lines(locked, language)
+        if not lines:
+            raise ValidationError(_("Add the delivery sessions before issuing a quote."))
+        settings_row = training_settings(organisation)
+        vat_rate = settings_row.vat_rate if settings_row.vat_registered else None
+        subtotal = sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))
+        vat_amount = (
+            engine.percent_of(subtotal, vat_rate) if vat_rate is not None else Decimal("0.00")
+        )
+        year = today.year
+        number = next_number(organisation, f"Q-{year}")
+        proposal = m.Proposal.objects.create(
+            organisation=organisation,
+            engagement=locked,
+            number=f"Q-{year}-{number:04d}",
+            issued_by=actor,
+            valid_until=valid_until,
+            language=language,
+            lines=lines,
+            subtotal=subtotal,
+            vat_rate=vat_rate,
+            vat_amount=vat_amount,
+            total=subtotal + vat_amount,
+            notes=(notes or "").strip(),
+        )
+        old = locked.status
+        if old == c.EngagementStatus.ENQUIRY:
+            locked.status = c.EngagementStatus.PROPOSED
+            locked.version += 1
+            locked.save(update_fields=["status", "version"])
+        audit.record(
+            "training.proposal_issued",
+            actor=actor,
+            organisation=organisation,
+            obj=proposal,
+            changes={
+                "number": [None, proposal.number],
+                "total": [None, str(proposal.total)],
+                "status": [old, locked.status],
+            },
+        )
+    engagement.status, engagement.version = locked.status, locked.version
+    return proposal

@@ -1,0 +1,392 @@
+"""Sales forms: clients, contacts, courses, enquiries (staff and the public form), engagements,
+quotes and the Service Level Agreement (sending it, and accepting it at its link)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.public_forms import SpamTrapMixin
+from mend.core.submissions import SubmissionMixin
+from mend.training import choices as c
+from mend.training import models as m
+
+
+def _required(message) -> dict:
+    return {"required": message}
+
+
+def _blank(choices, label=None) -> list:
+    return [("", label or _("Choose")), *list(choices)]
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    """Courses named in the reader's language."""
+
+    def label_from_instance(self, obj: m.Course) -> str:
+        return obj.label
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: m.ClientContact) -> str:
+        return f"{obj.name} ({obj.client.name})" if self.with_client else obj.name
+
+    with_client = True
+
+
+# ---------------------------------------------------------------- filters
+
+
+class ClientFilterForm(GovukForm):
+    q = forms.CharField(label=_("Name contains"), max_length=100, required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=_blank(c.Sector.choices, _("Any sector")), required=False
+    )
+
+
+class StatusFilterForm(GovukForm):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _blank(statuses, _("Any status"))
+
+
+# ---------------------------------------------------------------- clients and contacts
+
+
+class ClientForm(VersionedForm):
+    name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=200,
+        error_messages=_required(_("Enter the organisation's name.")),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        choices=_blank(c.Sector.choices),
+        error_messages=_required(_("Choose the client's sector.")),
+    )
+    address = forms.CharField(
+        label=_("Address"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(
+        label=_("Language for documents"),
+        choices=c.Language.choices,
+        widget=forms.RadioSelect,
+        initial="en",
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ClientEditForm(ClientForm):
+    is_active = forms.BooleanField(label=_("Active client"), required=False)
+
+
+class ClientNewForm(SubmissionMixin, ClientForm):
+    pass
+
+
+class ContactForm(VersionedForm):
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages=_required(_("Enter the contact's name.")),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=_blank(c.ContactRole.choices),
+        error_messages=_required(_("Choose the contact's role.")),
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages=_required(_("Enter the contact's email address.")),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=c.Language.choices,
+        widget=forms.RadioSelect,
+        initial="en",
+    )
+
+
+class ContactEditForm(ContactForm):
+    is_active = forms.BooleanField(label=_("Still a contact"), required=False)
+
+
+class ContactNewForm(SubmissionMixin, ContactForm):
+    pass
+
+
+# ---------------------------------------------------------------- courses
+
+
+class CourseForm(VersionedForm):
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("A short name of letters, numbers and hyphens, like ra-schools."),
+        error_messages=_required(_("Enter a short code for the course.")),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages=_required(_("Enter the course title."))
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    summary_cy = forms.CharField(
+        label=_("Summary in Welsh"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    audience = forms.ChoiceField(
+        label=_("Audience"),
+        choices=_blank(c.Audience.choices),
+        error_messages=_required(_("Choose who the course is for.")),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=c.CourseFormat.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Choose how it is delivered.")),
+    )
+    duration_hours = forms.DecimalField(
+        label=_("Duration (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        error_messages=_required(_("Enter how long the course is, in hours.")),
+    )
+    cpd_hours = forms.DecimalField(
+        label=_("CPD hours"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        error_messages=_required(_("Enter the CPD hours the course gives.")),
+    )
+    price = forms.DecimalField(
+        label=_("Price per session (£)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages=_required(_("Enter the price per session.")),
+    )
+    rjc_approved = forms.BooleanField(
+        label=_("Approved by the Restorative Justice Council"), required=False
+    )
+
+
+class CourseEditForm(CourseForm):
+    is_active = forms.BooleanField(label=_("Offered"), required=False)
+
+
+class CourseNewForm(SubmissionMixin, CourseForm):
+    pass
+
+
+# ---------------------------------------------------------------- enquiries
+
+
+class EnquiryFields(forms.Form):
+    organisation_name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=200,
+        error_messages=_required(_("Enter the name of your organisation.")),
+    )
+    sector = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=_blank(c.Sector.choices),
+        error_messages=_required(_("Choose the kind of organisation.")),
+    )
+    contact_name = forms.CharField(
+        label=_("Your name"), max_length=200, error_messages=_required(_("Enter your name."))
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages=_required(_("Enter an email address so we can reply.")),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    course = CourseChoiceField(
+        label=_("Course"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not sure yet"),
+    )
+    participants = forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+    preferred_dates = forms.CharField(
+        label=_("Preferred dates"),
+        max_length=300,
+        required=False,
+        help_text=_("For example, an INSET day in September, or any Tuesday in spring term."),
+    )
+    message = forms.CharField(
+        label=_("What are you looking for?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Which language should we use with you?"),
+        choices=c.Language.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Choose a language.")),
+    )
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+
+class StaffEnquiryForm(SubmissionMixin, EnquiryFields, GovukForm):
+    pass
+
+
+class PublicEnquiryForm(SubmissionMixin, SpamTrapMixin, EnquiryFields, GovukForm):
+    STARTED_SALT = "mend.training.enquiry.started"
+
+
+class ConvertEnquiryForm(VersionedForm):
+    course = CourseChoiceField(
+        label=_("Course"),
+        queryset=None,
+        empty_label=_("Choose"),
+        error_messages=_required(_("Choose the course the engagement is for.")),
+    )
+    title = forms.CharField(
+        label=_("Title of the engagement"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. The course title is used if you leave this empty."),
+    )
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+
+class CloseEnquiryForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why is the enquiry closed?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example, the school chose another provider, or the date did not suit."),
+        error_messages=_required(_("Enter why the enquiry is closed.")),
+    )
+
+
+# ---------------------------------------------------------------- engagements
+
+
+class EngagementForm(SubmissionMixin, GovukForm):
+    client = forms.ModelChoiceField(
+        label=_("Client"),
+        queryset=None,
+        empty_label=_("Choose"),
+        error_messages=_required(_("Choose the client.")),
+    )
+    contact = ContactChoiceField(
+        label=_("Contact"),
+        queryset=None,
+        required=False,
+        empty_label=_("No contact yet"),
+        help_text=_("The person who books the training and will sign the agreement."),
+    )
+    course = CourseChoiceField(
+        label=_("Course"),
+        queryset=None,
+        empty_label=_("Choose"),
+        error_messages=_required(_("Choose the course.")),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. The course title is used if you leave this empty."),
+    )
+    participants = forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, clients, contacts, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["contact"].queryset = contacts
+        self.fields["course"].queryset = courses
+
+    def clean(self):
+        data = super().clean()
+        client, contact = data.get("client"), data.get("contact")
+        if client and contact and contact.client_id != client.pk:
+            self.add_error("contact", _("Choose a contact who works for this client."))
+        return data
+
+
+class ProposalForm(SubmissionMixin, GovukForm):
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=DateInput(),
+        error_messages=_required(_("Enter the date the quote is valid until.")),
+    )
+    notes = forms.CharField(
+        label=_("Notes for the client"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("Optional. Shown on the quote."),
+    )
+
+
+class SendAgreementForm(SubmissionMixin, GovukForm):
+    contact = ContactChoiceField(
+        label=_("Who should accept the agreement?"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages=_required(_("Choose the client contact who will sign.")),
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        self.fields["contact"].with_client = False
+
+
+class ConfirmForm(GovukForm):
+    """A button with nothing to fill in (withdrawing an agreement)."""
+
+
+class AcceptAgreementForm(GovukForm):
+    name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        error_messages=_required(_("Enter your full name.")),
+    )
+    job_title = forms.CharField(label=_("Your job title"), max_length=120, required=False)
+    agree = forms.BooleanField(
+        label=_("I agree to this Service Level Agreement, including the cancellation policy"),
+        error_messages=_required(_("Confirm that you agree to the terms.")),
+    )
