@@ -1635,3 +1635,8 @@ def seed(organisation, count: int = 300, rng_seed: int = 2026) -> int:
                     history.add(spec, reference)
             history.save()
         return len(specs)
+
+
+def seed_for_command(organisation, options) -> list[str]:
+    """`seed_demo`'s casework step: the demo cases (registered in CasesConfig.ready)."""
+    return [f"Demo cases added: {seed(organisation, count=options['cases'])}"]

@@ -81,6 +81,7 @@ class ComplexityFactor(OrganisationOwned):
     needs_advanced_signoff = models.BooleanField(default=True)
     needs_manager_signoff = models.BooleanField(default=False)
     needs_specialist_consultation = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -107,6 +108,7 @@ class QuestionSet(OrganisationOwned):
     party_role = models.CharField(max_length=20, choices=c.PartyRole.choices, blank=True)
     questions = models.JSONField(default=list)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -585,6 +587,7 @@ class SupportReferral(OrganisationOwned):
     referred_on = models.DateField(null=True, blank=True)
     outcome = EncryptedTextField(blank=True)
     updated_on = models.DateField(default=timezone.localdate)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -236,6 +236,13 @@ def row_rule(model: type[models.Model]):
     return register
 
 
+def scoped_rows(model: type[models.Model]) -> models.QuerySet:
+    """Every row of `model` in the current organisation (its tenancy-scoped `objects`, which is
+    not always the default manager: some models also keep an unscoped `across_organisations`)."""
+    manager = getattr(model, "objects", None) or model._default_manager
+    return manager.all()
+
+
 def get_object_or_404(
     request: HttpRequest,
     source: type[models.Model] | models.QuerySet,
@@ -246,7 +253,7 @@ def get_object_or_404(
 
     `source` is a model or a queryset of it (to add `select_related`, annotations or a narrower
     filter); either way the row rule of its model decides which rows the user may reach."""
-    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    queryset = source if isinstance(source, models.QuerySet) else scoped_rows(source)
     model = queryset.model
     try:
         return filter_queryset(queryset, request.user, action).get(**lookup)
@@ -308,7 +315,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     rule = _ROW_RULES.get(type(obj))
     if rule is None or obj.pk is None:
         return True
-    return rule(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+    return rule(scoped_rows(type(obj)).filter(pk=obj.pk), user, action).exists()
 
 
 def require(actor: Any, action: str, obj: Any = None) -> None:

@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Mend core"
 
     def ready(self) -> None:
-        from mend.core import auth  # noqa: F401 - connects the sign-in audit receivers
+        from mend.core import audit, auth  # noqa: F401 - auth connects the sign-in audit receivers
+        from mend.core.models import Invitation, Membership, Team
+
+        audit.register_auditable(Membership, Team, Invitation)

@@ -65,6 +65,21 @@ def register_codes(catalogue: type[models.TextChoices]) -> None:
         _CATALOGUES.append(catalogue)
 
 
+# Records whose history the record-history page can show, by their label in audit events.
+_AUDITABLE: dict[str, type[models.Model]] = {}
+
+
+def register_auditable(*models_: type[models.Model]) -> None:
+    """Let the record-history page show these models' history (core's own, and apps' from
+    their `AppConfig.ready`)."""
+    for model in models_:
+        _AUDITABLE[model._meta.label_lower] = model
+
+
+def auditable_model(label: str) -> type[models.Model] | None:
+    return _AUDITABLE.get(label)
+
+
 def catalogues() -> list[type[models.TextChoices]]:
     return list(_CATALOGUES)
 

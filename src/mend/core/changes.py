@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from mend.core import audit
+from mend.core import access, audit
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,7 +37,7 @@ def check_version(obj: models.Model, expected: int | None) -> None:
 
 def lock(obj: M) -> M:
     """A fresh copy of `obj`, locked for the rest of the transaction (one writer at a time)."""
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    return access.scoped_rows(type(obj)).select_for_update().get(pk=obj.pk)
 
 
 def update_fields(

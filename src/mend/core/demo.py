@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
@@ -124,3 +125,18 @@ def seed() -> list[tuple[DemoPerson, str]]:
     with organisation_scope(second):
         actions.add_member(organisation=second, user=_user(PEOPLE[1]), role=Role.PRACTITIONER)
     return [(person, totp_secret_for(person.email)) for person in PEOPLE]
+
+
+# Each app seeds its own demo records after the core seed, in order (registered in the app's
+# `AppConfig.ready`). A seeder takes the demo organisation and the command's options and returns
+# the lines to print.
+_SEEDERS: list[tuple[int, Callable[..., list[str]]]] = []
+
+
+def register_seeder(seeder: Callable[..., list[str]], order: int = 100) -> None:
+    if all(existing is not seeder for _, existing in _SEEDERS):
+        _SEEDERS.append((order, seeder))
+
+
+def seeders() -> list[Callable[..., list[str]]]:
+    return [seeder for _, seeder in sorted(_SEEDERS, key=lambda item: item[0])]

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mend.cases.models import Case
 from mend.core import access, actions, audit
 from mend.core.access import PUBLIC, decide, requires
 from mend.core.forms import (
@@ -374,19 +373,11 @@ def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- audit
 
-# Records whose history can be shown, by the label used in audit events.
-AUDITABLE = {
-    "core.membership": Membership,
-    "core.team": Team,
-    "core.invitation": Invitation,
-    "cases.case": Case,
-}
-
 
 @decide(requires(Perm.VIEW_AUDIT))
 def record_history(request: HttpRequest, object_type: str, pk: int) -> HttpResponse:
     """Who viewed or changed this record (managers and administrators)."""
-    model = AUDITABLE.get(object_type)
+    model = audit.auditable_model(object_type)
     if model is None:
         raise Http404
     obj = access.get_object_or_404(request, model, Perm.VIEW_AUDIT, pk=pk)

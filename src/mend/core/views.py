@@ -15,7 +15,8 @@ from django.views.i18n import set_language
 
 from mend.core import actions
 from mend.core.access import PUBLIC, SIGNED_IN, decide
-from mend.core.web import current_language, safe_next
+from mend.core.panels import home_panels, no_organisation_panels
+from mend.core.web import safe_next
 
 
 @decide(PUBLIC)
@@ -34,17 +35,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @decide(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
     if request.membership is None:
-        # A learner account (public e-learning sign-up) has no membership: offer its learning.
-        from mend.training.models import Learner
-
-        learning = [
-            (learner.organisation.display_name(current_language()), learner.organisation.slug)
-            for learner in Learner.across_organisations.filter(user=request.user)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        ]
-        return render(request, "core/no_organisation.html", {"learning": learning}, status=200)
-    return render(request, "core/home.html")
+        # No membership (a learner account, or a deactivated member): what they may still use.
+        panels = no_organisation_panels(request)
+        return render(request, "core/no_organisation.html", {"panels": panels}, status=200)
+    return render(request, "core/home.html", {"home_panels": home_panels(request)})
 
 
 @decide(SIGNED_IN)

@@ -594,3 +594,12 @@ def seed(organisation) -> dict:
 
     with organisation_scope(organisation), transaction.atomic():
         return TrainingSeeder(organisation).run()
+
+
+def seed_for_command(organisation, options) -> list[str]:
+    """`seed_demo`'s training step (registered in TrainingConfig.ready)."""
+    training = seed(organisation)
+    if not training.pop("created"):
+        return []
+    summary = ", ".join(f"{state} {n}" for state, n in sorted(training.items()))
+    return [f"Demo training engagements added: {summary}"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import check_version, require_on_case
 from mend.core import access, audit
 from mend.core.roles import Perm, Role
@@ -67,7 +68,7 @@ def record_risk_assessment(
             document_name=(handover_file.name if handover_file else ""),
         )
         audit.record(
-            "case.risk_assessed",
+            CaseEvent.RISK_ASSESSED,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -107,7 +108,7 @@ def record_assessment(
             assessed_by=actor,
         )
         audit.record(
-            "case.party_assessed",
+            CaseEvent.PARTY_ASSESSED,
             actor=actor,
             organisation=party.organisation,
             obj=party,
@@ -155,7 +156,7 @@ def record_signoff(
             specialist_service=specialist_service.strip(),
         )
         audit.record(
-            "case.signed_off",
+            CaseEvent.SIGNED_OFF,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -182,7 +183,7 @@ def record_suitability(
             by=actor,
         )
         audit.record(
-            "case.suitability",
+            CaseEvent.SUITABILITY,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -210,7 +211,7 @@ def record_principles(*, actor, case: m.Case, considered: dict[str, str]) -> m.P
             considered={p: considered[p].strip() for p in c.Principle.values},
         )
         audit.record(
-            "case.principles_recorded", actor=actor, organisation=case.organisation, obj=case
+            CaseEvent.PRINCIPLES_RECORDED, actor=actor, organisation=case.organisation, obj=case
         )
     return checklist
 
@@ -240,7 +241,7 @@ def update_party(*, actor, party: m.Party, version: int | None, **fields) -> m.P
             locked.version += 1
             locked.save()
             audit.record(
-                "case.party_changed",
+                CaseEvent.PARTY_CHANGED,
                 actor=actor,
                 organisation=party.organisation,
                 obj=locked,

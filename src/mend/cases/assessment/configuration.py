@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import check_version
 from mend.core import access, audit
 from mend.core.roles import Perm
@@ -112,7 +113,7 @@ def update_case_type(
             locked.version += 1
             locked.save()
             audit.record(
-                "casework.case_type_changed",
+                CaseEvent.CASE_TYPE_CHANGED,
                 actor=actor,
                 organisation=locked.organisation,
                 obj=locked,
@@ -200,7 +201,7 @@ def update_question_set(
         if changes:
             locked.save()
             audit.record(
-                "casework.question_set_changed",
+                CaseEvent.QUESTION_SET_CHANGED,
                 actor=actor,
                 organisation=locked.organisation,
                 obj=locked,
@@ -253,7 +254,7 @@ def create_complexity_factor(
             raise ValidationError({"code": _("Another complexity factor already uses this code.")})
         factor = m.ComplexityFactor.objects.create(organisation=organisation, code=code, **values)
         audit.record(
-            "casework.complexity_factor_added",
+            CaseEvent.COMPLEXITY_FACTOR_ADDED,
             actor=actor,
             organisation=organisation,
             obj=factor,
@@ -285,7 +286,7 @@ def update_complexity_factor(
         if changes:
             locked.save()
             audit.record(
-                "casework.complexity_factor_changed",
+                CaseEvent.COMPLEXITY_FACTOR_CHANGED,
                 actor=actor,
                 organisation=locked.organisation,
                 obj=locked,

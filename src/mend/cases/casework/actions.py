@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases import workflow
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import lock_case, require_on_case
 from mend.core import access, audit
 from mend.core.roles import Perm, Role
@@ -78,7 +79,7 @@ def transition(
             by=actor,
         )
         audit.record(
-            f"case.{name}",
+            CaseEvent(f"case.{name}"),
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -179,7 +180,7 @@ def allocate(*, actor, case: m.Case, membership, role: str) -> m.Allocation:
                 assignee=membership
             )
         audit.record(
-            "case.allocated",
+            CaseEvent.ALLOCATED,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -196,7 +197,7 @@ def end_allocation(*, actor, allocation: m.Allocation) -> None:
         allocation.ended_on = timezone.localdate()
         allocation.save(update_fields=["ended_on"])
         audit.record(
-            "case.allocation_ended",
+            CaseEvent.ALLOCATION_ENDED,
             actor=actor,
             organisation=allocation.organisation,
             obj=allocation.case,

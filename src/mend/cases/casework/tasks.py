@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import lock_case, require_on_case
 from mend.core import audit
 from mend.core.roles import Perm
@@ -28,7 +29,7 @@ def complete_task(*, actor, task: m.Task, on: date | None = None) -> m.Task:
         locked.done_on = on
         locked.save(update_fields=["done_on"])
         audit.record(
-            "case.task_done",
+            CaseEvent.TASK_DONE,
             actor=actor,
             organisation=locked.organisation,
             obj=locked.case,
@@ -64,9 +65,13 @@ def _record_clock_date(actor, case: m.Case, field: str, on: date, action: str) -
 
 def record_information_offered(*, actor, case: m.Case, on: date) -> m.Case:
     """The date the victim was offered information about restorative justice."""
-    return _record_clock_date(actor, case, "information_offered_on", on, "case.information_offered")
+    return _record_clock_date(
+        actor, case, "information_offered_on", on, CaseEvent.INFORMATION_OFFERED
+    )
 
 
 def record_support_referral_made(*, actor, case: m.Case, on: date) -> m.Case:
     """The date the victim was referred to support services."""
-    return _record_clock_date(actor, case, "support_referred_on", on, "case.support_referral_made")
+    return _record_clock_date(
+        actor, case, "support_referred_on", on, CaseEvent.SUPPORT_REFERRAL_MADE
+    )

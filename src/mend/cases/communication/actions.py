@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import check_version, require_on_case, touch
 from mend.core import audit
 from mend.core.roles import Perm
@@ -102,7 +103,7 @@ def record_shuttle_message(
         )
         touch(case)
         audit.record(
-            "case.message_recorded",
+            CaseEvent.MESSAGE_RECORDED,
             actor=actor,
             organisation=case.organisation,
             obj=message,
@@ -128,7 +129,7 @@ def approve_message(*, actor, message: m.ShuttleMessage) -> m.ShuttleMessage:
         message.save(update_fields=["status", "approved_by", "approved_at"])
         touch(message.case)
         audit.record(
-            "case.message_approved",
+            CaseEvent.MESSAGE_APPROVED,
             actor=actor,
             organisation=message.organisation,
             obj=message,
@@ -153,7 +154,7 @@ def withhold_message(*, actor, message: m.ShuttleMessage, reason: str) -> m.Shut
         message.save(update_fields=["status", "withheld_reason"])
         touch(message.case)
         audit.record(
-            "case.message_withheld",
+            CaseEvent.MESSAGE_WITHHELD,
             actor=actor,
             organisation=message.organisation,
             obj=message,
@@ -185,7 +186,7 @@ def mark_message_delivered(
         message.save(update_fields=["status", "delivered_at"])
         touch(message.case)
         audit.record(
-            "case.message_delivered",
+            CaseEvent.MESSAGE_DELIVERED,
             actor=actor,
             organisation=message.organisation,
             obj=message,
@@ -248,7 +249,7 @@ def draft_letter(
         )
         touch(case)
         audit.record(
-            "case.letter_drafted",
+            CaseEvent.LETTER_DRAFTED,
             actor=actor,
             organisation=case.organisation,
             obj=letter,
@@ -285,7 +286,7 @@ def update_letter(
         letter.version += 1
         letter.save(update_fields=["answers", "body", "language", "version"])
         audit.record(
-            "case.letter_changed",
+            CaseEvent.LETTER_CHANGED,
             actor=actor,
             organisation=letter.organisation,
             obj=letter,
@@ -333,7 +334,7 @@ def screen_letter(
         )
         touch(letter.case)
         audit.record(
-            "case.letter_screened",
+            CaseEvent.LETTER_SCREENED,
             actor=actor,
             organisation=letter.organisation,
             obj=letter,
@@ -367,7 +368,7 @@ def return_letter_to_draft(
             update_fields=["status", "screened_by", "screened_at", "screening_note", "version"]
         )
         audit.record(
-            "case.letter_returned_to_draft",
+            CaseEvent.LETTER_RETURNED_TO_DRAFT,
             actor=actor,
             organisation=letter.organisation,
             obj=letter,
@@ -401,7 +402,7 @@ def record_letter_opt_in(
         letter.version += 1
         letter.save(update_fields=["recipient_opted_in_on", "writer_may_know_read", "version"])
         audit.record(
-            "case.letter_opt_in",
+            CaseEvent.LETTER_OPT_IN,
             actor=actor,
             organisation=letter.organisation,
             obj=letter,
@@ -476,7 +477,7 @@ def deliver_letter(
         letter.save(update_fields=["route", "route_agency", "status", "delivered_on", "version"])
         touch(letter.case)
         audit.record(
-            "case.letter_held" if route == c.DeliveryRoute.HOLD else "case.letter_delivered",
+            CaseEvent.LETTER_HELD if route == c.DeliveryRoute.HOLD else CaseEvent.LETTER_DELIVERED,
             actor=actor,
             organisation=letter.organisation,
             obj=letter,
@@ -510,7 +511,7 @@ def record_letter_read(
         letter.version += 1
         letter.save(update_fields=["status", "read_on", "writer_may_know_read", "version"])
         audit.record(
-            "case.letter_read",
+            CaseEvent.LETTER_READ,
             actor=actor,
             organisation=letter.organisation,
             obj=letter,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import check_version, require_on_case, touch
 from mend.cases.outcomes import case_study as anonymiser
 from mend.cases.workflow import PRINCIPAL_ROLES, current_consent, party_label
@@ -113,7 +114,7 @@ def add_support_referral(
             outcome=outcome.strip(),
         )
         audit.record(
-            "case.support_referral_added",
+            CaseEvent.SUPPORT_REFERRAL_ADDED,
             actor=actor,
             organisation=party.organisation,
             obj=party.case,
@@ -161,7 +162,7 @@ def update_support_referral(
         changes = audit.diff(referral, before, fields)
         if changes:
             audit.record(
-                "case.support_referral_updated",
+                CaseEvent.SUPPORT_REFERRAL_UPDATED,
                 actor=actor,
                 organisation=referral.organisation,
                 obj=party.case,
@@ -188,7 +189,7 @@ def create_agreement(
             organisation=case.organisation, case=case, made_on=made_on, meeting=meeting
         )
         audit.record(
-            "case.agreement_made",
+            CaseEvent.AGREEMENT_MADE,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -259,7 +260,7 @@ def add_agreement_item(
             due_on=due_on,
         )
         audit.record(
-            "case.agreement_item_added",
+            CaseEvent.AGREEMENT_ITEM_ADDED,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -309,7 +310,7 @@ def record_payment(
             item.save(update_fields=["status", "completed_on"])
             changes["status"] = [c.AgreementItemStatus.OPEN, item.status]
         audit.record(
-            "case.payment_recorded",
+            CaseEvent.PAYMENT_RECORDED,
             actor=actor,
             organisation=item.organisation,
             obj=case,
@@ -346,7 +347,7 @@ def set_item_status(*, actor, item: m.AgreementItem, status: str) -> m.Agreement
         item.completed_on = timezone.localdate() if status != c.AgreementItemStatus.OPEN else None
         item.save(update_fields=["status", "completed_on"])
         audit.record(
-            "case.agreement_item_status",
+            CaseEvent.AGREEMENT_ITEM_STATUS,
             actor=actor,
             organisation=item.organisation,
             obj=case,
@@ -394,7 +395,7 @@ def send_feedback_request(*, actor, party: m.Party) -> tuple[m.FeedbackRequest, 
             expires_at=now + timedelta(days=FEEDBACK_DAYS),
         )
         audit.record(
-            "case.feedback_requested",
+            CaseEvent.FEEDBACK_REQUESTED,
             actor=actor,
             organisation=party.organisation,
             obj=party.case,
@@ -480,7 +481,7 @@ def answer_feedback(
         request.may_quote_anonymously = may_quote_anonymously
         request.save()
         audit.record(
-            "case.feedback_answered",
+            CaseEvent.FEEDBACK_ANSWERED,
             organisation=found.organisation,
             obj=request,
             changes={
@@ -503,7 +504,7 @@ def draft_case_study(*, actor, case: m.Case) -> m.CaseStudy:
             organisation=case.organisation, case=case, title=title[:200], narrative=narrative
         )
         audit.record(
-            "case.case_study_drafted",
+            CaseEvent.CASE_STUDY_DRAFTED,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -531,7 +532,7 @@ def edit_case_study(
         study.version += 1
         study.save()
         audit.record(
-            "case.case_study_edited",
+            CaseEvent.CASE_STUDY_EDITED,
             actor=actor,
             organisation=study.organisation,
             obj=study,
@@ -557,7 +558,7 @@ def approve_case_study(*, actor, study: m.CaseStudy, version: int | None = None)
         study.version += 1
         study.save()
         audit.record(
-            "case.case_study_approved", actor=actor, organisation=study.organisation, obj=study
+            CaseEvent.CASE_STUDY_APPROVED, actor=actor, organisation=study.organisation, obj=study
         )
     return study
 
@@ -589,7 +590,7 @@ def publish_case_study(*, actor, study: m.CaseStudy) -> m.CaseStudy:
         study.version += 1
         study.save()
         audit.record(
-            "case.case_study_published", actor=actor, organisation=study.organisation, obj=study
+            CaseEvent.CASE_STUDY_PUBLISHED, actor=actor, organisation=study.organisation, obj=study
         )
     return study
 
@@ -604,6 +605,9 @@ def unpublish_case_study(*, actor, study: m.CaseStudy) -> m.CaseStudy:
         study.version += 1
         study.save()
         audit.record(
-            "case.case_study_unpublished", actor=actor, organisation=study.organisation, obj=study
+            CaseEvent.CASE_STUDY_UNPUBLISHED,
+            actor=actor,
+            organisation=study.organisation,
+            obj=study,
         )
     return study

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from mend.cases import models as m
 from mend.cases.access import visible_case_ids
 from mend.cases.assessment.actions import update_party
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import check_version
 from mend.core import access, audit
 from mend.core.roles import Perm
@@ -68,7 +69,7 @@ def update_person(*, actor, person: Person, version: int | None, **fields) -> Pe
             locked.version += 1
             locked.save()
             audit.record(
-                "people.person_changed",
+                CaseEvent.PERSON_CHANGED,
                 actor=actor,
                 organisation=locked.organisation,
                 obj=locked,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import lock_case, require_on_case
 from mend.cases.workflow import party_label
 from mend.core import audit
@@ -40,7 +41,7 @@ def give_consent(
             recorded_by=actor,
         )
         audit.record(
-            "case.consent_given",
+            CaseEvent.CONSENT_GIVEN,
             actor=actor,
             organisation=party.organisation,
             obj=party,
@@ -75,7 +76,7 @@ def withdraw_consent(*, actor, consent: m.Consent, method: str) -> m.Consent:
             )
             changes["case_studies_unpublished"] = taken_down
         audit.record(
-            "case.consent_withdrawn",
+            CaseEvent.CONSENT_WITHDRAWN,
             actor=actor,
             organisation=party.organisation,
             obj=party,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.assessment.actions import handover_errors
+from mend.cases.events import CaseEvent
 from mend.cases.referrals.intake import add_party, create_case
 from mend.core import access, audit
 from mend.core.roles import Perm
@@ -45,7 +46,7 @@ def _record_handover(*, actor, case: m.Case, level: str, handover_file) -> m.Ris
         document_name=(handover_file.name or "")[:200],
     )
     audit.record(
-        "case.risk_assessed",
+        CaseEvent.RISK_ASSESSED,
         actor=actor,
         organisation=case.organisation,
         obj=case,
@@ -192,7 +193,7 @@ def submit_partner_referral(
                 contact_preferences={"safe_times": safe_times} if safe_times else None,
             )
         audit.record(
-            "case.partner_referral",
+            CaseEvent.PARTNER_REFERRAL,
             actor=actor,
             organisation=organisation,
             obj=case,

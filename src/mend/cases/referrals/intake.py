@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import require_on_case
 from mend.core import access, audit
 from mend.core.roles import Perm
@@ -97,7 +98,7 @@ def create_case(
             by=actor if actor is not None else None,
         )
         audit.record(
-            "case.referred",
+            CaseEvent.REFERRED,
             actor=actor,
             organisation=organisation,
             obj=case,
@@ -206,7 +207,7 @@ def add_party(
             is_under_18=is_under_18,
         )
         audit.record(
-            "case.party_added",
+            CaseEvent.PARTY_ADDED,
             actor=actor,
             organisation=case.organisation,
             obj=party,

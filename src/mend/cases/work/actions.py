@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases import workflow
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import lock_case, require_on_case
 from mend.core import audit
 from mend.core.roles import Perm
@@ -77,7 +78,7 @@ def record_activity(
         activity.practitioners.set(practitioners)
         activity.parties.set(parties)
         audit.record(
-            "case.activity_recorded",
+            CaseEvent.ACTIVITY_RECORDED,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -97,7 +98,7 @@ def choose_process(*, actor, case: m.Case, kind: str, parties) -> m.Process:
         process = m.Process.objects.create(organisation=case.organisation, case=case, kind=kind)
         process.parties.set(parties)
         audit.record(
-            "case.process_chosen",
+            CaseEvent.PROCESS_CHOSEN,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -153,7 +154,7 @@ def schedule_meeting(
         meeting.attendees.set(attendees)
         meeting.facilitators.set(facilitators)
         audit.record(
-            "case.meeting_scheduled",
+            CaseEvent.MEETING_SCHEDULED,
             actor=actor,
             organisation=case.organisation,
             obj=case,
@@ -174,7 +175,7 @@ def cancel_meeting(*, actor, meeting: m.Meeting, reason: str) -> m.Meeting:
         meeting.sequence += 1
         meeting.save(update_fields=["status", "cancelled_reason", "sequence"])
         audit.record(
-            "case.meeting_cancelled",
+            CaseEvent.MEETING_CANCELLED,
             actor=actor,
             organisation=meeting.organisation,
             obj=meeting.case,

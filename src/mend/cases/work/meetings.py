@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.events import CaseEvent
 from mend.cases.kernel import require_on_case
 from mend.core import audit
 from mend.core.roles import Perm
@@ -26,7 +27,7 @@ def mark_meeting_held(*, actor, meeting: m.Meeting) -> m.Meeting:
         meeting.status = c.MeetingStatus.HELD
         meeting.save(update_fields=["status"])
         audit.record(
-            "case.meeting_held",
+            CaseEvent.MEETING_HELD,
             actor=actor,
             organisation=meeting.organisation,
             obj=meeting.case,

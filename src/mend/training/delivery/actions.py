@@ -27,6 +27,7 @@ from mend.training import tasks
 from mend.training.delivery import evaluation
 from mend.training.delivery.certificates import certificate_pdf, issue_certificate
 from mend.training.delivery.scheduling import clashing_sessions
+from mend.training.events import TrainingEvent
 from mend.training.kernel import hash_token, new_token, public_url, require
 from mend.training.sales.engagements import refresh_status
 
@@ -89,7 +90,7 @@ def mark_session_delivered(*, actor, session: m.DeliverySession) -> m.DeliverySe
         locked.version += 1
         locked.save(update_fields=["status", "delivered_at", "version"])
         audit.record(
-            "training.session_delivered",
+            TrainingEvent.SESSION_DELIVERED,
             actor=actor,
             organisation=locked.organisation,
             obj=locked,
@@ -137,7 +138,7 @@ def set_trainer_level(
             profile.version += 1
             profile.save()
         audit.record(
-            "training.trainer_level",
+            TrainingEvent.TRAINER_LEVEL,
             actor=actor,
             organisation=organisation,
             obj=profile,
@@ -209,7 +210,7 @@ def allocate_trainer(
             organisation=organisation, session=locked, membership=membership, is_lead=is_lead
         )
         audit.record(
-            "training.trainer_allocated",
+            TrainingEvent.TRAINER_ALLOCATED,
             actor=actor,
             organisation=organisation,
             obj=locked,
@@ -227,7 +228,7 @@ def remove_trainer(*, actor, allocation: m.SessionTrainer) -> None:
         membership_id = allocation.membership_id
         allocation.delete()
         audit.record(
-            "training.trainer_removed",
+            TrainingEvent.TRAINER_REMOVED,
             actor=actor,
             organisation=session.organisation,
             obj=session,
@@ -296,7 +297,7 @@ def add_attendee(
             language=language,
         )
         audit.record(
-            "training.attendee_added",
+            TrainingEvent.ATTENDEE_ADDED,
             actor=actor,
             organisation=organisation,
             obj=attendee,
@@ -321,7 +322,7 @@ def remove_attendee(*, actor, attendee: m.Attendee) -> None:
         engagement_id = attendee.engagement_id
         attendee.delete()
         audit.record(
-            "training.attendee_removed",
+            TrainingEvent.ATTENDEE_REMOVED,
             actor=actor,
             organisation=organisation,
             obj=m.Engagement.objects.get(pk=engagement_id),
@@ -403,7 +404,7 @@ def add_attendees(
             ]
         )
         audit.record(
-            "training.attendees_added",
+            TrainingEvent.ATTENDEES_ADDED,
             actor=actor,
             organisation=organisation,
             obj=engagement,
@@ -463,7 +464,7 @@ def record_attendance(*, actor, session: m.DeliverySession, present_ids) -> list
                 changed += 1
             rows.append(row)
         audit.record(
-            "training.register_taken",
+            TrainingEvent.REGISTER_TAKEN,
             actor=actor,
             organisation=session.organisation,
             obj=session,
@@ -613,7 +614,7 @@ def send_evaluations(
             made.append((request, token))
             transaction.on_commit(lambda r=request, a=attendee, t=token: _email_evaluation(r, a, t))
         audit.record(
-            "training.evaluations_sent",
+            TrainingEvent.EVALUATIONS_SENT,
             actor=actor,
             organisation=organisation,
             obj=engagement,
@@ -691,7 +692,7 @@ def answer_evaluation(*, token: str, answers: dict, comments: str = "") -> m.Eva
         request.answered_at = timezone.now()
         request.save(update_fields=["answers", "comments", "answered_at"])
         audit.record(
-            "training.evaluation_answered",
+            TrainingEvent.EVALUATION_ANSWERED,
             organisation=found.organisation,
             obj=request,
             changes={"stage": request.stage, "comments": audit.REDACTED if comments else None},

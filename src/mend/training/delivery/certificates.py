@@ -14,6 +14,7 @@ from django.db import transaction
 from mend.core import audit
 from mend.core.documents import render_pdf
 from mend.training import models as m
+from mend.training.events import TrainingEvent
 
 # No 0/O or 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -57,7 +58,7 @@ def issue_certificate(
             enrolment=enrolment,
         )
         audit.record(
-            "training.certificate_issued",
+            TrainingEvent.CERTIFICATE_ISSUED,
             actor=actor,
             organisation=organisation,
             obj=certificate,

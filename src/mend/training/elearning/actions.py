@@ -27,6 +27,7 @@ from mend.core.roles import Perm
 from mend.training import models as m
 from mend.training.delivery.certificates import issue_certificate
 from mend.training.elearning import richtext
+from mend.training.events import TrainingEvent
 from mend.training.kernel import check_version, public_url, require
 
 __all__ = [
@@ -110,7 +111,7 @@ def create_module(*, actor, organisation, **values) -> m.Module:
         module.full_clean()
         module.save()
         audit.record(
-            "training.module_created",
+            TrainingEvent.MODULE_CREATED,
             actor=actor,
             organisation=organisation,
             obj=module,
@@ -139,7 +140,7 @@ def update_module(*, actor, module: m.Module, version: int | None = None, **valu
             locked.full_clean()
             locked.save()
             audit.record(
-                "training.module_changed",
+                TrainingEvent.MODULE_CHANGED,
                 actor=actor,
                 organisation=locked.organisation,
                 obj=locked,
@@ -179,7 +180,7 @@ def add_lesson(*, actor, module: m.Module, **values) -> m.Lesson:
         lesson.full_clean()
         lesson.save()
         audit.record(
-            "training.lesson_added",
+            TrainingEvent.LESSON_ADDED,
             actor=actor,
             organisation=module.organisation,
             obj=lesson,
@@ -207,7 +208,7 @@ def update_lesson(*, actor, lesson: m.Lesson, version: int | None = None, **valu
                 if field in changes:
                     changes[field] = "changed"
             audit.record(
-                "training.lesson_changed",
+                TrainingEvent.LESSON_CHANGED,
                 actor=actor,
                 organisation=locked.organisation,
                 obj=locked,
@@ -234,7 +235,7 @@ def move_lesson(*, actor, lesson: m.Lesson, direction: str) -> m.Lesson:
                 row.position = position
                 row.save(update_fields=["position"])
         audit.record(
-            "training.lesson_moved",
+            TrainingEvent.LESSON_MOVED,
             actor=actor,
             organisation=lesson.organisation,
             obj=lesson,
@@ -292,7 +293,7 @@ def add_question(
         )
         _save_choices(question, specs)
         audit.record(
-            "training.question_added",
+            TrainingEvent.QUESTION_ADDED,
             actor=actor,
             organisation=module.organisation,
             obj=question,
@@ -313,7 +314,7 @@ def update_question(
         locked.save(update_fields=["text", "text_cy"])
         _save_choices(locked, specs)
         audit.record(
-            "training.question_changed",
+            TrainingEvent.QUESTION_CHANGED,
             actor=actor,
             organisation=locked.organisation,
             obj=locked,
@@ -405,7 +406,7 @@ def sign_up_learner(
         )
         learner = _learner_for(user, organisation, name=full_name)
         audit.record(
-            "training.learner_signed_up",
+            TrainingEvent.LEARNER_SIGNED_UP,
             actor=user,
             organisation=organisation,
             obj=learner,
@@ -438,7 +439,7 @@ def enrol_self(*, user, module: m.Module) -> m.Enrolment:
         )
         if created:
             audit.record(
-                "training.learner_enrolled",
+                TrainingEvent.LEARNER_ENROLLED,
                 actor=user,
                 organisation=organisation,
                 obj=enrolment,
@@ -524,7 +525,7 @@ def enrol_client_learners(
                 lambda user=user, enrolment=enrolment: _email_enrolled(user, enrolment)
             )
         audit.record(
-            "training.client_learners_enrolled",
+            TrainingEvent.CLIENT_LEARNERS_ENROLLED,
             actor=actor,
             organisation=organisation,
             obj=module,
@@ -623,7 +624,7 @@ def complete_lesson(*, user, enrolment: m.Enrolment, lesson: m.Lesson) -> m.Enro
             locked.completed_lessons = [*(locked.completed_lessons or []), lesson.pk]
             locked.save(update_fields=["completed_lessons"])
             audit.record(
-                "training.lesson_completed",
+                TrainingEvent.LESSON_COMPLETED,
                 actor=user,
                 organisation=locked.organisation,
                 obj=locked,
@@ -680,7 +681,7 @@ def submit_quiz(*, user, enrolment: m.Enrolment, answers: dict) -> m.QuizAttempt
             fields.append("passed_at")
         locked.save(update_fields=fields)
         audit.record(
-            "training.quiz_submitted",
+            TrainingEvent.QUIZ_SUBMITTED,
             actor=user,
             organisation=locked.organisation,
             obj=locked,
@@ -719,7 +720,7 @@ def _certify(user, enrolment: m.Enrolment, module: m.Module) -> None:
             enrolment=enrolment,
         )
         audit.record(
-            "training.cpd_credited",
+            TrainingEvent.CPD_CREDITED,
             actor=user,
             organisation=organisation,
             obj=entry,

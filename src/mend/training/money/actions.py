@@ -29,6 +29,7 @@ from mend.training import models as m
 from mend.training import tasks
 from mend.training.defaults import training_settings
 from mend.training.delivery.scheduling import clashing_sessions
+from mend.training.events import TrainingEvent
 from mend.training.kernel import require
 from mend.training.money import engine
 from mend.training.money.numbering import next_number
@@ -133,9 +134,9 @@ def _issue(
         for position, line in enumerate(lines, start=1)
     )
     audit.record(
-        "training.credit_note_issued"
+        TrainingEvent.CREDIT_NOTE_ISSUED
         if kind == c.InvoiceKind.CREDIT_NOTE
-        else "training.invoice_issued",
+        else TrainingEvent.INVOICE_ISSUED,
         actor=actor,
         organisation=organisation,
         obj=invoice,
@@ -317,7 +318,7 @@ def record_payment(
             recorded_by=actor,
         )
         audit.record(
-            "training.payment_recorded",
+            TrainingEvent.PAYMENT_RECORDED,
             actor=actor,
             organisation=locked.organisation,
             obj=payment,
@@ -365,7 +366,7 @@ def credit_invoice(*, actor, invoice: m.Invoice, reason: str) -> m.Invoice:
             ],
         )
         audit.record(
-            "training.invoice_credited",
+            TrainingEvent.INVOICE_CREDITED,
             actor=actor,
             organisation=locked.organisation,
             obj=locked,
@@ -460,7 +461,7 @@ def quote_cancellation(
             fee_total=result.total,
         )
         audit.record(
-            "training.cancellation_quoted",
+            TrainingEvent.CANCELLATION_QUOTED,
             actor=actor,
             organisation=organisation,
             obj=quote,
@@ -532,7 +533,7 @@ def confirm_cancellation(*, actor, quote: m.CancellationQuote):
         else:
             refresh_status(engagement)
         audit.record(
-            "training.cancellation_confirmed",
+            TrainingEvent.CANCELLATION_CONFIRMED,
             actor=actor,
             organisation=organisation,
             obj=locked,
@@ -716,7 +717,7 @@ def postpone_session(
         locked.version += 1
         locked.save()
         audit.record(
-            "training.session_postponed",
+            TrainingEvent.SESSION_POSTPONED,
             actor=actor,
             organisation=locked.organisation,
             obj=locked,

@@ -14,6 +14,7 @@ from mend.core.roles import Perm
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
+from mend.training.events import TrainingEvent
 from mend.training.kernel import check_version, require
 from mend.training.money.engine import Policy, Tier
 
@@ -145,7 +146,7 @@ def update_cancellation_policy(
         locked.save()
         after = policy_snapshot(organisation)
         audit.record(
-            "training.policy_changed",
+            TrainingEvent.POLICY_CHANGED,
             actor=actor,
             organisation=organisation,
             obj=locked,
@@ -194,7 +195,7 @@ def update_training_settings(
             locked.version += 1
             locked.save()
             audit.record(
-                "training.settings_changed",
+                TrainingEvent.SETTINGS_CHANGED,
                 actor=actor,
                 organisation=organisation,
                 obj=locked,

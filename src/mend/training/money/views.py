@@ -30,6 +30,7 @@ from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
+from mend.training.events import TrainingEvent
 from mend.training.money import engine
 from mend.training.money.actions import signed_policy
 from mend.training.money.documents import invoice_filename, invoice_pdf
@@ -247,7 +248,7 @@ class _Echo:
 def invoices_csv(request: HttpRequest) -> StreamingHttpResponse:
     today = timezone.localdate()
     audit.record(
-        "training.invoices_exported",
+        TrainingEvent.INVOICES_EXPORTED,
         actor=request.user,
         organisation=request.organisation,
         changes={"invoices": m.Invoice.objects.count(), "on": today.isoformat()},

@@ -24,6 +24,7 @@ from mend.core.tenancy import organisation_scope
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.defaults import training_settings
+from mend.training.events import TrainingEvent
 from mend.training.kernel import check_version, require
 from mend.training.money import engine
 from mend.training.money.numbering import next_number
@@ -98,7 +99,7 @@ def receive_enquiry(*, organisation, actor=None, **values) -> m.Enquiry:
                 organisation=organisation, from_public_form=actor is None, **cleaned
             )
             audit.record(
-                "training.enquiry_received",
+                TrainingEvent.ENQUIRY_RECEIVED,
                 actor=actor,
                 organisation=organisation,
                 obj=enquiry,
@@ -213,7 +214,7 @@ def convert_enquiry(
         locked.version += 1
         locked.save(update_fields=["status", "client", "contact", "version"])
         audit.record(
-            "training.enquiry_converted",
+            TrainingEvent.ENQUIRY_CONVERTED,
             actor=actor,
             organisation=organisation,
             obj=locked,
@@ -243,7 +244,7 @@ def close_enquiry(
         locked.version += 1
         locked.save(update_fields=["status", "closed_reason", "version"])
         audit.record(
-            "training.enquiry_closed",
+            TrainingEvent.ENQUIRY_CLOSED,
             actor=actor,
             organisation=organisation,
             obj=locked,
@@ -333,7 +334,7 @@ def issue_proposal(
             locked.version += 1
             locked.save(update_fields=["status", "version"])
         audit.record(
-            "training.proposal_issued",
+            TrainingEvent.PROPOSAL_ISSUED,
             actor=actor,
             organisation=organisation,
             obj=proposal,

@@ -18,6 +18,7 @@ from mend.core.roles import Perm
 from mend.core.tenancy import organisation_scope
 from mend.training import choices as c
 from mend.training import models as m
+from mend.training.events import TrainingEvent
 from mend.training.kernel import check_version, hash_token, new_token, public_url, require
 from mend.training.money.numbering import next_number
 from mend.training.money.policy import policy_snapshot
@@ -113,7 +114,7 @@ def create_client(*, actor, organisation, **values) -> m.Client:
         client.full_clean()
         client.save()
         audit.record(
-            "training.client_created",
+            TrainingEvent.CLIENT_CREATED,
             actor=actor,
             organisation=organisation,
             obj=client,
@@ -125,7 +126,7 @@ def create_client(*, actor, organisation, **values) -> m.Client:
 def update_client(*, actor, client: m.Client, version: int | None = None, **values) -> m.Client:
     require(actor, Perm.MANAGE_TRAINING, client.organisation)
     _check_client({**audit.snapshot(client, CLIENT_FIELDS), **values})
-    return _update(client, values, CLIENT_FIELDS, actor, "training.client_changed", version)
+    return _update(client, values, CLIENT_FIELDS, actor, TrainingEvent.CLIENT_CHANGED, version)
 
 
 def _check_contact(values: dict) -> None:
@@ -144,7 +145,7 @@ def add_contact(*, actor, client: m.Client, **values) -> m.ClientContact:
         contact.full_clean()
         contact.save()
         audit.record(
-            "training.contact_added",
+            TrainingEvent.CONTACT_ADDED,
             actor=actor,
             organisation=client.organisation,
             obj=contact,
@@ -158,7 +159,7 @@ def update_contact(
 ) -> m.ClientContact:
     require(actor, Perm.MANAGE_TRAINING, contact.organisation)
     _check_contact({**audit.snapshot(contact, CONTACT_FIELDS), **values})
-    return _update(contact, values, CONTACT_FIELDS, actor, "training.contact_changed", version)
+    return _update(contact, values, CONTACT_FIELDS, actor, TrainingEvent.CONTACT_CHANGED, version)
 
 
 # ---------------------------------------------------------------- courses
@@ -195,7 +196,7 @@ def create_course(*, actor, organisation, **values) -> m.Course:
         course.full_clean()
         course.save()
         audit.record(
-            "training.course_created",
+            TrainingEvent.COURSE_CREATED,
             actor=actor,
             organisation=organisation,
             obj=course,
@@ -209,7 +210,7 @@ def update_course(*, actor, course: m.Course, version: int | None = None, **valu
     _check_course(
         {**audit.snapshot(course, COURSE_FIELDS), **values}, course.organisation, course.pk
     )
-    return _update(course, values, COURSE_FIELDS, actor, "training.course_changed", version)
+    return _update(course, values, COURSE_FIELDS, actor, TrainingEvent.COURSE_CHANGED, version)
 
 
 # ---------------------------------------------------------------- engagements and sessions
@@ -245,7 +246,7 @@ def create_engagement(
             notes=notes,
         )
         audit.record(
-            "training.engagement_created",
+            TrainingEvent.ENGAGEMENT_CREATED,
             actor=actor,
             organisation=organisation,
             obj=engagement,
@@ -310,7 +311,7 @@ def add_session(
             materials=materials,
         )
         audit.record(
-            "training.session_added",
+            TrainingEvent.SESSION_ADDED,
             actor=actor,
             organisation=organisation,
             obj=session,
@@ -341,7 +342,7 @@ def update_session(
         )
     _check_times(values.get("starts_at", session.starts_at), values.get("ends_at", session.ends_at))
     fields = ["starts_at", "ends_at", "venue", "is_online", "value", "materials"]
-    return _update(session, values, fields, actor, "training.session_changed", version)
+    return _update(session, values, fields, actor, TrainingEvent.SESSION_CHANGED, version)
 
 
 def refresh_status(engagement: m.Engagement) -> m.Engagement:
@@ -371,7 +372,7 @@ def refresh_status(engagement: m.Engagement) -> m.Engagement:
         m.Engagement.objects.filter(pk=engagement.pk).update(status=status)
         engagement.status = status
         audit.record(
-            "training.engagement_status",
+            TrainingEvent.ENGAGEMENT_STATUS,
             organisation=engagement.organisation,
             obj=engagement,
             changes={"status": [old, status]},
@@ -451,7 +452,7 @@ def send_sla(
         locked.version += 1
         locked.save(update_fields=["status", "version"])
         audit.record(
-            "training.sla_sent",
+            TrainingEvent.SLA_SENT,
             actor=actor,
             organisation=organisation,
             obj=sla,
@@ -541,7 +542,7 @@ def accept_sla(
         engagement.version += 1
         engagement.save(update_fields=["status", "signed_at", "version"])
         audit.record(
-            "training.sla_accepted",
+            TrainingEvent.SLA_ACCEPTED,
             organisation=locked.organisation,
             obj=locked,
             acting_for=f"client contact {locked.contact_id}",
@@ -568,5 +569,7 @@ def withdraw_sla(*, actor, sla: m.ServiceLevelAgreement) -> m.ServiceLevelAgreem
             engagement.status = c.EngagementStatus.PROPOSED
             engagement.version += 1
             engagement.save(update_fields=["status", "version"])
-        audit.record("training.sla_withdrawn", actor=actor, organisation=sla.organisation, obj=sla)
+        audit.record(
+            TrainingEvent.SLA_WITHDRAWN, actor=actor, organisation=sla.organisation, obj=sla
+        )
     return sla

@@ -20,19 +20,13 @@ class Command(BaseCommand):
         # them in memory rather than printing them, with their PDFs, to the terminal.
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         people = demo.seed()
-        # Casework after the core seed: its people work the cases.
-        from mend.cases import demo as cases_demo
+        # Then each app's seeder (casework, training, ...), registered in its AppConfig.ready.
         from mend.core.models import Organisation
 
         organisation = Organisation.objects.get(slug=demo.ORGANISATION[2])
-        added = cases_demo.seed(organisation, count=options["cases"])
-        self.stdout.write(f"Demo cases added: {added}")
-        from mend.training import demo as training_demo
-
-        training = training_demo.seed(organisation)
-        if training.pop("created"):
-            summary = ", ".join(f"{state} {n}" for state, n in sorted(training.items()))
-            self.stdout.write(f"Demo training engagements added: {summary}")
+        for seeder in demo.seeders():
+            for line in seeder(organisation, options):
+                self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Mend demo is ready: " + settings.MEND_BASE_URL))
         self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")

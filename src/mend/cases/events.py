@@ -1,0 +1,75 @@
+"""Casework's audit catalogue: what can happen to a case and its records, in words."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseEvent(models.TextChoices):
+    """Stable audit action codes of this app, each with the words the record-history page shows.
+
+    Never rename a code: old events keep theirs. Registered with `core.audit` in `AppConfig.ready`."""
+
+    REFERRED = "case.referred", _("Referral received")
+    PARTNER_REFERRAL = "case.partner_referral", _("Referral sent by a partner agency")
+    PARTY_ADDED = "case.party_added", _("Person added to the case")
+    ACCEPT = "case.accept", _("Referral accepted")
+    DECLINE = "case.decline", _("Referral declined")
+    START_ASSESSMENT = "case.start_assessment", _("Assessment started")
+    START_PREPARATION = "case.start_preparation", _("Preparation started")
+    START_PROCESS = "case.start_process", _("Restorative process started")
+    RECORD_OUTCOME = "case.record_outcome", _("Outcome recorded")
+    START_FOLLOW_UP = "case.start_follow_up", _("Follow-up started")
+    CLOSE = "case.close", _("Case closed")
+    PAUSE = "case.pause", _("Case paused")
+    RESUME = "case.resume", _("Case resumed")
+    ALLOCATED = "case.allocated", _("Practitioner allocated")
+    ALLOCATION_ENDED = "case.allocation_ended", _("Allocation ended")
+    TASK_DONE = "case.task_done", _("Task done")
+    INFORMATION_OFFERED = (
+        "case.information_offered",
+        _("Information about restorative justice offered"),
+    )
+    SUPPORT_REFERRAL_MADE = "case.support_referral_made", _("Referral to support services made")
+    CONSENT_GIVEN = "case.consent_given", _("Consent given")
+    CONSENT_WITHDRAWN = "case.consent_withdrawn", _("Consent withdrawn")
+    PARTY_ASSESSED = "case.party_assessed", _("Person assessed")
+    PARTY_CHANGED = "case.party_changed", _("Person's part in the case changed")
+    RISK_ASSESSED = "case.risk_assessed", _("Risk assessed")
+    SIGNED_OFF = "case.signed_off", _("Signed off")
+    SUITABILITY = "case.suitability", _("Suitability decided")
+    PRINCIPLES_RECORDED = "case.principles_recorded", _("Principles checklist recorded")
+    ACTIVITY_RECORDED = "case.activity_recorded", _("Activity recorded")
+    PROCESS_CHOSEN = "case.process_chosen", _("Process chosen")
+    MEETING_SCHEDULED = "case.meeting_scheduled", _("Meeting scheduled")
+    MEETING_CANCELLED = "case.meeting_cancelled", _("Meeting cancelled")
+    MEETING_HELD = "case.meeting_held", _("Meeting held")
+    MESSAGE_RECORDED = "case.message_recorded", _("Message recorded")
+    MESSAGE_APPROVED = "case.message_approved", _("Message approved to pass on")
+    MESSAGE_WITHHELD = "case.message_withheld", _("Message withheld")
+    MESSAGE_DELIVERED = "case.message_delivered", _("Message passed on")
+    LETTER_OPT_IN = "case.letter_opt_in", _("Letter wishes recorded")
+    LETTER_DRAFTED = "case.letter_drafted", _("Letter drafted")
+    LETTER_CHANGED = "case.letter_changed", _("Letter changed")
+    LETTER_SCREENED = "case.letter_screened", _("Letter screened")
+    LETTER_RETURNED_TO_DRAFT = "case.letter_returned_to_draft", _("Letter returned to draft")
+    LETTER_HELD = "case.letter_held", _("Letter held on file")
+    LETTER_DELIVERED = "case.letter_delivered", _("Letter delivered")
+    LETTER_READ = "case.letter_read", _("Letter read")
+    SUPPORT_REFERRAL_ADDED = "case.support_referral_added", _("Support referral added")
+    SUPPORT_REFERRAL_UPDATED = "case.support_referral_updated", _("Support referral updated")
+    AGREEMENT_MADE = "case.agreement_made", _("Agreement made")
+    AGREEMENT_ITEM_ADDED = "case.agreement_item_added", _("Agreement item added")
+    AGREEMENT_ITEM_STATUS = "case.agreement_item_status", _("Agreement item updated")
+    PAYMENT_RECORDED = "case.payment_recorded", _("Payment recorded")
+    FEEDBACK_REQUESTED = "case.feedback_requested", _("Feedback requested")
+    FEEDBACK_ANSWERED = "case.feedback_answered", _("Feedback given")
+    CASE_STUDY_DRAFTED = "case.case_study_drafted", _("Case study drafted")
+    CASE_STUDY_EDITED = "case.case_study_edited", _("Case study edited")
+    CASE_STUDY_APPROVED = "case.case_study_approved", _("Case study approved")
+    CASE_STUDY_PUBLISHED = "case.case_study_published", _("Case study published")
+    CASE_STUDY_UNPUBLISHED = "case.case_study_unpublished", _("Case study taken down")
+    CASE_TYPE_CHANGED = "casework.case_type_changed", _("Case type changed")
+    COMPLEXITY_FACTOR_ADDED = "casework.complexity_factor_added", _("Complexity factor added")
+    COMPLEXITY_FACTOR_CHANGED = "casework.complexity_factor_changed", _("Complexity factor changed")
+    QUESTION_SET_CHANGED = "casework.question_set_changed", _("Assessment questions changed")
+    PERSON_CHANGED = "people.person_changed", _("Person's details changed")

@@ -1,0 +1,62 @@
+"""The training business's audit catalogue: every action code, in words."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingEvent(models.TextChoices):
+    """Stable audit action codes of this app, each with the words the record-history page shows.
+
+    Never rename a code: old events keep theirs. Registered with `core.audit` in `AppConfig.ready`."""
+
+    ENQUIRY_RECEIVED = "training.enquiry_received", _("Enquiry received")
+    ENQUIRY_CONVERTED = "training.enquiry_converted", _("Enquiry turned into an engagement")
+    ENQUIRY_CLOSED = "training.enquiry_closed", _("Enquiry closed")
+    CLIENT_CREATED = "training.client_created", _("Client added")
+    CLIENT_CHANGED = "training.client_changed", _("Client changed")
+    CONTACT_ADDED = "training.contact_added", _("Contact added")
+    CONTACT_CHANGED = "training.contact_changed", _("Contact changed")
+    COURSE_CREATED = "training.course_created", _("Course added")
+    COURSE_CHANGED = "training.course_changed", _("Course changed")
+    ENGAGEMENT_CREATED = "training.engagement_created", _("Engagement created")
+    ENGAGEMENT_STATUS = "training.engagement_status", _("Engagement status changed")
+    SESSION_ADDED = "training.session_added", _("Session added")
+    SESSION_CHANGED = "training.session_changed", _("Session changed")
+    PROPOSAL_ISSUED = "training.proposal_issued", _("Quote issued")
+    SLA_SENT = "training.sla_sent", _("Agreement sent to the client")
+    SLA_WITHDRAWN = "training.sla_withdrawn", _("Agreement withdrawn")
+    SLA_ACCEPTED = "training.sla_accepted", _("Agreement signed by the client")
+    TRAINER_ALLOCATED = "training.trainer_allocated", _("Trainer allocated")
+    TRAINER_REMOVED = "training.trainer_removed", _("Trainer removed")
+    TRAINER_LEVEL = "training.trainer_level", _("Trainer level changed")
+    ATTENDEE_ADDED = "training.attendee_added", _("Attendee added")
+    ATTENDEES_ADDED = "training.attendees_added", _("Attendees added")
+    ATTENDEE_REMOVED = "training.attendee_removed", _("Attendee removed")
+    REGISTER_TAKEN = "training.register_taken", _("Register taken")
+    SESSION_DELIVERED = "training.session_delivered", _("Session delivered")
+    CERTIFICATE_ISSUED = "training.certificate_issued", _("Certificate issued")
+    EVALUATIONS_SENT = "training.evaluations_sent", _("Evaluation surveys sent")
+    EVALUATION_ANSWERED = "training.evaluation_answered", _("Evaluation survey answered")
+    INVOICE_ISSUED = "training.invoice_issued", _("Invoice issued")
+    CREDIT_NOTE_ISSUED = "training.credit_note_issued", _("Credit note issued")
+    INVOICE_CREDITED = "training.invoice_credited", _("Invoice credited in full")
+    PAYMENT_RECORDED = "training.payment_recorded", _("Payment recorded")
+    INVOICES_EXPORTED = "training.invoices_exported", _("Invoices exported")
+    CANCELLATION_QUOTED = "training.cancellation_quoted", _("Cancellation fee worked out")
+    CANCELLATION_CONFIRMED = "training.cancellation_confirmed", _("Cancellation confirmed")
+    SESSION_POSTPONED = "training.session_postponed", _("Session postponed")
+    POLICY_CHANGED = "training.policy_changed", _("Cancellation policy changed")
+    SETTINGS_CHANGED = "training.settings_changed", _("Invoice settings changed")
+    MODULE_CREATED = "training.module_created", _("E-learning module added")
+    MODULE_CHANGED = "training.module_changed", _("E-learning module changed")
+    LESSON_ADDED = "training.lesson_added", _("Lesson added")
+    LESSON_CHANGED = "training.lesson_changed", _("Lesson changed")
+    LESSON_MOVED = "training.lesson_moved", _("Lesson moved")
+    QUESTION_ADDED = "training.question_added", _("Quiz question added")
+    QUESTION_CHANGED = "training.question_changed", _("Quiz question changed")
+    LEARNER_SIGNED_UP = "training.learner_signed_up", _("Learner signed up")
+    LEARNER_ENROLLED = "training.learner_enrolled", _("Learner enrolled")
+    CLIENT_LEARNERS_ENROLLED = "training.client_learners_enrolled", _("Client's learners enrolled")
+    LESSON_COMPLETED = "training.lesson_completed", _("Lesson completed")
+    QUIZ_SUBMITTED = "training.quiz_submitted", _("Quiz submitted")
+    CPD_CREDITED = "training.cpd_credited", _("CPD hours credited")
