@@ -3,16 +3,9 @@ the navigation, where it leads for this person, and which training links the hom
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from mend.core.roles import Perm, role_has
-
-
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def training(request):
@@ -28,9 +21,8 @@ def training(request):
         ("training_modules", Perm.AUTHOR_ELEARNING),
         ("training_dashboard", Perm.VIEW_TRAINING_DASHBOARD),
     ]
-    resolved = [(name, _url(name)) for name, perm in wanted if has(perm)]
-    resolved = [(name, url) for name, url in resolved if url]
-    training_root = _url("training_home") or ""
+    resolved = [(name, reverse(name)) for name, perm in wanted if has(perm)]
+    training_root = reverse("training_home")
     return {
         "training_nav_url": resolved[0][1] if resolved else None,
         "training_links": dict(resolved),
