@@ -16,7 +16,6 @@ from django.utils import timezone
 from mend.cases import actions, workflow
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.assessment.configuration import fingerprint
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
@@ -186,7 +185,7 @@ def test_questions_are_edited_as_lines_in_english_and_welsh(org, admin, signed_i
     response = client.post(
         reverse("question_set_edit", args=[harmed.pk]),
         {
-            "seen": fingerprint(harmed),
+            "version": harmed.version,
             "name": harmed.name,
             "party_role": "harmed",
             "is_active": "yes",
@@ -227,11 +226,11 @@ def test_badly_written_question_lines_are_explained_and_kept(org, admin, signed_
 def test_a_question_set_changed_meanwhile_is_not_overwritten(org, admin):
     with organisation_scope(org):
         harmed = m.QuestionSet.objects.get(code="restorative-harmed")
-        seen = fingerprint(harmed)
+        version = harmed.version
         actions.update_question_set(
             actor=admin.user,
             question_set=harmed,
-            seen=seen,
+            version=version,
             name="Renamed first",
             party_role="harmed",
             is_active=True,
@@ -241,7 +240,7 @@ def test_a_question_set_changed_meanwhile_is_not_overwritten(org, admin):
             actions.update_question_set(
                 actor=admin.user,
                 question_set=harmed,
-                seen=seen,
+                version=version,
                 name="Renamed second",
                 party_role="harmed",
                 is_active=True,
@@ -296,7 +295,7 @@ def test_editing_a_factor_changes_what_its_cases_need_and_is_audited(org, admin,
     response = client.post(
         reverse("complexity_factor_edit", args=[hate.pk]),
         {
-            "seen": fingerprint(hate),
+            "version": hate.version,
             "name": "Hate crime",
             "name_cy": "Trosedd casineb",
             "signoffs": ["advanced", "specialist"],

@@ -1,4 +1,5 @@
-"""Expectations for assessment and risk, the decision to proceed, and casework configuration.
+"""Expectations for assessment and risk, the decision to proceed, and the casework settings pages
+(the configuration area, under /cases/settings/).
 
 The walker's visitors are allocated to nothing, so only roles that see every case (administrators
 and managers) reach a case's pages; everyone else gets 404, as if the case did not exist.

@@ -13,12 +13,6 @@ from mend.cases.assessment.actions import (
     record_suitability,
     update_party,
 )
-from mend.cases.assessment.configuration import (
-    create_complexity_factor,
-    update_case_type,
-    update_complexity_factor,
-    update_question_set,
-)
 from mend.cases.casework.actions import TransitionRefused, allocate, end_allocation, transition
 from mend.cases.casework.tasks import (
     complete_task,
@@ -26,6 +20,12 @@ from mend.cases.casework.tasks import (
     record_support_referral_made,
 )
 from mend.cases.communication.actions import *
+from mend.cases.configuration.actions import (
+    create_complexity_factor,
+    update_case_type,
+    update_complexity_factor,
+    update_question_set,
+)
 from mend.cases.outcomes.actions import *
 from mend.cases.parties.actions import update_party_details, update_person
 from mend.cases.parties.consent import give_consent, withdraw_consent

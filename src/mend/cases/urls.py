@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("mend.cases.referrals.urls")),
     path("", include("mend.cases.parties.urls")),
     path("", include("mend.cases.assessment.urls")),
+    path("", include("mend.cases.configuration.urls")),
     path("", include("mend.cases.work.urls")),
     path("", include("mend.cases.communication.urls")),
     path("", include("mend.cases.outcomes.urls")),

@@ -1,14 +1,13 @@
-"""Assessment and risk (the Assessment tab), the decision to proceed, and casework configuration."""
+"""Assessment and risk (the Assessment tab) and the decision to proceed."""
 
 from __future__ import annotations
 
 import os
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,20 +16,15 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.access import can_on_case
 from mend.cases.assessment.actions import SIGNOFF_ROLES
-from mend.cases.assessment.configuration import fingerprint
 from mend.cases.assessment.forms import (
-    CaseTypeForm,
-    ComplexityFactorForm,
     PartyAssessmentForm,
     PrinciplesForm,
-    QuestionSetForm,
     RiskAssessmentForm,
     SignOffForm,
     SuitabilityForm,
 )
 from mend.core import access, audit
 from mend.core.access import decide, requires
-from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog
 from mend.core.roles import Perm, Role
 from mend.core.submissions import handle_post
@@ -416,201 +410,3 @@ def principles(request: HttpRequest, pk: int) -> HttpResponse:
         if response:
             return response
     return render(request, "cases/assessment/principles_form.html", {"case": case, "form": form})
-
-
-# ---------------------------------------------------------------- configuration
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def case_type_list(request: HttpRequest) -> HttpResponse:
-    case_types = m.CaseType.objects.prefetch_related(
-        Prefetch("steps", queryset=m.TimelineStep.objects.order_by("day_offset", "id"))
-    ).order_by("name")
-    return render(
-        request,
-        "cases/assessment/settings/case_type_list.html",
-        {"case_types": list(case_types), "section": "case_types"},
-    )
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def case_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case_type = access.get_object_or_404(request, m.CaseType, Perm.CONFIGURE_CASEWORK, pk=pk)
-    steps = {s.kind: s.day_offset for s in case_type.steps.all()}
-    initial = {
-        "name": case_type.name,
-        "name_cy": case_type.name_cy,
-        "description": case_type.description,
-        "enhanced_pathway": "yes" if case_type.enhanced_pathway else "no",
-        "is_active": "yes" if case_type.is_active else "no",
-        "version": case_type.version,
-        **{f"days_{k}": v for k, v in steps.items()},
-    }
-    form = CaseTypeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_case_type(
-                actor=request.user,
-                case_type=case_type,
-                version=form.cleaned_data.get("version"),
-                name=form.cleaned_data["name"],
-                name_cy=form.cleaned_data["name_cy"],
-                description=form.cleaned_data["description"],
-                enhanced_pathway=form.cleaned_data["enhanced_pathway"],
-                is_active=form.cleaned_data["is_active"],
-                offsets=form.offsets(),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s saved. The timeline applies to cases accepted from now on.")
-                % {"name": form.cleaned_data["name"]},
-            )
-            return redirect("case_type_list")
-    return render(
-        request,
-        "cases/assessment/settings/case_type_form.html",
-        {"case_type": case_type, "form": form, "section": "case_types"},
-    )
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def question_set_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "cases/assessment/settings/question_set_list.html",
-        {
-            "question_sets": list(m.QuestionSet.objects.order_by("name")),
-            "section": "question_sets",
-        },
-    )
-
-
-def _questions_text(questions: list[dict]) -> str:
-    return "\n".join(
-        " | ".join([q.get("key", ""), q.get("en", ""), q.get("cy", "")]) for q in questions
-    )
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    question_set = access.get_object_or_404(request, m.QuestionSet, Perm.CONFIGURE_CASEWORK, pk=pk)
-    form = QuestionSetForm(
-        request.POST or None,
-        initial={
-            "seen": fingerprint(question_set),
-            "name": question_set.name,
-            "party_role": question_set.party_role,
-            "is_active": "yes" if question_set.is_active else "no",
-            "questions": _questions_text(question_set.questions),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_question_set(
-                actor=request.user,
-                question_set=question_set,
-                seen=form.cleaned_data.get("seen") or None,
-                name=form.cleaned_data["name"],
-                party_role=form.cleaned_data["party_role"],
-                is_active=form.cleaned_data["is_active"],
-                questions=form.cleaned_data["questions"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Question set saved."))
-            return redirect("question_set_list")
-    return render(
-        request,
-        "cases/assessment/settings/question_set_form.html",
-        {"question_set": question_set, "form": form, "section": "question_sets"},
-    )
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def complexity_factor_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "cases/assessment/settings/complexity_factor_list.html",
-        {
-            "factors": list(m.ComplexityFactor.objects.order_by("name")),
-            "section": "complexity_factors",
-        },
-    )
-
-
-def _factor_signoffs(factor: m.ComplexityFactor) -> list[str]:
-    return [
-        kind
-        for kind, flag in [
-            (c.SignOffKind.ADVANCED, factor.needs_advanced_signoff),
-            (c.SignOffKind.MANAGER, factor.needs_manager_signoff),
-            (c.SignOffKind.SPECIALIST, factor.needs_specialist_consultation),
-        ]
-        if flag
-    ]
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def complexity_factor_create(request: HttpRequest) -> HttpResponse:
-    form = ComplexityFactorForm(
-        request.POST or None, initial={"signoffs": [c.SignOffKind.ADVANCED]}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.create_complexity_factor(
-                actor=request.user,
-                organisation=request.organisation,
-                code=form.cleaned_data["code"],
-                name=form.cleaned_data["name"],
-                name_cy=form.cleaned_data["name_cy"],
-                signoffs=form.cleaned_data["signoffs"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Complexity factor added."))
-            return redirect("complexity_factor_list")
-    return render(
-        request,
-        "cases/assessment/settings/complexity_factor_form.html",
-        {"factor": None, "form": form, "section": "complexity_factors"},
-    )
-
-
-@decide(requires(Perm.CONFIGURE_CASEWORK))
-def complexity_factor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    factor = access.get_object_or_404(request, m.ComplexityFactor, Perm.CONFIGURE_CASEWORK, pk=pk)
-    form = ComplexityFactorForm(
-        request.POST or None,
-        editing=True,
-        initial={
-            "seen": fingerprint(factor),
-            "name": factor.name,
-            "name_cy": factor.name_cy,
-            "signoffs": _factor_signoffs(factor),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_complexity_factor(
-                actor=request.user,
-                factor=factor,
-                seen=form.cleaned_data.get("seen") or None,
-                name=form.cleaned_data["name"],
-                name_cy=form.cleaned_data["name_cy"],
-                signoffs=form.cleaned_data["signoffs"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Complexity factor saved."))
-            return redirect("complexity_factor_list")
-    return render(
-        request,
-        "cases/assessment/settings/complexity_factor_form.html",
-        {"factor": factor, "form": form, "section": "complexity_factors"},
-    )

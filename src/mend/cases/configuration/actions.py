@@ -1,67 +1,37 @@
 """Casework configuration as data: case types and their timelines, question sets, complexity factors.
 
 Only people who may configure casework (organisation administrators) change these. Every change is
-audited, and a change made while someone else was editing the same row is refused (case types carry
-a version; question sets and complexity factors are compared by a fingerprint of what the editor
-saw). A change of timeline affects cases accepted from then on: existing cases keep their tasks.
+audited, and a change made while someone else was editing the same row is refused: every row
+carries a version, and an edit sends back the version the editor started from. A change of
+timeline affects cases accepted from then on: existing cases keep their tasks.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
+from collections.abc import Iterable
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.events import CaseEvent
-from mend.cases.kernel import check_version
 from mend.core import access, audit
+from mend.core.changes import check_version, lock, update_fields
+from mend.core.models import Organisation, User
 from mend.core.roles import Perm
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
-
-
-def _require_configure(actor, organisation) -> None:
-    if not access.has_perm(actor, Perm.CONFIGURE_CASEWORK, organisation):
-        raise PermissionDenied(_("Only an administrator can change casework settings."))
-
-
-def _stale() -> ValidationError:
-    return ValidationError(
-        _(
-            "Someone else changed this record while you were editing it. Nothing was saved: "
-            "review their change and try again."
-        )
-    )
-
-
-def fingerprint(obj: m.QuestionSet | m.ComplexityFactor) -> str:
-    """A digest of what an editor sees of a row without a version number."""
-    if isinstance(obj, m.QuestionSet):
-        data = [obj.name, obj.party_role, obj.is_active, obj.questions]
-    else:
-        data = [
-            obj.code,
-            obj.name,
-            obj.name_cy,
-            obj.needs_advanced_signoff,
-            obj.needs_manager_signoff,
-            obj.needs_specialist_consultation,
-        ]
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
 
 # ---------------------------------------------------------------- case types
 
 
 def update_case_type(
     *,
-    actor,
+    actor: User,
     case_type: m.CaseType,
     version: int | None,
     name: str,
@@ -72,7 +42,7 @@ def update_case_type(
     offsets: dict[str, int] | None = None,
 ) -> m.CaseType:
     """Change a case type and its expected timeline (days after acceptance per step)."""
-    _require_configure(actor, case_type.organisation)
+    access.require(actor, Perm.CONFIGURE_CASEWORK, case_type)
     if not name.strip():
         raise ValidationError({"name": _("Enter a name.")})
     offsets = dict(offsets or {})
@@ -86,17 +56,10 @@ def update_case_type(
         raise ValidationError(
             _("The steps must come in order: each one on or after the step before it.")
         )
-    fields = ["name", "name_cy", "description", "enhanced_pathway", "is_active"]
     with transaction.atomic():
-        locked = m.CaseType.objects.select_for_update().get(pk=case_type.pk)
+        locked = lock(case_type)
         check_version(locked, version)
-        before = audit.snapshot(locked, fields)
-        locked.name = name.strip()
-        locked.name_cy = name_cy.strip()
-        locked.description = description.strip()
-        locked.enhanced_pathway = bool(enhanced_pathway)
-        locked.is_active = bool(is_active)
-        changes = audit.diff(locked, before, fields)
+        step_changes: dict[str, Any] = {}
         steps = {s.kind: s for s in locked.steps.all()}
         for kind, days in offsets.items():
             step = steps.get(kind)
@@ -104,30 +67,34 @@ def update_case_type(
                 m.TimelineStep.objects.create(
                     organisation=locked.organisation, case_type=locked, kind=kind, day_offset=days
                 )
-                changes[f"step:{kind}"] = [None, days]
+                step_changes[f"step:{kind}"] = [None, days]
             elif step.day_offset != days:
-                changes[f"step:{kind}"] = [step.day_offset, days]
+                step_changes[f"step:{kind}"] = [step.day_offset, days]
                 step.day_offset = days
                 step.save(update_fields=["day_offset"])
-        if changes:
-            locked.version += 1
-            locked.save()
-            audit.record(
-                CaseEvent.CASE_TYPE_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+        locked, _changes = update_fields(
+            locked,
+            {
+                "name": name.strip(),
+                "name_cy": name_cy.strip(),
+                "description": description.strip(),
+                "enhanced_pathway": bool(enhanced_pathway),
+                "is_active": bool(is_active),
+            },
+            actor=actor,
+            action=CaseEvent.CASE_TYPE_CHANGED,
+            version=version,
+            extra_changes=step_changes,
+        )
     return locked
 
 
 # ---------------------------------------------------------------- question sets
 
 
-def parse_questions(text: str) -> list[dict]:
+def parse_questions(text: str) -> list[dict[str, str]]:
     """Lines of `key | English | Welsh` as the stored list of questions (Welsh may be empty)."""
-    questions: list[dict] = []
+    questions: list[dict[str, str]] = []
     errors: list[str] = []
     seen: set[str] = set()
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -165,17 +132,21 @@ def parse_questions(text: str) -> list[dict]:
     return questions
 
 
+QUESTION_SET_FIELDS = ["name", "party_role", "is_active", "questions"]
+
+
 def update_question_set(
     *,
-    actor,
+    actor: User,
     question_set: m.QuestionSet,
-    seen: str | None,
+    version: int | None,
     name: str,
     party_role: str,
     is_active: bool,
-    questions: list[dict],
+    questions: list[dict[str, str]],
 ) -> m.QuestionSet:
-    _require_configure(actor, question_set.organisation)
+    """Change a question set; the audit event names the question keys, not their wording."""
+    access.require(actor, Perm.CONFIGURE_CASEWORK, question_set)
     if not name.strip():
         raise ValidationError({"name": _("Enter a name.")})
     if party_role and party_role not in c.PartyRole.values:
@@ -183,22 +154,21 @@ def update_question_set(
     if not questions:
         raise ValidationError({"questions": _("Write at least one question.")})
     with transaction.atomic():
-        locked = m.QuestionSet.objects.select_for_update().get(pk=question_set.pk)
-        if seen is not None and fingerprint(locked) != seen:
-            raise _stale()
-        fields = ["name", "party_role", "is_active", "questions"]
-        before = audit.snapshot(locked, fields)
+        locked = lock(question_set)
+        check_version(locked, version)
+        before = audit.snapshot(locked, QUESTION_SET_FIELDS)
         locked.name = name.strip()
         locked.party_role = party_role
         locked.is_active = bool(is_active)
         locked.questions = questions
-        changes = audit.diff(locked, before, fields)
+        changes = audit.diff(locked, before, QUESTION_SET_FIELDS)
         if "questions" in changes:
             changes["questions"] = [
                 [q["key"] for q in before["questions"]],
                 [q["key"] for q in questions],
             ]
         if changes:
+            locked.version += 1
             locked.save()
             audit.record(
                 CaseEvent.QUESTION_SET_CHANGED,
@@ -212,18 +182,10 @@ def update_question_set(
 
 # ---------------------------------------------------------------- complexity factors
 
-FACTOR_FIELDS = [
-    "name",
-    "name_cy",
-    "needs_advanced_signoff",
-    "needs_manager_signoff",
-    "needs_specialist_consultation",
-]
 
-
-def _factor_values(name, name_cy, signoffs) -> dict:
-    signoffs = set(signoffs or ())
-    unknown = signoffs - {c.SignOffKind.ADVANCED, c.SignOffKind.MANAGER, c.SignOffKind.SPECIALIST}
+def _factor_values(name: str, name_cy: str, signoffs: Iterable[str]) -> dict[str, Any]:
+    chosen = set(signoffs or ())
+    unknown = chosen - {c.SignOffKind.ADVANCED, c.SignOffKind.MANAGER, c.SignOffKind.SPECIALIST}
     if unknown:
         raise ValidationError({"signoffs": _("Unknown sign-off.")})
     if not name.strip():
@@ -231,18 +193,24 @@ def _factor_values(name, name_cy, signoffs) -> dict:
     return {
         "name": name.strip(),
         "name_cy": name_cy.strip(),
-        "needs_advanced_signoff": c.SignOffKind.ADVANCED in signoffs,
-        "needs_manager_signoff": c.SignOffKind.MANAGER in signoffs,
-        "needs_specialist_consultation": c.SignOffKind.SPECIALIST in signoffs,
+        "needs_advanced_signoff": c.SignOffKind.ADVANCED in chosen,
+        "needs_manager_signoff": c.SignOffKind.MANAGER in chosen,
+        "needs_specialist_consultation": c.SignOffKind.SPECIALIST in chosen,
     }
 
 
 def create_complexity_factor(
-    *, actor, organisation, code: str, name: str, name_cy: str = "", signoffs=()
+    *,
+    actor: User,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    name_cy: str = "",
+    signoffs: Iterable[str] = (),
 ) -> m.ComplexityFactor:
     """A new complexity factor; `signoffs` are the kinds it requires (advanced, manager,
     specialist)."""
-    _require_configure(actor, organisation)
+    access.require(actor, Perm.CONFIGURE_CASEWORK, organisation)
     code = (code or "").strip().lower()
     if not re.match(r"^[a-z0-9-]{1,40}$", code):
         raise ValidationError(
@@ -265,31 +233,17 @@ def create_complexity_factor(
 
 def update_complexity_factor(
     *,
-    actor,
+    actor: User,
     factor: m.ComplexityFactor,
-    seen: str | None,
+    version: int | None,
     name: str,
     name_cy: str = "",
-    signoffs=(),
+    signoffs: Iterable[str] = (),
 ) -> m.ComplexityFactor:
     """Change a factor. Cases that already have it need the new sign-offs from now on."""
-    _require_configure(actor, factor.organisation)
+    access.require(actor, Perm.CONFIGURE_CASEWORK, factor)
     values = _factor_values(name, name_cy, signoffs)
-    with transaction.atomic():
-        locked = m.ComplexityFactor.objects.select_for_update().get(pk=factor.pk)
-        if seen is not None and fingerprint(locked) != seen:
-            raise _stale()
-        before = audit.snapshot(locked, FACTOR_FIELDS)
-        for name_, value in values.items():
-            setattr(locked, name_, value)
-        changes = audit.diff(locked, before, FACTOR_FIELDS)
-        if changes:
-            locked.save()
-            audit.record(
-                CaseEvent.COMPLEXITY_FACTOR_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+    locked, _changes = update_fields(
+        factor, values, actor=actor, action=CaseEvent.COMPLEXITY_FACTOR_CHANGED, version=version
+    )
     return locked

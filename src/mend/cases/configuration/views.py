@@ -1,0 +1,228 @@
+"""The casework settings pages: case types and timelines, question sets, complexity factors."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.configuration import actions
+from mend.cases.configuration.forms import CaseTypeForm, ComplexityFactorForm, QuestionSetForm
+from mend.core import access
+from mend.core.access import decide, requires
+from mend.core.roles import Perm
+from mend.core.submissions import handle_post
+
+# ---------------------------------------------------------------- case types
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def case_type_list(request: HttpRequest) -> HttpResponse:
+    case_types = m.CaseType.objects.prefetch_related(
+        Prefetch("steps", queryset=m.TimelineStep.objects.order_by("day_offset", "id"))
+    ).order_by("name")
+    return render(
+        request,
+        "cases/configuration/case_type_list.html",
+        {"case_types": list(case_types), "section": "case_types"},
+    )
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def case_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case_type = access.get_object_or_404(request, m.CaseType, Perm.CONFIGURE_CASEWORK, pk=pk)
+    steps = {s.kind: s.day_offset for s in case_type.steps.all()}
+    initial = {
+        "name": case_type.name,
+        "name_cy": case_type.name_cy,
+        "description": case_type.description,
+        "enhanced_pathway": "yes" if case_type.enhanced_pathway else "no",
+        "is_active": "yes" if case_type.is_active else "no",
+        "version": case_type.version,
+        **{f"days_{k}": v for k, v in steps.items()},
+    }
+    form = CaseTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_case_type(
+                actor=request.user,
+                case_type=case_type,
+                version=data.get("version"),
+                name=data["name"],
+                name_cy=data["name_cy"],
+                description=data["description"],
+                enhanced_pathway=data["enhanced_pathway"],
+                is_active=data["is_active"],
+                offsets=form.offsets(),
+            ),
+            redirect_to=reverse("case_type_list"),
+            message=lambda _saved: (
+                _("%(name)s saved. The timeline applies to cases accepted from now on.")
+                % {"name": form.cleaned_data["name"]}
+            ),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "cases/configuration/case_type_form.html",
+        {"case_type": case_type, "form": form, "section": "case_types"},
+    )
+
+
+# ---------------------------------------------------------------- question sets
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def question_set_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/configuration/question_set_list.html",
+        {
+            "question_sets": list(m.QuestionSet.objects.order_by("name")),
+            "section": "question_sets",
+        },
+    )
+
+
+def _questions_text(questions: list[dict]) -> str:
+    return "\n".join(
+        " | ".join([q.get("key", ""), q.get("en", ""), q.get("cy", "")]) for q in questions
+    )
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = access.get_object_or_404(request, m.QuestionSet, Perm.CONFIGURE_CASEWORK, pk=pk)
+    form = QuestionSetForm(
+        request.POST or None,
+        initial={
+            "version": question_set.version,
+            "name": question_set.name,
+            "party_role": question_set.party_role,
+            "is_active": "yes" if question_set.is_active else "no",
+            "questions": _questions_text(question_set.questions),
+        },
+    )
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_question_set(
+                actor=request.user,
+                question_set=question_set,
+                version=data.get("version"),
+                name=data["name"],
+                party_role=data["party_role"],
+                is_active=data["is_active"],
+                questions=data["questions"],
+            ),
+            redirect_to=reverse("question_set_list"),
+            message=_("Question set saved."),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "cases/configuration/question_set_form.html",
+        {"question_set": question_set, "form": form, "section": "question_sets"},
+    )
+
+
+# ---------------------------------------------------------------- complexity factors
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def complexity_factor_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/configuration/complexity_factor_list.html",
+        {
+            "factors": list(m.ComplexityFactor.objects.order_by("name")),
+            "section": "complexity_factors",
+        },
+    )
+
+
+def _factor_signoffs(factor: m.ComplexityFactor) -> list[str]:
+    return [
+        kind
+        for kind, flag in [
+            (c.SignOffKind.ADVANCED, factor.needs_advanced_signoff),
+            (c.SignOffKind.MANAGER, factor.needs_manager_signoff),
+            (c.SignOffKind.SPECIALIST, factor.needs_specialist_consultation),
+        ]
+        if flag
+    ]
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def complexity_factor_create(request: HttpRequest) -> HttpResponse:
+    form = ComplexityFactorForm(
+        request.POST or None, initial={"signoffs": [c.SignOffKind.ADVANCED]}
+    )
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.create_complexity_factor(
+                actor=request.user,
+                organisation=request.organisation,
+                code=data["code"],
+                name=data["name"],
+                name_cy=data["name_cy"],
+                signoffs=data["signoffs"],
+            ),
+            redirect_to=reverse("complexity_factor_list"),
+            message=_("Complexity factor added."),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "cases/configuration/complexity_factor_form.html",
+        {"factor": None, "form": form, "section": "complexity_factors"},
+    )
+
+
+@decide(requires(Perm.CONFIGURE_CASEWORK))
+def complexity_factor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    factor = access.get_object_or_404(request, m.ComplexityFactor, Perm.CONFIGURE_CASEWORK, pk=pk)
+    form = ComplexityFactorForm(
+        request.POST or None,
+        editing=True,
+        initial={
+            "version": factor.version,
+            "name": factor.name,
+            "name_cy": factor.name_cy,
+            "signoffs": _factor_signoffs(factor),
+        },
+    )
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_complexity_factor(
+                actor=request.user,
+                factor=factor,
+                version=data.get("version"),
+                name=data["name"],
+                name_cy=data["name_cy"],
+                signoffs=data["signoffs"],
+            ),
+            redirect_to=reverse("complexity_factor_list"),
+            message=_("Complexity factor saved."),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "cases/configuration/complexity_factor_form.html",
+        {"factor": factor, "form": form, "section": "complexity_factors"},
+    )
