@@ -61,7 +61,7 @@ def edit_case_study(
     if not narrative.strip():
         raise ValidationError({"narrative": _("Enter the story.")})
     with transaction.atomic():
-        study = m.CaseStudy.objects.select_for_update().select_related("case").get(pk=study.pk)
+        study = changes.lock(study)
         changes.check_version(study, version)
         before = audit.snapshot(study, ["title", "narrative", "approved_at", "published_at"])
         study.title, study.narrative = title.strip(), narrative.strip()
