@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.communication import queries
 from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
@@ -379,8 +380,8 @@ def test_the_writer_is_told_the_letter_was_read_only_if_the_recipient_allows_it(
             )
             letter.refresh_from_db()
     assert private.status == shared.status == c.LetterStatus.READ
-    assert actions.status_for_writer(private) == c.LetterStatus.DELIVERED
-    assert actions.status_for_writer(shared) == c.LetterStatus.READ
+    assert queries.status_for_writer(private) == c.LetterStatus.DELIVERED
+    assert queries.status_for_writer(shared) == c.LetterStatus.READ
 
     html = priya_client.get(reverse("letter_detail", args=[private.pk])).content.decode()
     told = re.search(r"What the writer may be told</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.S)

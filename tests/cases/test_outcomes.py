@@ -17,6 +17,7 @@ from django.utils import timezone
 from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.outcomes import queries
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope, unscoped
@@ -123,7 +124,7 @@ def test_a_support_referral_goes_from_suggested_to_completed_with_its_outcome_en
             "status": "completed",
             "referred_on": "",
             "outcome": "Six sessions attended",
-            "fingerprint": form.initial["fingerprint"],
+            "version": form.initial["version"],
         },
     )
     assert response.status_code == 302
@@ -165,13 +166,13 @@ def test_a_second_editor_of_a_support_referral_is_told_of_the_conflict(world):
         referral = actions.add_support_referral(
             actor=world.manager.user, party=world.dean, service="housing", status="referred"
         )
-        seen = actions.support_fingerprint(referral)
+        seen = referral.version
         actions.update_support_referral(
             actor=world.manager.user,
             referral=referral,
             status="engaged",
             outcome="First",
-            fingerprint=seen,
+            version=seen,
         )
         with pytest.raises(ValidationError, match="Someone else changed this record"):
             actions.update_support_referral(
@@ -179,7 +180,7 @@ def test_a_second_editor_of_a_support_referral_is_told_of_the_conflict(world):
                 referral=referral,
                 status="declined",
                 outcome="Second",
-                fingerprint=seen,
+                version=seen,
             )
         referral.refresh_from_db()
     assert (referral.status, referral.outcome) == ("engaged", "First")
@@ -470,5 +471,5 @@ def test_a_new_survey_link_replaces_the_unanswered_one(world):
     with organisation_scope(world.org):
         _first, old, _ = actions.send_feedback_request(actor=world.manager.user, party=world.dean)
         _second, new, _ = actions.send_feedback_request(actor=world.manager.user, party=world.dean)
-    assert actions.feedback_problem(actions.find_feedback_request(old))[0] == 410
-    assert actions.feedback_problem(actions.find_feedback_request(new)) is None
+    assert queries.feedback_problem(queries.find_feedback_request(old))[0] == 410
+    assert queries.feedback_problem(queries.find_feedback_request(new)) is None

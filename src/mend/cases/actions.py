@@ -27,6 +27,7 @@ from mend.cases.configuration.actions import (
     update_question_set,
 )
 from mend.cases.outcomes.actions import *
+from mend.cases.outcomes.publishing import *
 from mend.cases.parties.actions import update_party_details, update_person
 from mend.cases.parties.consent import give_consent, withdraw_consent
 from mend.cases.referrals.actions import (

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.assessment.queries import ADVANCED_ROLES, SIGNOFF_ROLES
 from mend.cases.events import CaseEvent
-from mend.cases.kernel import check_version, require_on_case
-from mend.core import access, audit
-from mend.core.roles import Perm, Role
+from mend.core import access, audit, changes
+from mend.core.models import User
+from mend.core.roles import Perm
 
 MAX_HANDOVER_BYTES = 10 * 1024 * 1024
 HANDOVER_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf"}
 
 
-def handover_errors(handover_file) -> list[str]:
+def handover_errors(handover_file: UploadedFile) -> list[str]:
     """What is wrong with an uploaded risk assessment (empty: nothing)."""
     name = handover_file.name or ""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
@@ -31,13 +33,13 @@ def handover_errors(handover_file) -> list[str]:
 
 def record_risk_assessment(
     *,
-    actor,
+    actor: User,
     case: m.Case,
     level: str,
     notes: str = "",
     mitigation: str = "",
     party: m.Party | None = None,
-    handover_file=None,
+    handover_file: UploadedFile | None = None,
 ) -> m.RiskAssessment:
     """A practitioner's risk assessment, or (with a file) the referrer's handover."""
     # The partner who referred the case may hand over their own risk assessment; everyone else
@@ -45,7 +47,7 @@ def record_risk_assessment(
     perm = Perm.WORK_CASES
     if handover_file is not None and case.referrer_id == getattr(actor, "pk", None):
         perm = Perm.REFER
-    require_on_case(actor, perm, case)
+    access.require(actor, perm, case)
     if level not in c.RiskLevel.values:
         raise ValidationError({"level": _("Choose a risk level.")})
     if party is not None and party.case_id != case.pk:
@@ -83,14 +85,14 @@ def record_risk_assessment(
 
 def record_assessment(
     *,
-    actor,
+    actor: User,
     party: m.Party,
     question_set: m.QuestionSet,
     answers: dict,
     needs: str = "",
     hopes: str = "",
 ) -> m.Assessment:
-    require_on_case(actor, Perm.WORK_CASES, party.case)
+    access.require(actor, Perm.WORK_CASES, party)
     keys = {q["key"] for q in question_set.questions}
     unknown = set(answers) - keys
     if unknown:
@@ -117,28 +119,16 @@ def record_assessment(
     return assessment
 
 
-SIGNOFF_ROLES = {
-    c.SignOffKind.RISK: (Perm.SIGN_OFF_ADVANCED, Perm.SIGN_OFF_MANAGER),
-    c.SignOffKind.ADVANCED: (Perm.SIGN_OFF_ADVANCED,),
-    c.SignOffKind.MANAGER: (Perm.SIGN_OFF_MANAGER,),
-    c.SignOffKind.SPECIALIST: (Perm.WORK_CASES,),
-}
-
-
 def record_signoff(
-    *, actor, case: m.Case, kind: str, notes: str = "", specialist_service: str = ""
+    *, actor: User, case: m.Case, kind: str, notes: str = "", specialist_service: str = ""
 ) -> m.SignOff:
-    require_on_case(actor, Perm.WORK_CASES, case)
+    access.require(actor, Perm.WORK_CASES, case)
     if kind not in c.SignOffKind.values:
         raise ValidationError(_("Unknown sign-off."))
     membership = access.memberships(actor).get(case.organisation_id)
     if not any(access.has_perm(actor, p, case.organisation) for p in SIGNOFF_ROLES[kind]):
         raise PermissionDenied(_("Your role cannot give this sign-off."))
-    if kind == c.SignOffKind.ADVANCED and membership.role not in (
-        Role.ADVANCED_PRACTITIONER,
-        Role.MANAGER,
-        Role.ADMINISTRATOR,
-    ):
+    if kind == c.SignOffKind.ADVANCED and membership.role not in ADVANCED_ROLES:
         raise PermissionDenied(_("Only an advanced practitioner can give this sign-off."))
     if kind == c.SignOffKind.SPECIALIST and not specialist_service.strip():
         raise ValidationError({"specialist_service": _("Name the specialist service consulted.")})
@@ -166,9 +156,9 @@ def record_signoff(
 
 
 def record_suitability(
-    *, actor, case: m.Case, process_kind: str, decision: str, reason: str
+    *, actor: User, case: m.Case, process_kind: str, decision: str, reason: str
 ) -> m.SuitabilityDecision:
-    require_on_case(actor, Perm.WORK_CASES, case)
+    access.require(actor, Perm.WORK_CASES, case)
     if process_kind not in c.ProcessKind.values or decision not in c.Suitability.values:
         raise ValidationError(_("Choose the process and the decision."))
     if not reason.strip():
@@ -192,8 +182,10 @@ def record_suitability(
     return decision_row
 
 
-def record_principles(*, actor, case: m.Case, considered: dict[str, str]) -> m.PrinciplesChecklist:
-    require_on_case(actor, Perm.WORK_CASES, case)
+def record_principles(
+    *, actor: User, case: m.Case, considered: dict[str, str]
+) -> m.PrinciplesChecklist:
+    access.require(actor, Perm.WORK_CASES, case)
     missing = [
         c.Principle(p).label for p in c.Principle.values if not (considered.get(p) or "").strip()
     ]
@@ -216,9 +208,9 @@ def record_principles(*, actor, case: m.Case, considered: dict[str, str]) -> m.P
     return checklist
 
 
-def update_party(*, actor, party: m.Party, version: int | None, **fields) -> m.Party:
+def update_party(*, actor: User, party: m.Party, version: int | None, **fields: object) -> m.Party:
     """Change a party's own details (contact preferences, needs, safety, never-disclose)."""
-    require_on_case(actor, Perm.WORK_CASES, party.case)
+    access.require(actor, Perm.WORK_CASES, party)
     allowed = {
         "contact_preferences",
         "accessibility_needs",
@@ -230,8 +222,8 @@ def update_party(*, actor, party: m.Party, version: int | None, **fields) -> m.P
     if unknown:
         raise ValidationError(_("Those details cannot be changed here."))
     with transaction.atomic():
-        locked = m.Party.objects.select_for_update().get(pk=party.pk)
-        check_version(locked, version)
+        locked = changes.lock(party)
+        changes.check_version(locked, version)
         changed = []
         for name, value in fields.items():
             if getattr(locked, name) != value:

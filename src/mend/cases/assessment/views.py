@@ -5,17 +5,15 @@ from __future__ import annotations
 import os
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mend.cases import actions, tabs, workflow
+from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.access import can_on_case
-from mend.cases.assessment.actions import SIGNOFF_ROLES
+from mend.cases.assessment import queries
 from mend.cases.assessment.forms import (
     PartyAssessmentForm,
     PrinciplesForm,
@@ -26,11 +24,9 @@ from mend.cases.assessment.forms import (
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.models import AccessLog
-from mend.core.roles import Perm, Role
+from mend.core.roles import Perm
 from mend.core.submissions import handle_post
 from mend.core.web import current_language
-
-ADVANCED_ROLES = (Role.ADVANCED_PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR)
 
 
 def _refused(request: HttpRequest, message: str, case: m.Case | None = None) -> HttpResponse:
@@ -40,69 +36,6 @@ def _refused(request: HttpRequest, message: str, case: m.Case | None = None) -> 
         {"message": message, "case": case},
         status=403,
     )
-
-
-# ---------------------------------------------------------------- sign-offs: who and why
-
-
-def signoff_reasons(case: m.Case) -> dict[str, list[str]]:
-    """Why each required sign-off is required (kinds as in workflow.required_signoffs)."""
-    factors = list(case.complexity_factors.all())
-    parties = list(case.parties.all())
-    enhanced = (
-        [
-            _("%(type)s follows the enhanced pathway.")
-            % {"type": case.case_type.display_name(current_language())}
-        ]
-        if case.case_type.enhanced_pathway
-        else []
-    )
-
-    def factor_reasons(flag: str) -> list[str]:
-        return [
-            _("Complexity factor: %(factor)s.")
-            % {"factor": (f.name_cy if current_language() == "cy" and f.name_cy else f.name)}
-            for f in factors
-            if getattr(f, flag)
-        ]
-
-    under_18 = [
-        _("%(person)s is under 18.") % {"person": p.person} for p in parties if p.is_under_18
-    ]
-    reasons = {
-        c.SignOffKind.RISK: [
-            _("Every case needs its risk assessment signed off before any direct contact.")
-        ],
-        c.SignOffKind.ADVANCED: enhanced + factor_reasons("needs_advanced_signoff") + under_18,
-        c.SignOffKind.SPECIALIST: enhanced + factor_reasons("needs_specialist_consultation"),
-        c.SignOffKind.MANAGER: enhanced + factor_reasons("needs_manager_signoff"),
-    }
-    return {kind: reasons[kind] for kind in workflow.required_signoffs(case)}
-
-
-def who_may_give(kind: str) -> str:
-    return {
-        c.SignOffKind.RISK: _(
-            "An advanced practitioner, a manager or an administrator gives the risk sign-off."
-        ),
-        c.SignOffKind.ADVANCED: _(
-            "Only an advanced practitioner, a manager or an administrator can give the advanced "
-            "practitioner sign-off."
-        ),
-        c.SignOffKind.MANAGER: _("Only a manager or an administrator can give manager sign-off."),
-        c.SignOffKind.SPECIALIST: _(
-            "Any practitioner on the case records the specialist service they consulted."
-        ),
-    }[kind]
-
-
-def can_give(user, case: m.Case, kind: str) -> bool:
-    """Whether the user's role may give this sign-off (the action checks it again)."""
-    if not any(access.has_perm(user, p, case.organisation) for p in SIGNOFF_ROLES[kind]):
-        return False
-    if kind == c.SignOffKind.ADVANCED:
-        return access.role_in(user, case.organisation) in ADVANCED_ROLES
-    return True
 
 
 def _refusal_for(kind: str) -> str:
@@ -126,49 +59,23 @@ def _refusal_for(kind: str) -> str:
 # ---------------------------------------------------------------- the Assessment tab
 
 
-def _case_for_tab(case: m.Case) -> m.Case:
-    prefetch_related_objects(
-        [case],
-        "case_type",
-        "complexity_factors",
-        Prefetch(
-            "parties",
-            queryset=m.Party.objects.select_related("person").prefetch_related(
-                Prefetch(
-                    "assessments",
-                    queryset=m.Assessment.objects.select_related("question_set", "assessed_by"),
-                )
-            ),
-        ),
-        Prefetch(
-            "risk_assessments",
-            queryset=m.RiskAssessment.objects.select_related("party__person", "assessed_by"),
-        ),
-        Prefetch("signoffs", queryset=m.SignOff.objects.select_related("by__user")),
-        Prefetch("suitability", queryset=m.SuitabilityDecision.objects.select_related("by")),
-    )
-    return case
-
-
 @decide(requires(Perm.VIEW_CASES))
 def case_assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_tab(access.get_object_or_404(request, m.Case, Perm.VIEW_CASES, pk=pk))
-    can_work = access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
-        request.user, Perm.WORK_CASES, case
-    )
+    case = queries.case_for_tab(access.get_object_or_404(request, m.Case, Perm.VIEW_CASES, pk=pk))
+    can_work = access.can(request.user, Perm.WORK_CASES, case)
     given: dict[str, list[m.SignOff]] = {}
     for signoff in case.signoffs.all():
         if signoff.revoked_at is None:
             given.setdefault(signoff.kind, []).append(signoff)
-    reasons = signoff_reasons(case)
+    reasons = queries.signoff_reasons(case)
     signoffs = [
         {
             "kind": kind,
             "label": c.SignOffKind(kind).label,
             "reasons": why,
             "given": given.get(kind, []),
-            "can_give": can_work and can_give(request.user, case, kind),
-            "who": who_may_give(kind),
+            "can_give": can_work and queries.can_give(request.user, case, kind),
+            "who": queries.who_may_give(kind),
         }
         for kind, why in reasons.items()
     ]
@@ -246,9 +153,9 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     if kind not in c.SignOffKind.values:
         raise Http404
-    if not can_give(request.user, case, kind):
+    if not queries.can_give(request.user, case, kind):
         return _refused(request, _refusal_for(kind), case)
-    _case_for_tab(case)
+    queries.case_for_tab(case)
     form = SignOffForm(request.POST or None, kind=kind)
     if request.method == "POST":
         try:
@@ -271,7 +178,7 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             return _refused(request, str(exc) or _refusal_for(kind), case)
         if response:
             return response
-    reasons = signoff_reasons(case)
+    reasons = queries.signoff_reasons(case)
     return render(
         request,
         "cases/assessment/signoff_form.html",
@@ -282,7 +189,7 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "label": c.SignOffKind(kind).label,
             "required": kind in reasons,
             "reasons": reasons.get(kind, []),
-            "who": who_may_give(kind),
+            "who": queries.who_may_give(kind),
             "already": [s for s in case.signoffs.all() if s.kind == kind and not s.revoked_at],
             "needs_risk_assessment": kind in (c.SignOffKind.RISK, c.SignOffKind.ADVANCED)
             and not any(not r.is_handover for r in case.risk_assessments.all()),
@@ -290,27 +197,11 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-def _question_set_for(party: m.Party) -> m.QuestionSet | None:
-    sets = list(m.QuestionSet.objects.filter(is_active=True).order_by("name", "id"))
-    for wanted in (party.role, ""):
-        for question_set in sets:
-            if question_set.party_role == wanted:
-                return question_set
-    return sets[0] if sets else None
-
-
-def _in_language(question_set: m.QuestionSet, language: str) -> dict[str, str]:
-    return {
-        q["key"]: ((q.get("cy") if language == "cy" else "") or q.get("en", ""))
-        for q in question_set.questions
-    }
-
-
 @decide(requires(Perm.WORK_CASES))
 def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(request, m.Party, Perm.WORK_CASES, pk=pk)
     case = party.case
-    question_set = _question_set_for(party)
+    question_set = queries.question_set_for(party)
     if question_set is None:
         return _refused(
             request,
@@ -342,7 +233,7 @@ def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
             return response
     earlier = []
     for assessment in party.assessments.select_related("question_set", "assessed_by"):
-        texts = _in_language(assessment.question_set, language)
+        texts = queries.in_language(assessment.question_set, language)
         earlier.append(
             {
                 "assessment": assessment,

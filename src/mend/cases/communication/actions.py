@@ -20,26 +20,24 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.casework.actions import touch_case
+from mend.cases.communication.queries import delivery_blockers, letter_questions
 from mend.cases.events import CaseEvent
-from mend.cases.kernel import check_version, require_on_case, touch
-from mend.core import audit
+from mend.core import access, audit, changes
+from mend.core.models import User
 from mend.core.roles import Perm
 
 __all__ = [
     "LetterRefused",
     "approve_message",
     "deliver_letter",
-    "delivery_blockers",
     "draft_letter",
-    "letter_questions",
     "mark_message_delivered",
     "record_letter_opt_in",
     "record_letter_read",
     "record_shuttle_message",
     "return_letter_to_draft",
     "screen_letter",
-    "status_for_writer",
-    "status_for_writer_display",
     "update_letter",
     "withhold_message",
 ]
@@ -74,17 +72,13 @@ def _at(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time(12)))
 
 
-def _locked(model, obj):
-    return model.objects.select_for_update().get(pk=obj.pk)
-
-
 # ---------------------------------------------------------------- shuttle mediation
 
 
 def record_shuttle_message(
-    *, actor, case: m.Case, sender: m.Party, recipient: m.Party, text: str
+    *, actor: User, case: m.Case, sender: m.Party, recipient: m.Party, text: str
 ) -> m.ShuttleMessage:
-    require_on_case(actor, Perm.WORK_CASES, case)
+    access.require(actor, Perm.WORK_CASES, case)
     _two_parties(case, sender, recipient)
     text = (text or "").strip()
     if not text:
@@ -101,7 +95,7 @@ def record_shuttle_message(
             status=c.MessageStatus.DRAFT,
             recorded_by=actor,
         )
-        touch(case)
+        touch_case(case)
         audit.record(
             CaseEvent.MESSAGE_RECORDED,
             actor=actor,
@@ -116,18 +110,18 @@ def record_shuttle_message(
     return message
 
 
-def approve_message(*, actor, message: m.ShuttleMessage) -> m.ShuttleMessage:
+def approve_message(*, actor: User, message: m.ShuttleMessage) -> m.ShuttleMessage:
     """The practitioner has checked the message and it may be passed on."""
-    require_on_case(actor, Perm.WORK_CASES, message.case)
+    access.require(actor, Perm.WORK_CASES, message)
     with transaction.atomic():
-        message = _locked(m.ShuttleMessage, message)
+        message = changes.lock(message)
         if message.status != c.MessageStatus.DRAFT:
             raise ValidationError(_("Only a message waiting for approval can be approved."))
         message.status = c.MessageStatus.APPROVED
         message.approved_by = actor
         message.approved_at = timezone.now()
         message.save(update_fields=["status", "approved_by", "approved_at"])
-        touch(message.case)
+        touch_case(message.case)
         audit.record(
             CaseEvent.MESSAGE_APPROVED,
             actor=actor,
@@ -138,21 +132,21 @@ def approve_message(*, actor, message: m.ShuttleMessage) -> m.ShuttleMessage:
     return message
 
 
-def withhold_message(*, actor, message: m.ShuttleMessage, reason: str) -> m.ShuttleMessage:
+def withhold_message(*, actor: User, message: m.ShuttleMessage, reason: str) -> m.ShuttleMessage:
     """The message will not be passed on; the reason is kept (encrypted)."""
-    require_on_case(actor, Perm.WORK_CASES, message.case)
+    access.require(actor, Perm.WORK_CASES, message)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the message is withheld.")})
     with transaction.atomic():
-        message = _locked(m.ShuttleMessage, message)
+        message = changes.lock(message)
         if message.status not in (c.MessageStatus.DRAFT, c.MessageStatus.APPROVED):
             raise ValidationError(_("A message already passed on cannot be withheld."))
         before = message.status
         message.status = c.MessageStatus.WITHHELD
         message.withheld_reason = reason
         message.save(update_fields=["status", "withheld_reason"])
-        touch(message.case)
+        touch_case(message.case)
         audit.record(
             CaseEvent.MESSAGE_WITHHELD,
             actor=actor,
@@ -167,14 +161,14 @@ def withhold_message(*, actor, message: m.ShuttleMessage, reason: str) -> m.Shut
 
 
 def mark_message_delivered(
-    *, actor, message: m.ShuttleMessage, on: date | None = None
+    *, actor: User, message: m.ShuttleMessage, on: date | None = None
 ) -> m.ShuttleMessage:
     """Record that the message was passed on. Only an approved message can be."""
-    require_on_case(actor, Perm.WORK_CASES, message.case)
+    access.require(actor, Perm.WORK_CASES, message)
     on = on or timezone.localdate()
     _not_future(on, "delivered_on")
     with transaction.atomic():
-        message = _locked(m.ShuttleMessage, message)
+        message = changes.lock(message)
         if message.status != c.MessageStatus.APPROVED:
             raise ValidationError(
                 _("Only an approved message can be passed on. Approve it first.")
@@ -184,7 +178,7 @@ def mark_message_delivered(
         message.status = c.MessageStatus.DELIVERED
         message.delivered_at = _at(on)
         message.save(update_fields=["status", "delivered_at"])
-        touch(message.case)
+        touch_case(message.case)
         audit.record(
             CaseEvent.MESSAGE_DELIVERED,
             actor=actor,
@@ -198,19 +192,9 @@ def mark_message_delivered(
 # ---------------------------------------------------------------- letters
 
 
-def letter_questions(writer: m.Party) -> list[dict]:
-    """The restorative questions that guide a letter by this writer (none for other roles)."""
-    code = {
-        c.PartyRole.RESPONSIBLE: "restorative-responsible",
-        c.PartyRole.HARMED: "restorative-harmed",
-    }.get(writer.role)
-    if code is None:
-        return []
-    question_set = m.QuestionSet.objects.filter(code=code, is_active=True).first()
-    return list(question_set.questions) if question_set else []
-
-
-def _clean_letter(writer: m.Party, answers: dict | None, body: str, language: str):
+def _clean_letter(
+    writer: m.Party, answers: dict | None, body: str, language: str
+) -> tuple[dict, str]:
     if language not in ("en", "cy"):
         raise ValidationError({"language": _("Choose English or Welsh.")})
     body = (body or "").strip()
@@ -225,7 +209,7 @@ def _clean_letter(writer: m.Party, answers: dict | None, body: str, language: st
 
 def draft_letter(
     *,
-    actor,
+    actor: User,
     case: m.Case,
     writer: m.Party,
     recipient: m.Party,
@@ -233,7 +217,7 @@ def draft_letter(
     language: str,
     answers: dict | None = None,
 ) -> m.Letter:
-    require_on_case(actor, Perm.WORK_CASES, case)
+    access.require(actor, Perm.WORK_CASES, case)
     _two_parties(case, writer, recipient)
     answers, body = _clean_letter(writer, answers, body, language)
     with transaction.atomic():
@@ -247,7 +231,7 @@ def draft_letter(
             language=language,
             status=c.LetterStatus.DRAFT,
         )
-        touch(case)
+        touch_case(case)
         audit.record(
             CaseEvent.LETTER_DRAFTED,
             actor=actor,
@@ -266,7 +250,7 @@ def draft_letter(
 
 def update_letter(
     *,
-    actor,
+    actor: User,
     letter: m.Letter,
     body: str,
     language: str,
@@ -274,11 +258,11 @@ def update_letter(
     version: int | None = None,
 ) -> m.Letter:
     """Change a draft. A screened letter must be sent back to draft before it is changed."""
-    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    access.require(actor, Perm.WORK_CASES, letter)
     answers, body = _clean_letter(letter.writer, answers, body, language)
     with transaction.atomic():
-        letter = _locked(m.Letter, letter)
-        check_version(letter, version)
+        letter = changes.lock(letter)
+        changes.check_version(letter, version)
         if letter.status != c.LetterStatus.DRAFT:
             raise ValidationError(_("Only a draft letter can be changed."))
         old_language = letter.language
@@ -301,7 +285,7 @@ def update_letter(
 
 def screen_letter(
     *,
-    actor,
+    actor: User,
     letter: m.Letter,
     no_contact_details: bool,
     no_blame_shifting: bool,
@@ -309,7 +293,7 @@ def screen_letter(
     version: int | None = None,
 ) -> m.Letter:
     """The practitioner confirms the letter is fit to send; who and when are recorded."""
-    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    access.require(actor, Perm.WORK_CASES, letter)
     missing = []
     if not no_contact_details:
         missing.append(_("Confirm the letter holds no contact details, address or whereabouts."))
@@ -320,8 +304,8 @@ def screen_letter(
     if missing:
         raise LetterRefused(missing)
     with transaction.atomic():
-        letter = _locked(m.Letter, letter)
-        check_version(letter, version)
+        letter = changes.lock(letter)
+        changes.check_version(letter, version)
         if letter.status != c.LetterStatus.DRAFT:
             raise ValidationError(_("Only a draft letter can be screened."))
         letter.status = c.LetterStatus.SCREENED
@@ -332,7 +316,7 @@ def screen_letter(
         letter.save(
             update_fields=["status", "screened_by", "screened_at", "screening_note", "version"]
         )
-        touch(letter.case)
+        touch_case(letter.case)
         audit.record(
             CaseEvent.LETTER_SCREENED,
             actor=actor,
@@ -347,16 +331,16 @@ def screen_letter(
 
 
 def return_letter_to_draft(
-    *, actor, letter: m.Letter, note: str, version: int | None = None
+    *, actor: User, letter: m.Letter, note: str, version: int | None = None
 ) -> m.Letter:
     """Screening found something to change: back to draft, with a note for the writer's work."""
-    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    access.require(actor, Perm.WORK_CASES, letter)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what needs to change.")})
     with transaction.atomic():
-        letter = _locked(m.Letter, letter)
-        check_version(letter, version)
+        letter = changes.lock(letter)
+        changes.check_version(letter, version)
         if letter.status not in (c.LetterStatus.DRAFT, c.LetterStatus.SCREENED):
             raise ValidationError(_("A letter already held or delivered cannot go back to draft."))
         before = letter.status
@@ -382,18 +366,18 @@ def return_letter_to_draft(
 
 def record_letter_opt_in(
     *,
-    actor,
+    actor: User,
     letter: m.Letter,
     opted_in_on: date,
     writer_may_know_read: bool,
     version: int | None = None,
 ) -> m.Letter:
     """The recipient has said they want the letter, and whether the writer may learn it was read."""
-    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    access.require(actor, Perm.WORK_CASES, letter)
     _not_future(opted_in_on, "opted_in_on")
     with transaction.atomic():
-        letter = _locked(m.Letter, letter)
-        check_version(letter, version)
+        letter = changes.lock(letter)
+        changes.check_version(letter, version)
         if letter.status in (c.LetterStatus.READ, c.LetterStatus.WITHDRAWN):
             raise ValidationError(_("This letter can no longer be changed."))
         before = (letter.recipient_opted_in_on, letter.writer_may_know_read)
@@ -414,32 +398,9 @@ def record_letter_opt_in(
     return letter
 
 
-def delivery_blockers(letter: m.Letter, route: str) -> list[str]:
-    """Why this letter cannot go by `route` now (empty: it can)."""
-    reasons = []
-    if letter.status in (c.LetterStatus.DELIVERED, c.LetterStatus.READ):
-        return [_("This letter has already been delivered.")]
-    if letter.status == c.LetterStatus.WITHDRAWN:
-        return [_("This letter was withdrawn.")]
-    if letter.status == c.LetterStatus.DRAFT or letter.screened_at is None:
-        reasons.append(_("The letter has not been screened by a practitioner."))
-    if route == c.DeliveryRoute.HOLD:
-        if letter.status == c.LetterStatus.HELD:
-            reasons.append(_("This letter is already held on file."))
-        return reasons
-    if letter.recipient_opted_in_on is None:
-        reasons.append(
-            _(
-                "The person receiving it has not said they want this letter. Record their "
-                "choice first, or hold the letter on file until they want it."
-            )
-        )
-    return reasons
-
-
 def deliver_letter(
     *,
-    actor,
+    actor: User,
     letter: m.Letter,
     route: str,
     route_agency: str = "",
@@ -450,7 +411,7 @@ def deliver_letter(
 
     Refused (LetterRefused, with every reason) unless screened and, for a delivery, the recipient
     has opted in."""
-    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    access.require(actor, Perm.WORK_CASES, letter)
     if route not in c.DeliveryRoute.values:
         raise ValidationError({"route": _("Choose how the letter will reach them.")})
     route_agency = (route_agency or "").strip()
@@ -461,8 +422,8 @@ def deliver_letter(
     on = on or timezone.localdate()
     _not_future(on, "delivered_on")
     with transaction.atomic():
-        letter = _locked(m.Letter, letter)
-        check_version(letter, version)
+        letter = changes.lock(letter)
+        changes.check_version(letter, version)
         reasons = delivery_blockers(letter, route)
         if reasons:
             raise LetterRefused(reasons)
@@ -475,7 +436,7 @@ def deliver_letter(
             letter.delivered_on = on
         letter.version += 1
         letter.save(update_fields=["route", "route_agency", "status", "delivered_on", "version"])
-        touch(letter.case)
+        touch_case(letter.case)
         audit.record(
             CaseEvent.LETTER_HELD if route == c.DeliveryRoute.HOLD else CaseEvent.LETTER_DELIVERED,
             actor=actor,
@@ -488,17 +449,17 @@ def deliver_letter(
 
 def record_letter_read(
     *,
-    actor,
+    actor: User,
     letter: m.Letter,
     read_on: date,
     writer_may_know_read: bool,
     version: int | None = None,
 ) -> m.Letter:
-    require_on_case(actor, Perm.WORK_CASES, letter.case)
+    access.require(actor, Perm.WORK_CASES, letter)
     _not_future(read_on, "read_on")
     with transaction.atomic():
-        letter = _locked(m.Letter, letter)
-        check_version(letter, version)
+        letter = changes.lock(letter)
+        changes.check_version(letter, version)
         if letter.status != c.LetterStatus.DELIVERED:
             raise ValidationError(_("Only a delivered letter can be recorded as read."))
         if letter.delivered_on and read_on < letter.delivered_on:
@@ -521,14 +482,3 @@ def record_letter_read(
             },
         )
     return letter
-
-
-def status_for_writer(letter: m.Letter) -> str:
-    """What the writer may be told about their letter: "read" only if the recipient allowed it."""
-    if letter.status == c.LetterStatus.READ and not letter.writer_may_know_read:
-        return c.LetterStatus.DELIVERED
-    return letter.status
-
-
-def status_for_writer_display(letter: m.Letter) -> str:
-    return c.LetterStatus(status_for_writer(letter)).label

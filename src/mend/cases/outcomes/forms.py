@@ -40,8 +40,7 @@ class SupportReferralForm(SubmissionMixin, GovukForm):
     )
 
 
-class SupportUpdateForm(GovukForm):
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+class SupportUpdateForm(VersionedForm):
     provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=c.SupportStatus.choices)
     referred_on = _date(_("Date referred"))

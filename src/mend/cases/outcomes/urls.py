@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from mend.cases.outcomes import public
 from mend.cases.outcomes import views as v
 
 urlpatterns = [
@@ -14,12 +15,12 @@ urlpatterns = [
     path("agreement-items/<int:pk>/status/", v.agreement_item_status, name="agreement_item_status"),
     path("parties/<int:pk>/feedback/send/", v.feedback_send, name="feedback_send"),
     path("feedback-requests/<int:pk>/link/", v.feedback_link, name="feedback_link"),
-    path("feedback/<str:token>/", v.feedback_survey, name="feedback_survey"),
+    path("feedback/<str:token>/", public.feedback_survey, name="feedback_survey"),
     path("<int:pk>/case-study/new/", v.case_study_new, name="case_study_new"),
     path("case-studies/<int:pk>/edit/", v.case_study_edit, name="case_study_edit"),
     path("case-studies/<int:pk>/approve/", v.case_study_approve, name="case_study_approve"),
     path("case-studies/<int:pk>/publish/", v.case_study_publish, name="case_study_publish"),
     path("case-studies/<int:pk>/unpublish/", v.case_study_unpublish, name="case_study_unpublish"),
-    path("stories/<slug:slug>/", v.stories, name="case_stories"),
-    path("stories/<slug:slug>/<int:pk>/", v.story, name="case_story"),
+    path("stories/<slug:slug>/", public.stories, name="case_stories"),
+    path("stories/<slug:slug>/<int:pk>/", public.story, name="case_story"),
 ]

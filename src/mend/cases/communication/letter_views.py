@@ -1,0 +1,351 @@
+"""Letters between parties: written with restorative questions, screened, opted into by the
+recipient, delivered or held on file, read, printed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mend.cases import actions
+from mend.cases import choices as c
+from mend.cases import models as m
+from mend.cases.communication import documents, forms, queries
+from mend.cases.communication.views import TEMPLATES, page, refuse
+from mend.core import access, audit
+from mend.core.access import decide, requires
+from mend.core.roles import Perm
+from mend.core.submissions import handle_post
+from mend.core.web import current_language
+
+
+def _letter_url(letter: m.Letter) -> str:
+    return reverse("letter_detail", args=[letter.pk])
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_object_or_404(
+        request, m.Case.objects.select_related("case_type"), Perm.WORK_CASES, pk=pk
+    )
+    parties = queries.parties(case)
+    chosen = "writer" in request.GET or "recipient" in request.GET
+    who = forms.LetterPartiesForm(request.GET if chosen else None, parties=parties)
+    if not (chosen and who.is_valid()):
+        return render(
+            request,
+            TEMPLATES + "letter_parties.html",
+            page(case, form=who, heading=_("Start a letter")),
+        )
+    writer, recipient = who.cleaned_data["writer"], who.cleaned_data["recipient"]
+    questions = queries.letter_questions(writer)
+    language = current_language()
+    if request.method == "POST":
+        form = forms.LetterForm(request.POST, questions=questions, language=language)
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.draft_letter(
+                actor=request.user,
+                case=case,
+                writer=writer,
+                recipient=recipient,
+                answers=form.answers(),
+                body=data["body"],
+                language=data["language"],
+            ),
+            redirect_to=lambda letter: reverse("letter_detail", args=[letter.pk]),
+            message=_("Letter saved as a draft. It must be screened next."),
+        )
+        if response:
+            return response
+    else:
+        form = forms.LetterForm(
+            questions=questions,
+            language=language,
+            initial={"language": queries.default_letter_language(recipient)},
+        )
+    return render(
+        request,
+        TEMPLATES + "letter_form.html",
+        page(
+            case,
+            form=form,
+            writer=writer,
+            recipient=recipient,
+            query=request.GET.urlencode(),
+            heading=_("Write the letter"),
+        ),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
+    )
+    case = letter.case
+    if letter.status != c.LetterStatus.DRAFT:
+        messages.info(request, _("Only a draft letter can be changed."))
+        return redirect("letter_detail", letter.pk)
+    questions = queries.letter_questions(letter.writer)
+    language = current_language()
+    if request.method == "POST":
+        form = forms.LetterForm(request.POST, questions=questions, language=language)
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_letter(
+                actor=request.user,
+                letter=letter,
+                answers=form.answers(),
+                body=data["body"],
+                language=data["language"],
+                version=data.get("version"),
+            ),
+            redirect_to=_letter_url(letter),
+            message=_("Letter saved."),
+        )
+        if response:
+            return response
+    else:
+        initial = {
+            "body": letter.body,
+            "language": letter.language,
+            "version": letter.version,
+        }
+        for key, text in (letter.answers or {}).items():
+            initial[f"answer_{key}"] = text
+        form = forms.LetterForm(questions=questions, language=language, initial=initial)
+    return render(
+        request,
+        TEMPLATES + "letter_form.html",
+        page(
+            case,
+            form=form,
+            writer=letter.writer,
+            recipient=letter.recipient,
+            letter=letter,
+            heading=_("Change the draft letter"),
+        ),
+    )
+
+
+@decide(requires(Perm.VIEW_CASES))
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.VIEW_CASES, pk=pk
+    )
+    case = letter.case
+    questions = queries.letter_questions(letter.writer)
+    language = current_language()
+    answers = [
+        (q.get(language) or q.get("en", q["key"]), (letter.answers or {}).get(q["key"], ""))
+        for q in questions
+    ]
+    can_work = access.can(request.user, Perm.WORK_CASES, case)
+    audit.log_access(request.user, letter, case.organisation)
+    return render(
+        request,
+        TEMPLATES + "letter_detail.html",
+        page(
+            case,
+            letter=letter,
+            answers=answers,
+            can_work=can_work,
+            writer_status=queries.status_for_writer_display(letter),
+            heading=_("Letter"),
+            can_print=letter.status not in (c.LetterStatus.DRAFT, c.LetterStatus.WITHDRAWN),
+        ),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
+    )
+    case = letter.case
+    if letter.status != c.LetterStatus.DRAFT:
+        messages.info(request, _("This letter has already been screened."))
+        return redirect("letter_detail", letter.pk)
+    form = forms.ScreenLetterForm(
+        request.POST if request.method == "POST" else None, initial={"version": letter.version}
+    )
+
+    def act(data: dict) -> str:
+        if data["decision"] == "screened":
+            actions.screen_letter(
+                actor=request.user,
+                letter=letter,
+                no_contact_details=data["no_contact_details"],
+                no_blame_shifting=data["no_blame_shifting"],
+                safe_to_send=data["safe_to_send"],
+                version=data.get("version"),
+            )
+        else:
+            actions.return_letter_to_draft(
+                actor=request.user, letter=letter, note=data["note"], version=data.get("version")
+            )
+        return data["decision"]
+
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            act,
+            redirect_to=_letter_url(letter),
+            message=lambda decision: (
+                _("Letter screened.") if decision == "screened" else _("Letter sent back to draft.")
+            ),
+        )
+        if response:
+            return response
+    if letter.writer.never_disclose:
+        audit.log_access(request.user, letter.writer, case.organisation)
+    return render(
+        request,
+        TEMPLATES + "letter_screen.html",
+        page(case, form=form, letter=letter, heading=_("Screen the letter")),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
+    )
+    case = letter.case
+    initial = {"version": letter.version}
+    if letter.recipient_opted_in_on:
+        initial["opted_in_on"] = letter.recipient_opted_in_on
+        initial["writer_may_know_read"] = "yes" if letter.writer_may_know_read else "no"
+    form = forms.OptInForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.record_letter_opt_in(
+                actor=request.user,
+                letter=letter,
+                opted_in_on=data["opted_in_on"],
+                writer_may_know_read=data["writer_may_know_read"] == "yes",
+                version=data.get("version"),
+            ),
+            redirect_to=_letter_url(letter),
+            message=_("Their choice is recorded."),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        TEMPLATES + "letter_opt_in.html",
+        page(case, form=form, letter=letter, heading=_("Do they want the letter?")),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
+    )
+    case = letter.case
+    form = forms.DeliverLetterForm(
+        request.POST if request.method == "POST" else None, initial={"version": letter.version}
+    )
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.deliver_letter(
+                actor=request.user,
+                letter=letter,
+                route=data["route"],
+                route_agency=data["route_agency"],
+                on=data["delivered_on"],
+                version=data.get("version"),
+            ),
+            redirect_to=_letter_url(letter),
+            message=lambda delivered: (
+                _("The letter is held on file until they want it.")
+                if delivered.route == c.DeliveryRoute.HOLD
+                else _("Delivery recorded.")
+            ),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        TEMPLATES + "letter_deliver.html",
+        page(
+            case,
+            form=form,
+            letter=letter,
+            heading=_("Deliver the letter"),
+            blockers=queries.delivery_blockers(letter, c.DeliveryRoute.DIRECT),
+        ),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_read(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
+    )
+    case = letter.case
+    form = forms.ReadForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "version": letter.version,
+            "writer_may_know_read": "yes" if letter.writer_may_know_read else "no",
+        },
+    )
+    refusal = None
+    if letter.status != c.LetterStatus.DELIVERED:
+        refusal = _("Only a delivered letter can be recorded as read.")
+        refuse(form, refusal)
+    elif form.is_bound:
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.record_letter_read(
+                actor=request.user,
+                letter=letter,
+                read_on=data["read_on"],
+                writer_may_know_read=data["writer_may_know_read"] == "yes",
+                version=data.get("version"),
+            ),
+            redirect_to=_letter_url(letter),
+            message=_("Recorded as read."),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        TEMPLATES + "letter_read.html",
+        page(
+            case,
+            form=form,
+            letter=letter,
+            refusal=refusal,
+            heading=_("Record that the letter was read"),
+        ),
+    )
+
+
+@decide(requires(Perm.WORK_CASES))
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = access.get_object_or_404(
+        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
+    )
+    if letter.status in (c.LetterStatus.DRAFT, c.LetterStatus.WITHDRAWN):
+        messages.error(request, _("A letter can be printed only once it has been screened."))
+        return redirect("letter_detail", letter.pk)
+    pdf = documents.letter_pdf(letter)
+    audit.log_access(request.user, letter, letter.organisation, kind="export")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.letter_filename(letter)}"'
+    response["Cache-Control"] = "no-store"
+    return response

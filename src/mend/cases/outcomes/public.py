@@ -1,0 +1,107 @@
+"""Outcomes pages reached without signing in: the one-time feedback survey (the token in the
+link is the credential) and an organisation's published case studies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+
+from mend.cases import actions
+from mend.cases.outcomes import queries
+from mend.cases.outcomes.forms import SurveyForm
+from mend.core.access import PUBLIC, decide
+from mend.core.models import Organisation
+from mend.core.submissions import handle_post
+from mend.core.tenancy import organisation_scope
+
+
+@decide(PUBLIC)
+def feedback_survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time survey: no sign-in, the token is the credential."""
+    feedback = queries.find_feedback_request(token)
+    if feedback is not None and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # Nobody chose a language in this browser: use the one the person prefers.
+        with organisation_scope(feedback.organisation):
+            translation.activate(queries.party_language(feedback.party))
+            request.LANGUAGE_CODE = translation.get_language()
+    problem = queries.feedback_problem(feedback)
+    organisation = feedback.organisation if feedback else None
+    if problem:
+        status, message = problem
+        return render(
+            request,
+            "cases/outcomes/survey_problem.html",
+            {"message": message, "organisation": organisation},
+            status=status,
+        )
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.answer_feedback(
+                token=token,
+                satisfaction=data["satisfaction"],
+                felt_safe=data["felt_safe"] == "yes",
+                felt_heard=data["felt_heard"] == "yes",
+                would_recommend=data["would_recommend"] == "yes",
+                comments=data["comments"],
+                may_quote_anonymously=data["may_quote_anonymously"],
+            ),
+            redirect_to=reverse("feedback_survey", args=[token]),
+        )
+        if response:
+            return response
+    language = translation.get_language() or "en"
+    return render(
+        request,
+        "cases/outcomes/survey.html",
+        {"form": form, "organisation_name": organisation.display_name(language)},
+    )
+
+
+# ---------------------------------------------------------------- published case studies
+
+
+def organisation_or_404(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+@decide(PUBLIC)
+def stories(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_or_404(slug)
+    language = translation.get_language() or "en"
+    return render(
+        request,
+        "cases/outcomes/stories.html",
+        {
+            "stories": queries.published_stories(organisation),
+            "organisation_name": organisation.display_name(language),
+            "slug": organisation.slug,
+        },
+    )
+
+
+@decide(PUBLIC)
+def story(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = organisation_or_404(slug)
+    found = queries.published_story(organisation, pk)
+    if found is None:
+        raise Http404
+    language = translation.get_language() or "en"
+    return render(
+        request,
+        "cases/outcomes/story.html",
+        {
+            "story": found,
+            "paragraphs": [p for p in found.narrative.split("\n\n") if p.strip()],
+            "organisation_name": organisation.display_name(language),
+            "slug": organisation.slug,
+        },
+    )
