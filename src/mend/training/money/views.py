@@ -32,7 +32,6 @@ from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
 from mend.training.events import TrainingEvent
 from mend.training.money import engine
-from mend.training.money.actions import signed_policy
 from mend.training.money.documents import invoice_filename, invoice_pdf
 from mend.training.money.forms import (
     SPARE_TIER_ROWS,
@@ -44,7 +43,14 @@ from mend.training.money.forms import (
     PolicyForm,
     TrainingSettingsForm,
 )
-from mend.training.money.queries import InvoiceStatus, aged_debt, csv_rows, with_balances
+from mend.training.money.queries import (
+    InvoiceStatus,
+    aged_debt,
+    cancellation_sessions,
+    csv_rows,
+    signed_policy,
+    with_balances,
+)
 
 PAGE_SIZE = 50
 
@@ -280,7 +286,7 @@ def cancel_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = m.Engagement.objects.select_related("client", "contact", "course").get(
         pk=engagement.pk
     )
-    sessions = actions.cancellation_sessions(engagement)
+    sessions = cancellation_sessions(engagement)
     form = CancelSessionsForm(
         request.POST or None, sessions=[(s.pk, _session_label(s)) for s in sessions]
     )

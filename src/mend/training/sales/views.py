@@ -29,7 +29,7 @@ from mend.core.roles import Perm
 from mend.core.submissions import already_done, handle_post, remember
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
-from mend.training import actions, panels
+from mend.training import actions, panels, workflow
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.sales.forms import (
@@ -682,13 +682,8 @@ def training_engagement(request: HttpRequest, pk: int) -> HttpResponse:
             proposals=list(engagement.proposals.order_by("-issued_at", "-pk")[:SHOWN]),
             slas=slas,
             current_sla=slas[0] if slas else None,
-            can_quote=engagement.status in actions.QUOTABLE_STATUSES,
-            can_send_sla=engagement.status
-            in (
-                c.EngagementStatus.ENQUIRY,
-                c.EngagementStatus.PROPOSED,
-                c.EngagementStatus.SLA_SENT,
-            ),
+            can_quote=engagement.status in workflow.QUOTABLE,
+            can_send_sla=engagement.status in workflow.BEFORE_SIGNING,
         )
     context.update(panels.engagement_panels(request, engagement))
     return render(request, "training/sales/engagement.html", context)
