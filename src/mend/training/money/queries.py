@@ -402,3 +402,25 @@ def postponement_problem(session: m.DeliverySession, on: date | None = None) -> 
             "this session is %(days)s days away. Cancel it instead, which may incur a fee."
         ) % {"notice": notice, "days": days}
     return None
+
+
+def invoices_with_balances() -> QuerySet:
+    """Every invoice with its balance today and what its page shows beside it."""
+    return with_balances(m.Invoice.objects.all(), timezone.localdate()).select_related(
+        "engagement", "credits", "client", "issued_by"
+    )
+
+
+def to_credit_by_invoice(engagement: m.Engagement, session_ids: list[int]) -> list[dict]:
+    """What confirming a cancellation will credit: the invoiced lines of these sessions, summed
+    by invoice."""
+    return list(
+        m.InvoiceLine.objects.filter(
+            invoice__engagement=engagement,
+            invoice__kind=c.InvoiceKind.INVOICE,
+            session__in=session_ids,
+        )
+        .values("invoice__pk", "invoice__number")
+        .annotate(amount=Sum("amount"))
+        .order_by("invoice__pk")
+    )
