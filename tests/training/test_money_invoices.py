@@ -192,10 +192,8 @@ def test_the_invoice_list_runs_the_same_queries_for_2_or_20_invoices(money, sign
     assert len(large) == len(small)
 
 
-def test_the_list_pages_keep_the_filter(money, signed_in, monkeypatch):
-    from mend.training.money import views as views_money
-
-    monkeypatch.setattr(views_money, "PAGE_SIZE", 2)
+def test_the_list_pages_keep_the_filter(money, signed_in, settings):
+    settings.MEND_PAGE_SIZE = 2
     school = money.client("Ysgol Bro Dinefwr")
     for _ in range(3):
         money.invoice(school, "100.00")

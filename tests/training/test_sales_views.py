@@ -22,7 +22,8 @@ from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.sales.forms import PublicEnquiryForm
-from mend.training.sales.views import ENQUIRY_LIMIT, existing_links
+from mend.training.sales.public import ENQUIRY_LIMIT
+from mend.training.sales.views import existing_links
 from tests.pages import error_summary, page_text
 from tests.training.support import (
     at,

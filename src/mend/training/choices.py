@@ -43,7 +43,7 @@ class EnquiryStatus(models.TextChoices):
 
 
 class EngagementStatus(models.TextChoices):
-    """In order: each status is reached by an action in training.actions."""
+    """In order: each status is reached by an action; the moves are declared in training.workflow."""
 
     ENQUIRY = "enquiry", _("Enquiry")
     PROPOSED = "proposed", _("Quote sent")
@@ -53,17 +53,6 @@ class EngagementStatus(models.TextChoices):
     INVOICED = "invoiced", _("Invoiced")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-PIPELINE = [
-    EngagementStatus.ENQUIRY,
-    EngagementStatus.PROPOSED,
-    EngagementStatus.SLA_SENT,
-    EngagementStatus.SIGNED,
-    EngagementStatus.DELIVERED,
-    EngagementStatus.INVOICED,
-    EngagementStatus.PAID,
-]
 
 
 class SessionStatus(models.TextChoices):

@@ -25,7 +25,7 @@ def email_certificate(certificate_id: int, email: str) -> None:
 
 @task()
 def email_cancellation(quote_id: int) -> None:
-    from mend.training.money.actions import _tell_client
+    from mend.training.money.cancellation import tell_client_of_cancellation
 
     with unscoped():
         quote = m.CancellationQuote.objects.select_related("organisation").get(pk=quote_id)
@@ -36,4 +36,4 @@ def email_cancellation(quote_id: int) -> None:
         invoices = list(quote.invoices.order_by("kind", "sequence"))
         credit_notes = [i for i in invoices if i.kind == "credit_note"]
         fees = [i for i in invoices if i.kind == "invoice"]
-        _tell_client(engagement, quote, fees[0] if fees else None, credit_notes)
+        tell_client_of_cancellation(engagement, quote, fees[0] if fees else None, credit_notes)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from mend.training import choices as c
 from mend.training import models as m
+from mend.training import workflow
 
 LONDON = ZoneInfo("Europe/London")
 ZERO = Decimal("0.00")
@@ -268,7 +269,7 @@ def pipeline(period: Period) -> Pipeline:
         )
     }
     rows = []
-    for status in [*c.PIPELINE, c.EngagementStatus.CANCELLED]:
+    for status in workflow.STATES:
         row = found.get(status.value, {})
         rows.append(
             StatusRow(

@@ -29,7 +29,7 @@ from mend.training.delivery.certificates import certificate_pdf, issue_certifica
 from mend.training.delivery.scheduling import clashing_sessions
 from mend.training.events import TrainingEvent
 from mend.training.kernel import hash_token, new_token, public_url, require
-from mend.training.sales.engagements import refresh_status
+from mend.training.workflow import refresh_status
 
 __all__ = [
     "EVALUATION_DAYS",

@@ -13,15 +13,8 @@ from mend.core import access
 from mend.core.roles import Perm
 from mend.training import choices as c
 from mend.training import models as m
-from mend.training.money.actions import invoiced_session_ids
-from mend.training.money.queries import ZERO, InvoiceStatus, with_balances
-
-NOT_YET_INVOICEABLE = (
-    c.EngagementStatus.ENQUIRY,
-    c.EngagementStatus.PROPOSED,
-    c.EngagementStatus.SLA_SENT,
-    c.EngagementStatus.CANCELLED,
-)
+from mend.training import workflow
+from mend.training.money.queries import ZERO, InvoiceStatus, invoiced_session_ids, with_balances
 
 
 def money_panel(request, engagement) -> dict:
@@ -50,7 +43,7 @@ def money_panel(request, engagement) -> dict:
             invoice.status_tag = InvoiceStatus.TAGS[invoice.status]
         panel["invoices"] = invoices
         panel["outstanding"] = sum((i.outstanding for i in invoices), ZERO)
-        if engagement.status not in NOT_YET_INVOICEABLE:
+        if engagement.status in workflow.INVOICEABLE:
             invoiced = invoiced_session_ids(engagement)
             panel["can_invoice"] = (
                 engagement.sessions.exclude(status=c.SessionStatus.CANCELLED)
@@ -62,7 +55,7 @@ def money_panel(request, engagement) -> dict:
             m.CancellationQuote.objects.filter(engagement=engagement).order_by("-created_at", "-pk")
         )
         panel["can_cancel"] = (
-            engagement.status != c.EngagementStatus.CANCELLED
+            engagement.status in workflow.CANCELLABLE
             and engagement.sessions.filter(status=c.SessionStatus.SCHEDULED).exists()
         )
     return {"money_panel": panel}

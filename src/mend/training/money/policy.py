@@ -9,19 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mend.core import audit
+from mend.core import access, audit
+from mend.core.changes import check_version, lock
+from mend.core.models import Organisation, User
 from mend.core.roles import Perm
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
 from mend.training.events import TrainingEvent
-from mend.training.kernel import check_version, require
-from mend.training.money.engine import Policy, Tier
+from mend.training.money.queries import policy_snapshot
 
 __all__ = [
     "SETTINGS_FIELDS",
-    "policy_from_row",
-    "policy_snapshot",
     "update_cancellation_policy",
     "update_training_settings",
 ]
@@ -35,25 +34,6 @@ SETTINGS_FIELDS = [
     "payment_terms_days",
     "payment_details",
 ]
-
-
-def policy_from_row(policy: m.CancellationPolicy) -> Policy:
-    return Policy(
-        tiers=tuple(Tier(kind=t.kind, days=t.days, percent=t.percent) for t in policy.tiers.all()),
-        minimum_fee=policy.minimum_fee,
-        version=policy.version,
-    )
-
-
-def policy_snapshot(organisation) -> dict:
-    """The policy in force now, as copied onto an agreement when it is signed."""
-    row = cancellation_policy(organisation)
-    return {
-        **policy_from_row(row).as_json(),
-        "free_postponement_days": row.free_postponement_days,
-        "free_postponements": row.free_postponements,
-        "taken_at": timezone.now().isoformat(),
-    }
 
 
 def _clean_tiers(tiers: list[dict]) -> list[dict]:
@@ -103,17 +83,17 @@ def _clean_tiers(tiers: list[dict]) -> list[dict]:
 
 def update_cancellation_policy(
     *,
-    actor,
-    organisation,
+    actor: User,
+    organisation: Organisation,
     tiers: list[dict],
-    minimum_fee,
+    minimum_fee: Decimal | str | None,
     free_postponement_days: int,
     free_postponements: int,
     version: int | None = None,
 ) -> m.CancellationPolicy:
     """Replace the tiers and settings. Agreements already signed keep the copy they were signed
     with; only agreements signed from now on use the new policy."""
-    require(actor, Perm.CONFIGURE_TRAINING, organisation)
+    access.require(actor, Perm.CONFIGURE_TRAINING, organisation)
     cleaned = _clean_tiers(tiers)
     try:
         minimum = Decimal(str(minimum_fee or "0"))
@@ -131,7 +111,7 @@ def update_cancellation_policy(
         raise ValidationError({"free_postponements": _("Enter a number, 0 or more.")})
     policy = cancellation_policy(organisation)
     with transaction.atomic():
-        locked = m.CancellationPolicy.objects.select_for_update().get(pk=policy.pk)
+        locked = lock(policy)
         check_version(locked, version)
         before = policy_snapshot(organisation)
         locked.tiers.all().delete()
@@ -160,9 +140,9 @@ def update_cancellation_policy(
 
 
 def update_training_settings(
-    *, actor, organisation, version: int | None = None, **values
+    *, actor: User, organisation: Organisation, version: int | None = None, **values: object
 ) -> m.TrainingSettings:
-    require(actor, Perm.CONFIGURE_TRAINING, organisation)
+    access.require(actor, Perm.CONFIGURE_TRAINING, organisation)
     for field in ("invoice_prefix", "credit_note_prefix"):
         if field in values:
             value = str(values[field]).strip().upper()
@@ -183,7 +163,7 @@ def update_training_settings(
         raise ValidationError({"vat_number": _("Enter the VAT number to charge VAT.")})
     row = training_settings(organisation)
     with transaction.atomic():
-        locked = m.TrainingSettings.objects.select_for_update().get(pk=row.pk)
+        locked = lock(row)
         check_version(locked, version)
         before = audit.snapshot(locked, SETTINGS_FIELDS)
         for field in SETTINGS_FIELDS:

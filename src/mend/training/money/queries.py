@@ -24,6 +24,7 @@ from django.db.models import (
     Case,
     CharField,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     QuerySet,
@@ -33,10 +34,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mend.training import choices as c
 from mend.training import models as m
+from mend.training.defaults import cancellation_policy
+from mend.training.money import engine
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
@@ -262,3 +267,160 @@ def _rows(header, kinds, sectors, lines) -> Iterator[list[str]]:
             _amount(line.amount + vat, sign),
             safe_cell(invoice.credits.number) if invoice.credits_id else "",
         ]
+
+
+# ---------------------------------------------------------------- balances of one invoice or engagement
+
+
+def outstanding(invoice: m.Invoice) -> Decimal:
+    """What is still owed on an invoice: total less payments less credit notes against it
+    (the rule is `with_balances`, shared with the invoice pages)."""
+    return (
+        with_balances(m.Invoice.objects.filter(pk=invoice.pk), timezone.localdate())
+        .values_list("outstanding", flat=True)
+        .get()
+    )
+
+
+def outstanding_for_engagement(engagement: m.Engagement) -> Decimal:
+    invoices = m.Invoice.objects.filter(engagement=engagement, kind=c.InvoiceKind.INVOICE)
+    balances = with_balances(invoices, timezone.localdate())
+    return balances.aggregate(total=Sum("outstanding"))["total"] or ZERO
+
+
+# ---------------------------------------------------------------- what has been invoiced
+
+
+def credited_line() -> Exists:
+    """A subquery: a credit note against this line's invoice credits this line's session."""
+    return Exists(
+        m.InvoiceLine.objects.filter(
+            invoice__kind=c.InvoiceKind.CREDIT_NOTE,
+            invoice__credits=OuterRef("invoice"),
+            session=OuterRef("session"),
+        )
+    )
+
+
+def invoiced_session_ids(engagement: m.Engagement) -> QuerySet:
+    """Ids of the engagement's sessions on an invoice that has not been credited for them."""
+    return (
+        m.InvoiceLine.objects.filter(
+            invoice__engagement=engagement,
+            invoice__kind=c.InvoiceKind.INVOICE,
+            session__isnull=False,
+        )
+        .exclude(credited_line())
+        .values("session")
+    )
+
+
+def uninvoiced_sessions(engagement: m.Engagement) -> list[m.DeliverySession]:
+    return list(
+        engagement.sessions.exclude(status=c.SessionStatus.CANCELLED)
+        .exclude(pk__in=invoiced_session_ids(engagement))
+        .select_related("engagement__course")
+    )
+
+
+def uncredited_lines(engagement: m.Engagement, session_ids: set[int]) -> QuerySet:
+    """The invoiced lines of these sessions that no credit note has cancelled yet."""
+    return (
+        m.InvoiceLine.objects.filter(
+            invoice__engagement=engagement,
+            invoice__kind=c.InvoiceKind.INVOICE,
+            session__in=session_ids,
+        )
+        .exclude(credited_line())
+        .select_related("invoice")
+        .order_by("invoice_id", "position")
+    )
+
+
+# ---------------------------------------------------------------- the cancellation policy
+
+
+def policy_from_row(policy: m.CancellationPolicy) -> engine.Policy:
+    return engine.Policy(
+        tiers=tuple(
+            engine.Tier(kind=t.kind, days=t.days, percent=t.percent) for t in policy.tiers.all()
+        ),
+        minimum_fee=policy.minimum_fee,
+        version=policy.version,
+    )
+
+
+def policy_snapshot(organisation) -> dict:
+    """The policy in force now, as copied onto an agreement when it is signed."""
+    row = cancellation_policy(organisation)
+    return {
+        **policy_from_row(row).as_json(),
+        "free_postponement_days": row.free_postponement_days,
+        "free_postponements": row.free_postponements,
+        "taken_at": timezone.now().isoformat(),
+    }
+
+
+def signed_policy(engagement: m.Engagement) -> engine.Policy | None:
+    """The policy copied onto the engagement's signed agreement (None: not signed)."""
+    sla = engagement.slas.filter(status=c.SlaStatus.ACCEPTED).order_by("-accepted_at").first()
+    if sla is None or not sla.policy_snapshot:
+        return None
+    return engine.Policy.from_json(sla.policy_snapshot)
+
+
+def cancellation_sessions(engagement: m.Engagement) -> list[m.DeliverySession]:
+    """Sessions that can still be cancelled (scheduled ones)."""
+    return list(
+        engagement.sessions.filter(status=c.SessionStatus.SCHEDULED).select_related(
+            "engagement__course"
+        )
+    )
+
+
+def postponement_problem(session: m.DeliverySession, on: date | None = None) -> str | None:
+    """Why this session cannot be postponed free of charge now, or None if it can."""
+    if session.status != c.SessionStatus.SCHEDULED:
+        return gettext("Only a scheduled session can be postponed.")
+    sla = (
+        session.engagement.slas.filter(status=c.SlaStatus.ACCEPTED).order_by("-accepted_at").first()
+    )
+    if sla is None or not sla.policy_snapshot:
+        return None  # not signed: the dates are still being agreed
+    snapshot = sla.policy_snapshot
+    notice = int(snapshot.get("free_postponement_days", 0))
+    allowed = int(snapshot.get("free_postponements", 0))
+    days = engine.days_before(session.starts_at, on or timezone.localdate())
+    if session.postponements >= allowed:
+        return gettext(
+            "The agreement allows %(allowed)s free postponement(s) per session and this session "
+            "has used them. Cancel it instead, which may incur a fee."
+        ) % {"allowed": allowed}
+    if days < notice:
+        return gettext(
+            "The agreement allows a free postponement with at least %(notice)s days' notice; "
+            "this session is %(days)s days away. Cancel it instead, which may incur a fee."
+        ) % {"notice": notice, "days": days}
+    return None
+
+
+def invoices_with_balances() -> QuerySet:
+    """Every invoice with its balance today and what its page shows beside it."""
+    return with_balances(m.Invoice.objects.all(), timezone.localdate()).select_related(
+        "engagement", "credits", "client", "issued_by"
+    )
+
+
+def to_credit_by_invoice(engagement: m.Engagement, session_ids: list[int]) -> list[dict]:
+    """What confirming a cancellation will credit: the invoiced lines of these sessions, summed
+    by invoice."""
+    return list(
+        m.InvoiceLine.objects.filter(
+            invoice__engagement=engagement,
+            invoice__kind=c.InvoiceKind.INVOICE,
+            session__in=session_ids,
+        )
+        .values("invoice__pk", "invoice__number")
+        .annotate(amount=Sum("amount"))
+        .order_by("invoice__pk")
+    )

@@ -10,9 +10,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,17 +19,14 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access, audit
 from mend.core.access import decide, requires
-from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
 from mend.core.submissions import handle_post
-from mend.core.web import current_language
+from mend.core.web import current_language, paginate
 from mend.training import actions
-from mend.training import choices as c
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
 from mend.training.events import TrainingEvent
 from mend.training.money import engine
-from mend.training.money.actions import signed_policy
 from mend.training.money.documents import invoice_filename, invoice_pdf
 from mend.training.money.forms import (
     SPARE_TIER_ROWS,
@@ -44,13 +38,28 @@ from mend.training.money.forms import (
     PolicyForm,
     TrainingSettingsForm,
 )
-from mend.training.money.queries import InvoiceStatus, aged_debt, csv_rows, with_balances
-
-PAGE_SIZE = 50
+from mend.training.money.queries import (
+    InvoiceStatus,
+    aged_debt,
+    cancellation_sessions,
+    csv_rows,
+    invoices_with_balances,
+    signed_policy,
+    to_credit_by_invoice,
+    with_balances,
+)
+from mend.training.sales.forms import ConfirmForm
 
 
 def _engagement_url(engagement_pk: int) -> str:
     return reverse("training_engagement", args=[engagement_pk])
+
+
+def _refused(request: HttpRequest, form: ConfirmForm, back_to: str) -> HttpResponse:
+    """A button's action was refused: say why, on the page the button was on."""
+    for reason in form.non_field_errors():
+        messages.error(request, reason)
+    return redirect(back_to)
 
 
 def _labelled(invoice: m.Invoice) -> m.Invoice:
@@ -75,9 +84,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             invoices = invoices.filter(kind=filters["kind"])
         if "status" in filters:
             invoices = invoices.filter(status=filters["status"])
-    page = Paginator(invoices.order_by("-issue_date", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, invoices.order_by("-issue_date", "-pk"))
     for invoice in page:
         _labelled(invoice)
     query = "&".join(f"{k}={v}" for k, v in filters.items())
@@ -125,34 +132,28 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invoice(request, pk: int) -> m.Invoice:
-    found = access.get_object_or_404(request, m.Invoice, Perm.TRAINING_FINANCE, pk=pk)
-    return _labelled(
-        with_balances(m.Invoice.objects.filter(pk=found.pk), timezone.localdate())
-        .select_related("engagement", "credits", "client", "issued_by")
-        .get()
-    )
-
-
 @decide(requires(Perm.TRAINING_FINANCE))
 def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel an issued invoice in full with a credit note, after saying why."""
-    invoice = _invoice(request, pk)
+    invoice = _labelled(
+        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
+    )
     form = CreditInvoiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = actions.credit_invoice(
-                actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(
-                request,
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.credit_invoice(
+                actor=request.user, invoice=invoice, reason=data["reason"]
+            ),
+            redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
+            message=lambda note: (
                 _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
-                % {"number": note.number, "invoice": invoice.number},
-            )
-            return redirect("training_invoice", note.pk)
+                % {"number": note.number, "invoice": invoice.number}
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/money/invoice_credit.html",
@@ -162,7 +163,9 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.TRAINING_FINANCE))
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = _invoice(request, pk)
+    invoice = _labelled(
+        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
+    )
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and not invoice.is_credit_note:
         response = handle_post(
@@ -214,18 +217,18 @@ def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.TRAINING_FINANCE))
 def engagement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, m.Engagement, Perm.TRAINING_FINANCE, pk=pk)
-    try:
-        invoice = actions.invoice_engagement(actor=request.user, engagement=engagement)
-    except ValidationError as exc:
-        for reason in exc.messages:
-            messages.error(request, reason)
-        return redirect(_engagement_url(engagement.pk))
-    messages.success(
+    form = ConfirmForm(request.POST)
+    response = handle_post(
         request,
-        _("Invoice %(number)s issued for %(total)s.")
-        % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"},
+        form,
+        lambda data: actions.invoice_engagement(actor=request.user, engagement=engagement),
+        redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
+        message=lambda invoice: (
+            _("Invoice %(number)s issued for %(total)s.")
+            % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
+        ),
     )
-    return redirect("training_invoice", pk=invoice.pk)
+    return response or _refused(request, form, _engagement_url(engagement.pk))
 
 
 # ---------------------------------------------------------------- reports
@@ -276,11 +279,13 @@ def _session_label(session: m.DeliverySession) -> str:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancel_sessions(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, m.Engagement, Perm.MANAGE_TRAINING, pk=pk)
-    engagement = m.Engagement.objects.select_related("client", "contact", "course").get(
-        pk=engagement.pk
+    engagement = access.get_object_or_404(
+        request,
+        m.Engagement.objects.select_related("client", "contact", "course"),
+        Perm.MANAGE_TRAINING,
+        pk=pk,
     )
-    sessions = actions.cancellation_sessions(engagement)
+    sessions = cancellation_sessions(engagement)
     form = CancelSessionsForm(
         request.POST or None, sessions=[(s.pk, _session_label(s)) for s in sessions]
     )
@@ -342,25 +347,20 @@ def _quote_lines(quote: m.CancellationQuote) -> list[dict]:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancellation_quote(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = access.get_object_or_404(request, m.CancellationQuote, Perm.MANAGE_TRAINING, pk=pk)
-    quote = m.CancellationQuote.objects.select_related(
-        "engagement__client", "engagement__contact", "created_by", "confirmed_by"
-    ).get(pk=quote.pk)
+    quote = access.get_object_or_404(
+        request,
+        m.CancellationQuote.objects.select_related(
+            "engagement__client", "engagement__contact", "created_by", "confirmed_by"
+        ),
+        Perm.MANAGE_TRAINING,
+        pk=pk,
+    )
     engagement = quote.engagement
     documents = list(
         m.Invoice.objects.filter(cancellation=quote).select_related("credits").order_by("pk")
     )
     # What confirming will credit: the invoiced lines of these sessions, by invoice.
-    to_credit = list(
-        m.InvoiceLine.objects.filter(
-            invoice__engagement=engagement,
-            invoice__kind=c.InvoiceKind.INVOICE,
-            session__in=quote.session_ids,
-        )
-        .values("invoice__pk", "invoice__number")
-        .annotate(amount=Sum("amount"))
-        .order_by("invoice__pk")
-    )
+    to_credit = to_credit_by_invoice(engagement, quote.session_ids)
     newer = m.CancellationQuote.objects.filter(
         engagement=engagement, created_at__gt=quote.created_at
     ).first()
@@ -390,12 +390,21 @@ def cancellation_quote(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancellation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     quote = access.get_object_or_404(request, m.CancellationQuote, Perm.MANAGE_TRAINING, pk=pk)
-    try:
-        credit_notes, fee_invoice = actions.confirm_cancellation(actor=request.user, quote=quote)
-    except ValidationError as exc:
-        for reason in exc.messages:
-            messages.error(request, reason)
-        return redirect("training_cancellation_quote", pk=quote.pk)
+    form = ConfirmForm(request.POST)
+    response = handle_post(
+        request,
+        form,
+        lambda data: actions.confirm_cancellation(actor=request.user, quote=quote),
+        redirect_to=_engagement_url(quote.engagement_id),
+        message=_confirmed_text,
+    )
+    return response or _refused(
+        request, form, reverse("training_cancellation_quote", args=[quote.pk])
+    )
+
+
+def _confirmed_text(done: tuple[list[m.Invoice], m.Invoice | None]) -> str:
+    credit_notes, fee_invoice = done
     if fee_invoice is not None:
         text = _("Cancellation confirmed. Fee invoice %(number)s issued for %(total)s.") % {
             "number": fee_invoice.number,
@@ -407,8 +416,7 @@ def cancellation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         text += " " + _("Credit notes issued: %(numbers)s.") % {
             "numbers": ", ".join(n.number for n in credit_notes)
         }
-    messages.success(request, text)
-    return redirect(_engagement_url(quote.engagement_id))
+    return text
 
 
 # ---------------------------------------------------------------- configuration
@@ -424,10 +432,11 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         with contextlib.suppress(ValueError):
             rows = max(rows, min(int(request.POST.get("rows", rows)), 30))
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy), rows=rows)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_cancellation_policy(
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_cancellation_policy(
                 actor=request.user,
                 organisation=request.organisation,
                 tiers=data["tiers"],
@@ -435,12 +444,12 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
                 free_postponement_days=data["free_postponement_days"],
                 free_postponements=data["free_postponements"],
                 version=data.get("version"),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Cancellation policy saved."))
-            return redirect("training_policy")
+            ),
+            redirect_to=reverse("training_policy"),
+            message=_("Cancellation policy saved."),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/money/policy.html",
@@ -456,18 +465,19 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     initial["vat_rate"] = engine.percent_label(row.vat_rate)
     initial["version"] = row.version
     form = TrainingSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_training_settings(
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_training_settings(
                 actor=request.user,
                 organisation=request.organisation,
                 version=data.get("version"),
                 **{name: data[name] for name in fields},
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Invoice settings saved."))
-            return redirect("training_settings")
+            ),
+            redirect_to=reverse("training_settings"),
+            message=_("Invoice settings saved."),
+        )
+        if response:
+            return response
     return render(request, "training/money/settings.html", {"form": form, "settings_row": row})

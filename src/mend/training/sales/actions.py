@@ -1,348 +1,359 @@
-"""Training actions: sales (see actions/__init__.py).
+"""Training actions: clients, contacts, courses, engagements and their delivery sessions.
 
-Enquiries arrive by the public form (or are entered by staff), become an engagement for a client
-(found by name, or created) or are closed with a reason. A proposal (quote) is a snapshot of the
-engagement's sessions, numbered Q-<year>-0001 per organisation without gaps."""
+Enquiries are in `sales.enquiries`, quotes and the Service Level Agreement in `sales.agreements`.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import copy
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mend.core import audit
+from mend.core import access, audit
+from mend.core.changes import update_fields
+from mend.core.models import Organisation, User
 from mend.core.roles import Perm
-from mend.core.tenancy import organisation_scope
 from mend.training import choices as c
 from mend.training import models as m
-from mend.training.defaults import training_settings
+from mend.training import workflow
 from mend.training.events import TrainingEvent
-from mend.training.kernel import check_version, require
-from mend.training.money import engine
 from mend.training.money.numbering import next_number
-from mend.training.sales.engagements import add_contact, create_client, create_engagement
 
 __all__ = [
-    "PROPOSAL_DAYS",
-    "QUOTABLE_STATUSES",
-    "close_enquiry",
-    "convert_enquiry",
-    "issue_proposal",
-    "proposal_lines",
-    "receive_enquiry",
+    "add_contact",
+    "add_session",
+    "create_client",
+    "create_course",
+    "create_engagement",
+    "update_client",
+    "update_contact",
+    "update_course",
+    "update_session",
 ]
 
-PROPOSAL_DAYS = 30
-ENQUIRY_TEXT = [
-    "organisation_name",
-    "contact_name",
-    "job_title",
-    "email",
-    "phone",
-    "preferred_dates",
-    "message",
+M = TypeVar("M", bound=models.Model)
+CLIENT_FIELDS = ["name", "sector", "address", "email", "phone", "language", "notes", "is_active"]
+CONTACT_FIELDS = ["name", "role", "job_title", "email", "phone", "language", "is_active"]
+COURSE_FIELDS = [
+    "code",
+    "title",
+    "title_cy",
+    "summary",
+    "summary_cy",
+    "audience",
+    "format",
+    "duration_hours",
+    "cpd_hours",
+    "rjc_approved",
+    "price",
+    "is_active",
 ]
 
 
-# ---------------------------------------------------------------- enquiries
-
-
-def _check_enquiry(values: dict, organisation) -> dict:
-    errors = {}
-    for field, message in (
-        ("organisation_name", _("Enter the name of your organisation.")),
-        ("contact_name", _("Enter your name.")),
-        ("email", _("Enter an email address so we can reply.")),
-    ):
-        if not str(values.get(field) or "").strip():
-            errors[field] = message
-    if values.get("sector") not in c.Sector.values:
-        errors["sector"] = _("Choose the kind of organisation.")
-    participants = values.get("participants")
-    if participants is not None and int(participants) < 1:
-        errors["participants"] = _("Enter the number of people, 1 or more.")
-    course = values.get("course")
-    if course is not None and (course.organisation_id != organisation.pk or not course.is_active):
-        errors["course"] = _("Choose one of the courses listed.")
+def _required(values: dict, names: dict[str, str]) -> None:
+    errors = {
+        field: message
+        for field, message in names.items()
+        if values.get(field) in (None, "")
+        or (isinstance(values.get(field), str) and not values[field].strip())
+    }
     if errors:
         raise ValidationError(errors)
-    cleaned = {k: str(values.get(k) or "").strip() for k in ENQUIRY_TEXT}
-    cleaned["email"] = cleaned["email"].lower()
-    language = values.get("language") or "en"
-    cleaned["language"] = language if language in c.Language.values else "en"
-    return {
-        **cleaned,
-        "sector": values["sector"],
-        "participants": participants,
-        "course": course,
-    }
 
 
-def receive_enquiry(*, organisation, actor=None, **values) -> m.Enquiry:
-    """Record an enquiry. Without an actor it came from the public form: the enquirer is sent an
-    acknowledgement in their language (and nobody else is emailed). Staff entering an enquiry
-    (an actor) need MANAGE_TRAINING, and nothing is emailed."""
-    if actor is not None:
-        require(actor, Perm.MANAGE_TRAINING, organisation)
-    with organisation_scope(organisation):
-        cleaned = _check_enquiry(values, organisation)
-        with transaction.atomic():
-            enquiry = m.Enquiry.objects.create(
-                organisation=organisation, from_public_form=actor is None, **cleaned
-            )
-            audit.record(
-                TrainingEvent.ENQUIRY_RECEIVED,
-                actor=actor,
-                organisation=organisation,
-                obj=enquiry,
-                changes={
-                    "from_public_form": enquiry.from_public_form,
-                    "sector": enquiry.sector,
-                    "course": enquiry.course_id,
-                },
-            )
-            if actor is None:
-                _acknowledge(enquiry)
-    return enquiry
+def _choice(value: str, choices, field: str, message: str) -> None:
+    if value not in choices.values:
+        raise ValidationError({field: message})
 
 
-def _acknowledge(enquiry: m.Enquiry) -> None:
-    language = enquiry.language
-    with translation.override(language):
-        context = {
-            "enquiry": enquiry,
-            "organisation": enquiry.organisation.display_name(language),
-            "course": m.bilingual(enquiry.course.title, enquiry.course.title_cy, language)
-            if enquiry.course
-            else "",
-        }
-        subject = _("We have received your training enquiry") + " – " + context["organisation"]
-        body = render_to_string("training/email/enquiry_acknowledgement.txt", context)
-    email = enquiry.email
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-
-
-def _open_enquiry(enquiry: m.Enquiry, version: int | None) -> m.Enquiry:
-    locked = m.Enquiry.objects.select_for_update().get(pk=enquiry.pk)
-    check_version(locked, version)
-    if locked.status != c.EnquiryStatus.NEW:
-        raise ValidationError(_("This enquiry has already been dealt with."))
+def _edit(
+    obj: M,
+    values: dict[str, Any],
+    fields: list[str],
+    *,
+    actor: User,
+    action: str,
+    version: int | None,
+) -> M:
+    """Validate the edited row as a whole (`full_clean`), then save it with `update_fields`."""
+    values = {name: value for name, value in values.items() if name in fields}
+    candidate = copy.copy(obj)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()
+    locked, _changes = update_fields(obj, values, actor=actor, action=action, version=version)
     return locked
 
 
-def convert_enquiry(
-    *,
-    actor,
-    enquiry: m.Enquiry,
-    course: m.Course | None = None,
-    title: str = "",
-    version: int | None = None,
-) -> m.Engagement:
-    """Make the enquiry an engagement: the client is found by name (ignoring case) or created,
-    the contact found by email address within that client or added; the enquiry is marked
-    converted and linked to both."""
-    organisation = enquiry.organisation
-    require(actor, Perm.MANAGE_TRAINING, organisation)
-    course = course or enquiry.course
-    if course is None:
-        raise ValidationError({"course": _("Choose the course the engagement is for.")})
+# ---------------------------------------------------------------- clients and contacts
+
+
+def _check_client(values: dict) -> None:
+    _required(values, {"name": _("Enter the organisation's name.")})
+    _choice(values.get("sector", ""), c.Sector, "sector", _("Choose the client's sector."))
+
+
+def create_client(*, actor: User, organisation: Organisation, **values: Any) -> m.Client:
+    access.require(actor, Perm.MANAGE_TRAINING, organisation)
+    _check_client(values)
+    values["name"] = values["name"].strip()
     with transaction.atomic():
-        locked = _open_enquiry(enquiry, version)
-        name = locked.organisation_name.strip()
-        client = (
-            m.Client.objects.filter(organisation=organisation, name__iexact=name)
-            .order_by("-is_active", "pk")
-            .first()
-        )
-        if client is None:
-            client = create_client(
-                actor=actor,
-                organisation=organisation,
-                name=name,
-                sector=locked.sector,
-                email="",
-                phone="",
-                language=locked.language,
-            )
-        contact = (
-            m.ClientContact.objects.filter(client=client, email__iexact=locked.email)
-            .order_by("-is_active", "pk")
-            .first()
-        )
-        if contact is None:
-            contact = add_contact(
-                actor=actor,
-                client=client,
-                name=locked.contact_name,
-                role=c.ContactRole.BOOKING,
-                job_title=locked.job_title,
-                email=locked.email,
-                phone=locked.phone,
-                language=locked.language,
-            )
-        notes = "\n\n".join(
-            part
-            for part in (
-                locked.message,
-                _("Preferred dates: %(dates)s") % {"dates": locked.preferred_dates}
-                if locked.preferred_dates
-                else "",
-            )
-            if part
-        )
-        engagement = create_engagement(
+        client = m.Client(organisation=organisation, **values)
+        client.full_clean()
+        client.save()
+        audit.record(
+            TrainingEvent.CLIENT_CREATED,
             actor=actor,
+            organisation=organisation,
+            obj=client,
+            changes={"name": [None, client.name], "sector": [None, client.sector]},
+        )
+    return client
+
+
+def update_client(
+    *, actor: User, client: m.Client, version: int | None = None, **values: Any
+) -> m.Client:
+    access.require(actor, Perm.MANAGE_TRAINING, client)
+    _check_client({**audit.snapshot(client, CLIENT_FIELDS), **values})
+    return _edit(
+        client,
+        values,
+        CLIENT_FIELDS,
+        actor=actor,
+        action=TrainingEvent.CLIENT_CHANGED,
+        version=version,
+    )
+
+
+def _check_contact(values: dict) -> None:
+    _required(
+        values,
+        {"name": _("Enter the contact's name."), "email": _("Enter the contact's email address.")},
+    )
+    _choice(values.get("role", ""), c.ContactRole, "role", _("Choose the contact's role."))
+
+
+def add_contact(*, actor: User, client: m.Client, **values: Any) -> m.ClientContact:
+    access.require(actor, Perm.MANAGE_TRAINING, client)
+    _check_contact(values)
+    with transaction.atomic():
+        contact = m.ClientContact(organisation=client.organisation, client=client, **values)
+        contact.full_clean()
+        contact.save()
+        audit.record(
+            TrainingEvent.CONTACT_ADDED,
+            actor=actor,
+            organisation=client.organisation,
+            obj=contact,
+            changes={"client": client.pk, "role": [None, contact.role]},
+        )
+    return contact
+
+
+def update_contact(
+    *, actor: User, contact: m.ClientContact, version: int | None = None, **values: Any
+) -> m.ClientContact:
+    access.require(actor, Perm.MANAGE_TRAINING, contact)
+    _check_contact({**audit.snapshot(contact, CONTACT_FIELDS), **values})
+    return _edit(
+        contact,
+        values,
+        CONTACT_FIELDS,
+        actor=actor,
+        action=TrainingEvent.CONTACT_CHANGED,
+        version=version,
+    )
+
+
+# ---------------------------------------------------------------- courses
+
+
+def _check_course(values: dict, organisation, exclude_pk=None) -> None:
+    _required(
+        values,
+        {
+            "code": _("Enter a short code for the course."),
+            "title": _("Enter the course title."),
+            "duration_hours": _("Enter how long the course is, in hours."),
+            "cpd_hours": _("Enter the CPD hours the course gives."),
+            "price": _("Enter the price per session."),
+        },
+    )
+    _choice(values.get("audience", ""), c.Audience, "audience", _("Choose who the course is for."))
+    _choice(values.get("format", ""), c.CourseFormat, "format", _("Choose how it is delivered."))
+    for field in ("duration_hours", "cpd_hours", "price"):
+        if Decimal(values[field]) < 0:
+            raise ValidationError({field: _("Enter a number that is 0 or more.")})
+    clash = m.Course.objects.filter(organisation=organisation, code=values["code"])
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"code": _("Another course already has this code.")})
+
+
+def create_course(*, actor: User, organisation: Organisation, **values: Any) -> m.Course:
+    access.require(actor, Perm.MANAGE_TRAINING, organisation)
+    _check_course(values, organisation)
+    with transaction.atomic():
+        course = m.Course(organisation=organisation, **values)
+        course.full_clean()
+        course.save()
+        audit.record(
+            TrainingEvent.COURSE_CREATED,
+            actor=actor,
+            organisation=organisation,
+            obj=course,
+            changes={"title": [None, course.title], "price": [None, str(course.price)]},
+        )
+    return course
+
+
+def update_course(
+    *, actor: User, course: m.Course, version: int | None = None, **values: Any
+) -> m.Course:
+    access.require(actor, Perm.MANAGE_TRAINING, course)
+    _check_course(
+        {**audit.snapshot(course, COURSE_FIELDS), **values}, course.organisation, course.pk
+    )
+    return _edit(
+        course,
+        values,
+        COURSE_FIELDS,
+        actor=actor,
+        action=TrainingEvent.COURSE_CHANGED,
+        version=version,
+    )
+
+
+# ---------------------------------------------------------------- engagements and sessions
+
+
+def create_engagement(
+    *,
+    actor: User,
+    client: m.Client,
+    course: m.Course,
+    contact: m.ClientContact | None = None,
+    title: str = "",
+    participants: int | None = None,
+    notes: str = "",
+    enquiry: m.Enquiry | None = None,
+) -> m.Engagement:
+    organisation = client.organisation
+    access.require(actor, Perm.MANAGE_TRAINING, organisation)
+    if contact is not None and contact.client_id != client.pk:
+        raise ValidationError({"contact": _("Choose a contact who works for this client.")})
+    with transaction.atomic():
+        year = timezone.localdate().year
+        number = next_number(organisation, f"ENG-{year}")
+        engagement = m.Engagement.objects.create(
+            organisation=organisation,
+            reference=f"ENG-{year}-{number:04d}",
             client=client,
             contact=contact,
             course=course,
-            title=title,
-            participants=locked.participants,
+            enquiry=enquiry,
+            title=(title or course.title).strip(),
+            participants=participants,
             notes=notes,
-            enquiry=locked,
         )
-        locked.status = c.EnquiryStatus.CONVERTED
-        locked.client = client
-        locked.contact = contact
-        locked.version += 1
-        locked.save(update_fields=["status", "client", "contact", "version"])
         audit.record(
-            TrainingEvent.ENQUIRY_CONVERTED,
+            TrainingEvent.ENGAGEMENT_CREATED,
             actor=actor,
             organisation=organisation,
-            obj=locked,
-            changes={
-                "status": [c.EnquiryStatus.NEW, c.EnquiryStatus.CONVERTED],
-                "client": client.pk,
-                "engagement": engagement.pk,
-            },
+            obj=engagement,
+            changes={"client": client.pk, "course": course.pk},
         )
-    enquiry.status, enquiry.client, enquiry.contact = locked.status, client, contact
-    enquiry.version = locked.version
     return engagement
 
 
-def close_enquiry(
-    *, actor, enquiry: m.Enquiry, reason: str, version: int | None = None
-) -> m.Enquiry:
-    organisation = enquiry.organisation
-    require(actor, Perm.MANAGE_TRAINING, organisation)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Enter why the enquiry is closed.")})
-    with transaction.atomic():
-        locked = _open_enquiry(enquiry, version)
-        locked.status = c.EnquiryStatus.CLOSED
-        locked.closed_reason = reason[:300]
-        locked.version += 1
-        locked.save(update_fields=["status", "closed_reason", "version"])
-        audit.record(
-            TrainingEvent.ENQUIRY_CLOSED,
-            actor=actor,
-            organisation=organisation,
-            obj=locked,
-            changes={"status": [c.EnquiryStatus.NEW, c.EnquiryStatus.CLOSED], "reason": reason},
-        )
-    return locked
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if starts_at is None or ends_at is None:
+        raise ValidationError({"starts_at": _("Enter when the session starts and ends.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
 
 
-# ---------------------------------------------------------------- proposals (quotes)
-
-QUOTABLE_STATUSES = (c.EngagementStatus.ENQUIRY, c.EngagementStatus.PROPOSED)
-
-
-def proposal_lines(engagement: m.Engagement, language: str) -> list[dict]:
-    """One line per session that is not cancelled: the course and the date, at its value."""
-    course = m.bilingual(engagement.course.title, engagement.course.title_cy, language)
-    sessions = engagement.sessions.exclude(status=c.SessionStatus.CANCELLED).order_by(
-        "starts_at", "pk"
-    )
-    lines = []
-    with translation.override(language):
-        for session in sessions:
-            when = date_format(timezone.localtime(session.starts_at).date(), "j F Y")
-            amount = engine.money(session.value)
-            lines.append(
-                {
-                    "description": f"{course}: {when}",
-                    "quantity": "1",
-                    "unit_price": str(amount),
-                    "amount": str(amount),
-                    "session": session.pk,
-                }
-            )
-    return lines
-
-
-def issue_proposal(
-    *, actor, engagement: m.Engagement, valid_until: date | None = None, notes: str = ""
-) -> m.Proposal:
-    """Issue a quote for the engagement's sessions (a snapshot that never changes), numbered
-    Q-<year>-<n> per organisation without gaps; the engagement becomes 'quote sent'."""
+def add_session(
+    *,
+    actor: User,
+    engagement: m.Engagement,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str = "",
+    is_online: bool = False,
+    value: Decimal | None = None,
+    materials: str = "",
+) -> m.DeliverySession:
     organisation = engagement.organisation
-    require(actor, Perm.MANAGE_TRAINING, organisation)
-    today = timezone.localdate()
-    valid_until = valid_until or today + timedelta(days=PROPOSAL_DAYS)
-    if valid_until < today:
-        raise ValidationError({"valid_until": _("The quote must be valid until today or later.")})
-    with transaction.atomic():
-        locked = (
-            m.Engagement.objects.select_for_update(of=("self",))
-            .select_related("course", "client", "contact")
-            .get(pk=engagement.pk)
-        )
-        if locked.status not in QUOTABLE_STATUSES:
-            raise ValidationError(
-                _("A quote can only be issued before the agreement is sent or signed.")
+    access.require(actor, Perm.MANAGE_TRAINING, engagement)
+    _check_times(starts_at, ends_at)
+    if engagement.status not in workflow.OPEN_FOR_SESSIONS:
+        raise ValidationError(_("Sessions cannot be added to an engagement in this state."))
+    if engagement.status in workflow.TERMS_FIXED:
+        raise ValidationError(
+            _(
+                "The agreement has been sent or signed for the current sessions. Withdraw it "
+                "and send a new one, or record the extra session as a new engagement."
             )
-        language = locked.language
-        lines = proposal_lines(locked, language)
-        if not lines:
-            raise ValidationError(_("Add the delivery sessions before issuing a quote."))
-        settings_row = training_settings(organisation)
-        vat_rate = settings_row.vat_rate if settings_row.vat_registered else None
-        subtotal = sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))
-        vat_amount = (
-            engine.percent_of(subtotal, vat_rate) if vat_rate is not None else Decimal("0.00")
         )
-        year = today.year
-        number = next_number(organisation, f"Q-{year}")
-        proposal = m.Proposal.objects.create(
+    if not venue.strip() and not is_online:
+        raise ValidationError({"venue": _("Enter the venue, or say the session is online.")})
+    value = engagement.course.price if value is None else Decimal(value)
+    if value < 0:
+        raise ValidationError({"value": _("Enter a value that is 0 or more.")})
+    with transaction.atomic():
+        session = m.DeliverySession.objects.create(
             organisation=organisation,
-            engagement=locked,
-            number=f"Q-{year}-{number:04d}",
-            issued_by=actor,
-            valid_until=valid_until,
-            language=language,
-            lines=lines,
-            subtotal=subtotal,
-            vat_rate=vat_rate,
-            vat_amount=vat_amount,
-            total=subtotal + vat_amount,
-            notes=(notes or "").strip(),
+            engagement=engagement,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=venue.strip(),
+            is_online=is_online,
+            value=value,
+            materials=materials,
         )
-        old = locked.status
-        if old == c.EngagementStatus.ENQUIRY:
-            locked.status = c.EngagementStatus.PROPOSED
-            locked.version += 1
-            locked.save(update_fields=["status", "version"])
         audit.record(
-            TrainingEvent.PROPOSAL_ISSUED,
+            TrainingEvent.SESSION_ADDED,
             actor=actor,
             organisation=organisation,
-            obj=proposal,
-            changes={
-                "number": [None, proposal.number],
-                "total": [None, str(proposal.total)],
-                "status": [old, locked.status],
-            },
+            obj=session,
+            changes={"starts_at": [None, starts_at], "value": [None, str(value)]},
         )
-    engagement.status, engagement.version = locked.status, locked.version
-    return proposal
+    return session
+
+
+def update_session(
+    *, actor: User, session: m.DeliverySession, version: int | None = None, **values: Any
+) -> m.DeliverySession:
+    """Change venue, materials or (before an agreement is sent) the times and value."""
+    access.require(actor, Perm.MANAGE_TRAINING, session)
+    if session.status != c.SessionStatus.SCHEDULED:
+        raise ValidationError(_("Only a scheduled session can be changed."))
+    fixed = {"starts_at", "ends_at", "value"} & {
+        k for k, v in values.items() if v != getattr(session, k)
+    }
+    if fixed and session.engagement.status in workflow.TERMS_FIXED:
+        raise ValidationError(
+            _(
+                "The dates and value are part of the agreement. Use Postpone to move a session, "
+                "or withdraw the agreement first."
+            )
+        )
+    _check_times(values.get("starts_at", session.starts_at), values.get("ends_at", session.ends_at))
+    fields = ["starts_at", "ends_at", "venue", "is_online", "value", "materials"]
+    return _edit(
+        session,
+        values,
+        fields,
+        actor=actor,
+        action=TrainingEvent.SESSION_CHANGED,
+        version=version,
+    )

@@ -390,3 +390,23 @@ class AcceptAgreementForm(GovukForm):
         label=_("I agree to this Service Level Agreement, including the cancellation policy"),
         error_messages=_required(_("Confirm that you agree to the terms.")),
     )
+
+
+ENQUIRY_VALUES = [
+    "organisation_name",
+    "sector",
+    "contact_name",
+    "job_title",
+    "email",
+    "phone",
+    "course",
+    "participants",
+    "preferred_dates",
+    "message",
+    "language",
+]
+
+
+def enquiry_values(data: dict) -> dict:
+    """What an enquiry form (public or staff) passes to `receive_enquiry`."""
+    return {f: data.get(f) for f in ENQUIRY_VALUES}

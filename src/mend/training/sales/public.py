@@ -1,0 +1,181 @@
+"""Sales pages that need no sign-in: the public bilingual enquiry form (the organisation by its
+short name) and the Service Level Agreement at its one-time link (the token is the credential)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mend.core.access import PUBLIC, decide
+from mend.core.middleware import client_ip
+from mend.core.models import Organisation
+from mend.core.public_forms import RateLimit, screen
+from mend.core.submissions import already_done, handle_post
+from mend.core.tenancy import organisation_scope
+from mend.core.web import current_language
+from mend.training import actions
+from mend.training import choices as c
+from mend.training import models as m
+from mend.training.money.queries import policy_snapshot
+from mend.training.sales.forms import AcceptAgreementForm, PublicEnquiryForm, enquiry_values
+from mend.training.sales.proposals import policy_terms
+from mend.training.sales.queries import find_sla, offered_courses, sla_problem
+
+# Public enquiries accepted from one address in an hour.
+ENQUIRY_LIMIT = RateLimit("training-enquiry", limit=5, window=3600)
+SESSION_ENQUIRY_SENT = "mend_training_enquiry_sent"
+
+
+def _public_organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+@decide(PUBLIC)
+def training_enquire(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public training-enquiry form: no sign-in, in English or Welsh."""
+    organisation = _public_organisation(slug)
+    language = current_language()
+    with organisation_scope(organisation):
+        courses = offered_courses()
+        context = {
+            "organisation": organisation.display_name(language),
+            "slug": slug,
+            "privacy_url": reverse("privacy"),
+        }
+        if request.method != "POST":
+            form = PublicEnquiryForm(courses=courses, initial={"language": language})
+            return render(request, "training/sales/enquire.html", {**context, "form": form})
+        done = already_done(request, request.POST.get("submission_id"))
+        if done:
+            return redirect(done)
+        form = PublicEnquiryForm(request.POST, courses=courses)
+        status = screen(
+            request,
+            form,
+            ENQUIRY_LIMIT,
+            too_many=_(
+                "We have received several enquiries from your connection in the last hour, so "
+                "we cannot take another one just now. Please try again later, or phone us."
+            ),
+        )
+        if status is None:
+            status = 200
+
+            def receive(data: dict) -> m.Enquiry:
+                enquiry = actions.receive_enquiry(organisation=organisation, **enquiry_values(data))
+                ENQUIRY_LIMIT.count(request)
+                request.session[SESSION_ENQUIRY_SENT] = slug
+                return enquiry
+
+            response = handle_post(
+                request,
+                form,
+                receive,
+                redirect_to=reverse("training_enquire_thanks", args=[slug]),
+            )
+            if response:
+                return response
+        return render(
+            request, "training/sales/enquire.html", {**context, "form": form}, status=status
+        )
+
+
+@decide(PUBLIC)
+def training_enquire_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _public_organisation(slug)
+    if request.session.get(SESSION_ENQUIRY_SENT) != slug:
+        return redirect("training_enquire", slug=slug)
+    return render(
+        request,
+        "training/sales/enquire_thanks.html",
+        {"organisation": organisation.display_name(current_language()), "slug": slug},
+    )
+
+
+def _sla_sessions(terms: dict) -> list[dict]:
+    sessions = []
+    for s in terms.get("sessions", []):
+        sessions.append(
+            {
+                "starts_at": timezone.localtime(datetime.fromisoformat(s["starts_at"])),
+                "ends_at": timezone.localtime(datetime.fromisoformat(s["ends_at"])),
+                "venue": s.get("venue", ""),
+                "is_online": s.get("is_online", False),
+                "value": Decimal(s["value"]),
+            }
+        )
+    return sessions
+
+
+def _agreement_language(request: HttpRequest, sla) -> str:
+    """The contact's language, unless this browser chose one with the language switcher."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or sla is None:
+        return current_language()
+    return sla.language
+
+
+@decide(PUBLIC)
+def training_sla(request: HttpRequest, token: str) -> HttpResponse:
+    """The agreement at its one-time link: no sign-in, the token is the credential. Unknown,
+    withdrawn and expired links all answer 404 with a page saying what to do."""
+    sla = find_sla(token)
+    language = _agreement_language(request, sla)
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        problem = sla_problem(sla)
+        if problem:
+            organisation = sla.organisation.display_name(language) if sla else ""
+            return render(
+                request,
+                "training/sales/sla_problem.html",
+                {"message": problem, "organisation": organisation},
+                status=404,
+            )
+        form = AcceptAgreementForm(request.POST or None)
+        if request.method == "POST" and sla.status == c.SlaStatus.SENT:
+            response = handle_post(
+                request,
+                form,
+                lambda data: actions.accept_sla(
+                    sla=sla,
+                    name=data["name"],
+                    job_title=data["job_title"],
+                    ip_address=client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    agree=data["agree"],
+                ),
+                redirect_to=reverse("training_sla", args=[token]),
+            )
+            if response:
+                return response
+        accepted = sla.status == c.SlaStatus.ACCEPTED
+        with organisation_scope(sla.organisation):
+            snapshot = sla.policy_snapshot if accepted else policy_snapshot(sla.organisation)
+        terms = sla.terms or {}
+        return render(
+            request,
+            "training/sales/sla.html",
+            {
+                "sla": sla,
+                "form": form,
+                "accepted": accepted,
+                "organisation": sla.organisation.display_name(language),
+                "client": sla.engagement.client.name,
+                "course": m.bilingual(
+                    terms.get("course", ""), terms.get("course_cy", ""), language
+                ),
+                "terms": terms,
+                "sessions": _sla_sessions(terms),
+                "policy": policy_terms(snapshot),
+            },
+        )
