@@ -20,6 +20,7 @@ from mend.cases import models as m
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope, unscoped
+from tests.builders import CaseWorld
 from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
@@ -29,51 +30,22 @@ def survey_token(message) -> str:
     return re.search(r"/cases/feedback/([\w-]+)/", message.body).group(1)
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case: Sharon Jones (harmed, Welsh-speaking) and Dean Walsh (responsible)."""
 
     def __init__(self, org, make_member):
-        self.org = org
-        self.manager = make_member(org, Role.MANAGER, email="morgan.home@example.test")
-        self.practitioner = make_member(org, Role.PRACTITIONER, email="priya.home@example.test")
-        with organisation_scope(org):
-            actor = self.manager.user
-            self.case = actions.create_case(
-                actor=actor,
-                organisation=org,
-                case_type=m.CaseType.objects.get(code="criminal-justice"),
-                source=c.Source.INTERNAL,
-            )
-            actions.allocate(
-                actor=actor,
-                case=self.case,
-                membership=self.practitioner,
-                role=c.AllocationRole.LEAD,
-            )
-            self.sharon = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.HARMED,
-                first_name="Sharon",
-                last_name="Jones",
-                postcode="CF10 1AA",
-                preferred_language="cy",
-                contact={"email": "sharon@example.test", "address": "4 Heol y Bont, Caerdydd"},
-            )
-            self.dean = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Dean",
-                last_name="Walsh",
-                contact={"phone": "07700 900002", "address": "9 Dock Street, Newport"},
-            )
-
-    def consent(self, party, scope):
-        with organisation_scope(self.org):
-            actions.give_consent(
-                actor=self.manager.user, party=party, scope=scope, method=c.ConsentMethod.WRITTEN
-            )
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, email="morgan.home@example.test")
+        self.practitioner = self.member(Role.PRACTITIONER, email="priya.home@example.test")
+        self.case = self.open_case(
+            lead=self.practitioner,
+            sharon={
+                "postcode": "CF10 1AA",
+                "preferred_language": "cy",
+                "contact": {"email": "sharon@example.test", "address": "4 Heol y Bont, Caerdydd"},
+            },
+            dean={"contact": {"phone": "07700 900002", "address": "9 Dock Street, Newport"}},
+        )
 
     def restitution(self, amount="100.00"):
         with organisation_scope(self.org):

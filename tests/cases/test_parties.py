@@ -18,6 +18,7 @@ from mend.core.models import AccessLog
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.people.models import Person
+from tests.builders import CaseWorld
 from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
@@ -34,60 +35,28 @@ def field_value(response, name: str) -> str | None:
     return unescape(found.group(1)).strip() if found else None
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case led by Priya, with Sharon (harmed) and Dean (responsible)."""
 
     def __init__(self, org, make_member):
-        self.org = org
-
-        def member(role, name):
-            email = f"{name.split()[0].lower()}.{org.slug}@example.test"
-            return make_member(org, role, email=email, full_name=name)
-
-        self.manager = member(Role.MANAGER, "Morgan Price")
-        self.lead = member(Role.PRACTITIONER, "Priya Shah")
-        with self.scope():
-            self.case = self.new_case()
-            self.sharon = self.add(
-                self.case,
-                c.PartyRole.HARMED,
-                "Sharon",
-                "Jones",
-                date(1980, 2, 14),
-                "CF10 1AA",
-                contact={"email": "sharon@example.test", "phone": "07700 900001"},
-                safety_flags="Ex-partner must not learn her new address.",
-            )
-            self.dean = self.add(
-                self.case, c.PartyRole.RESPONSIBLE, "Dean", "Walsh", date(1995, 7, 1), "CF24 9ZZ"
-            )
-
-    def scope(self):
-        return organisation_scope(self.org)
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, "Morgan Price")
+        self.lead = self.member(Role.PRACTITIONER, "Priya Shah")
+        self.case = self.open_case(
+            lead=self.lead,
+            sharon={
+                "date_of_birth": date(1980, 2, 14),
+                "postcode": "CF10 1AA",
+                "contact": {"email": "sharon@example.test", "phone": "07700 900001"},
+                "safety_flags": "Ex-partner must not learn her new address.",
+            },
+            dean={"date_of_birth": date(1995, 7, 1), "postcode": "CF24 9ZZ"},
+        )
 
     def new_case(self):
-        case = actions.create_case(
-            actor=self.manager.user,
-            organisation=self.org,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        actions.allocate(
-            actor=self.manager.user, case=case, membership=self.lead, role=c.AllocationRole.LEAD
-        )
-        return case
+        return self.open_case(lead=self.lead, parties=False)
 
-    def add(self, case, role, first, last, dob=None, postcode="", **details):
-        return actions.add_party(
-            actor=self.manager.user,
-            case=case,
-            role=role,
-            first_name=first,
-            last_name=last,
-            date_of_birth=dob,
-            postcode=postcode,
-            **details,
-        )
+    add = CaseWorld.add_party
 
 
 @pytest.fixture

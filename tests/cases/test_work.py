@@ -19,7 +19,7 @@ from mend.cases import models as m
 from mend.core.fields import decrypt_text
 from mend.core.models import AccessLog
 from mend.core.roles import ROLE_PERMISSIONS, Perm, Role
-from mend.core.tenancy import organisation_scope
+from tests.builders import CaseWorld
 from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
@@ -37,84 +37,24 @@ def local(dt) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case with Sharon (harmed) and Dean (responsible), led by Priya."""
 
     def __init__(self, org, make_member):
-        self.org = org
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, "Morgan Price")
+        self.practitioner = self.member(Role.PRACTITIONER, "Priya Shah")
+        self.colleague = self.member(Role.PRACTITIONER, "Owen Lloyd")
+        self.case = self.open_case(
+            lead=self.practitioner,
+            sharon={
+                "postcode": "CF10 1AA",
+                "contact": {"email": "sharon@example.test", "phone": "07700 900001"},
+            },
+            dean={"postcode": "CF24 9ZZ", "contact": {"email": "dean@example.test"}},
+        )
 
-        def member(role, name):
-            email = f"{name.split()[0].lower()}.{org.slug}@example.test"
-            return make_member(org, role, email=email, full_name=name)
-
-        self.manager = member(Role.MANAGER, "Morgan Price")
-        self.practitioner = member(Role.PRACTITIONER, "Priya Shah")
-        self.colleague = member(Role.PRACTITIONER, "Owen Lloyd")
-        with organisation_scope(org):
-            actor = self.manager.user
-            self.case = actions.create_case(
-                actor=actor,
-                organisation=org,
-                case_type=m.CaseType.objects.get(code="criminal-justice"),
-                source=c.Source.INTERNAL,
-            )
-            actions.allocate(
-                actor=actor,
-                case=self.case,
-                membership=self.practitioner,
-                role=c.AllocationRole.LEAD,
-            )
-            self.sharon = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.HARMED,
-                first_name="Sharon",
-                last_name="Jones",
-                postcode="CF10 1AA",
-                contact={"email": "sharon@example.test", "phone": "07700 900001"},
-            )
-            self.dean = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Dean",
-                last_name="Walsh",
-                postcode="CF24 9ZZ",
-                contact={"email": "dean@example.test"},
-            )
-
-    def scope(self):
-        return organisation_scope(self.org)
-
-    def ready_for_a_direct_meeting(self, *, skip: str = "") -> None:
-        """Everything the guards ask for, except `skip`."""
-        actor = self.manager.user
-        with self.scope():
-            if skip != "signoff":
-                actions.record_risk_assessment(actor=actor, case=self.case, level=c.RiskLevel.LOW)
-                actions.record_signoff(actor=actor, case=self.case, kind=c.SignOffKind.RISK)
-            for party in (self.sharon, self.dean):
-                if not (skip == "consent" and party == self.sharon):
-                    actions.give_consent(
-                        actor=actor,
-                        party=party,
-                        scope=c.ConsentScope.TAKE_PART,
-                        method=c.ConsentMethod.WRITTEN,
-                    )
-                if not (skip == "preparation" and party == self.dean):
-                    actions.record_activity(
-                        actor=actor,
-                        case=self.case,
-                        kind=c.ActivityKind.PREPARATION,
-                        occurred_at=timezone.now() - timedelta(days=3),
-                        parties=[party],
-                    )
-            if skip != "principles":
-                actions.record_principles(
-                    actor=actor,
-                    case=self.case,
-                    considered=dict.fromkeys(c.Principle.values, "Discussed with both."),
-                )
+    ready_for_a_direct_meeting = CaseWorld.ready_for_a_meeting
 
     def meeting(self, *, kind=c.ProcessKind.SHUTTLE, attendees=None, starts_in=timedelta(days=7)):
         starts = timezone.now() + starts_in
