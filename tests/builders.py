@@ -52,7 +52,8 @@ class CaseWorld:
         **fields,
     ) -> m.Case:
         """A case of type `code` led by `lead` (a membership; none if None), with Sharon (harmed)
-        and Dean (responsible) unless `parties` is False; `sharon` and `dean` add to their details.
+        and Dean (responsible) unless `parties` is False; `sharon` and `dean` add to (or replace)
+        their details.
         Sets `self.sharon` and `self.dean` to the case's parties."""
         with self.scope():
             case = actions.create_case(
@@ -68,8 +69,12 @@ class CaseWorld:
             for member in co_workers:
                 self.allocate(case, member, c.AllocationRole.CO_WORKER)
             if parties:
-                self.sharon = self.add_party(case, c.PartyRole.HARMED, **SHARON, **(sharon or {}))
-                self.dean = self.add_party(case, c.PartyRole.RESPONSIBLE, **DEAN, **(dean or {}))
+                self.sharon = self.add_party(
+                    case, c.PartyRole.HARMED, **{**SHARON, **(sharon or {})}
+                )
+                self.dean = self.add_party(
+                    case, c.PartyRole.RESPONSIBLE, **{**DEAN, **(dean or {})}
+                )
         return case
 
     def allocate(self, case, membership, role=c.AllocationRole.LEAD):

@@ -66,3 +66,11 @@ def signed_in(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def count_queries(db):
+    """Queries of a page request, or of a block: see tests.queries.QueryCounter."""
+    from tests.queries import QueryCounter
+
+    return QueryCounter()

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.cases import actions, workflow
@@ -537,19 +536,13 @@ def test_a_volunteer_on_the_case_sees_the_tab_but_not_the_handover_link_if_not_w
 # ---------------------------------------------------------------- fixed number of queries
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_assessment_tab_runs_a_fixed_number_of_queries(world, signed_in, org, media):
+def test_the_assessment_tab_runs_a_fixed_number_of_queries(
+    world, signed_in, org, media, count_queries
+):
     case = world.case(factors=["domestic-abuse"])
     client = signed_in(world.manager.user, org)
     url = reverse("case_assessment", args=[case.pk])
-    client.get(url)  # the session's first request does its own bookkeeping
-    small = _queries(client, url)
+    small = count_queries(client, url)
 
     with organisation_scope(org):
         case.complexity_factors.add(*m.ComplexityFactor.objects.all())
@@ -582,6 +575,6 @@ def test_the_assessment_tab_runs_a_fixed_number_of_queries(world, signed_in, org
                 actor=world.manager.user, case=case, kind=kind, specialist_service="Aid"
             )
     _handover(world, case)
-    large = _queries(client, url)
+    large = count_queries(client, url)
 
     assert large == small

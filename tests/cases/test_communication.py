@@ -11,7 +11,6 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from pypdf import PdfReader
@@ -646,32 +645,29 @@ def _grow(world, n):
         world.deliver(world.opt_in(letter))
 
 
-def _count(client, url) -> int:
-    client.get(url)  # the first request of a session does some one-off work
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_the_messages_and_letters_tab_runs_a_fixed_number_of_queries(world, priya_client):
+def test_the_messages_and_letters_tab_runs_a_fixed_number_of_queries(
+    world, priya_client, count_queries
+):
     url = reverse("case_communication", args=[world.case.pk])
     _grow(world, 1)
-    small = _count(priya_client, url)
+    small = count_queries(priya_client, url)
     _grow(world, 12)
-    assert _count(priya_client, url) == small
+    assert count_queries(priya_client, url) == small
 
 
 @pytest.mark.parametrize("page", ["letter_detail", "letter_screen", "message_approve"])
-def test_letter_and_message_pages_run_a_fixed_number_of_queries(world, priya_client, page):
+def test_letter_and_message_pages_run_a_fixed_number_of_queries(
+    world, priya_client, page, count_queries
+):
     def target():
         if page == "message_approve":
             return world.message()
         return world.letter(answers={"what_happened": "x" * 10})
 
     first = target()
-    small = _count(priya_client, reverse(page, args=[first.pk]))
+    small = count_queries(priya_client, reverse(page, args=[first.pk]))
     _grow(world, 8)
-    assert _count(priya_client, reverse(page, args=[target().pk])) == small
+    assert count_queries(priya_client, reverse(page, args=[target().pk])) == small
 
 
 def test_a_letter_can_be_dated_in_the_past_but_not_the_future(world):

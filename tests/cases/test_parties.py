@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.cases import actions
@@ -423,16 +422,11 @@ def test_the_people_tab_groups_parties_by_role_with_language_and_consent(world, 
     assert world.case.reference in page
 
 
-def _people_tab_queries(client, case) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("case_parties", args=[case.pk]))
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(world, lead):
-    _people_tab_queries(lead, world.case)  # the session's first request does more
-    small = _people_tab_queries(lead, world.case)
+def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(
+    world, lead, count_queries
+):
+    url = reverse("case_parties", args=[world.case.pk])
+    small = count_queries(lead, url)
     with world.scope():
         for n in range(8):
             party = world.add(world.case, c.PartyRole.COMMUNITY, f"Neighbour{n}", "Smith")
@@ -440,7 +434,7 @@ def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(worl
                 actions.give_consent(
                     actor=world.manager.user, party=party, scope=scope, method="written"
                 )
-    assert _people_tab_queries(lead, world.case) == small
+    assert count_queries(lead, url) == small
 
 
 # ---------------------------------------------------------------- a party's page
@@ -488,16 +482,11 @@ def test_the_party_page_shows_consent_history(world, lead):
     assert "To be asked for feedback Given" in page
 
 
-def _party_page_queries(client, party) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("party_detail", args=[party.pk]))
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_party_page_runs_the_same_number_of_queries_however_long_the_history(world, lead):
-    _party_page_queries(lead, world.sharon)  # the session's first request does more
-    small = _party_page_queries(lead, world.sharon)
+def test_the_party_page_runs_the_same_number_of_queries_however_long_the_history(
+    world, lead, count_queries
+):
+    url = reverse("party_detail", args=[world.sharon.pk])
+    small = count_queries(lead, url)
     with world.scope():
         for _round in range(3):
             for scope in c.ConsentScope.values:
@@ -509,7 +498,7 @@ def test_the_party_page_runs_the_same_number_of_queries_however_long_the_history
             world.add(
                 world.case, c.PartyRole.SUPPORTER, f"Friend{n}", "Hughes", supports=world.sharon
             )
-    assert _party_page_queries(lead, world.sharon) == small
+    assert count_queries(lead, url) == small
 
 
 def test_another_organisations_party_is_not_found(world, lead, other_org, make_member):

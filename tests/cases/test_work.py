@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -285,15 +284,8 @@ def _record_activities(world, count: int) -> None:
             )
 
 
-def _queries_for_work_tab(client, world) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("case_work", args=[world.case.pk]))
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_work_tab_runs_the_same_queries_for_3_or_60_activities(
-    org, make_member, signed_in, other_org
+    org, make_member, signed_in, other_org, count_queries
 ):
     small, large = World(org, make_member), World(other_org, make_member)
     _record_activities(small, 3)
@@ -308,11 +300,9 @@ def test_the_work_tab_runs_the_same_queries_for_3_or_60_activities(
                 parties=[w.sharon, w.dean],
             )
     client = signed_in(small.practitioner.user, org)
-    _queries_for_work_tab(client, small)  # warm caches (content types, sessions)
-    few = _queries_for_work_tab(client, small)
+    few = count_queries(client, reverse("case_work", args=[small.case.pk]))
     client = signed_in(large.practitioner.user, other_org)
-    _queries_for_work_tab(client, large)
-    many = _queries_for_work_tab(client, large)
+    many = count_queries(client, reverse("case_work", args=[large.case.pk]))
 
     assert few == many
 
@@ -573,7 +563,7 @@ def test_a_cancelled_meeting_cannot_be_marked_held(world):
 
 
 def test_the_meeting_page_runs_the_same_queries_for_one_or_many_attendees(
-    world, as_practitioner, make_member
+    world, as_practitioner, make_member, count_queries
 ):
     with world.scope():
         supporters = [
@@ -589,11 +579,9 @@ def test_the_meeting_page_runs_the_same_queries_for_one_or_many_attendees(
     one = world.meeting(attendees=[world.sharon])
     many = world.meeting(attendees=[world.sharon, world.dean, *supporters])
 
-    counts = []
-    for meeting in (one, one, many):
-        with CaptureQueriesContext(connection) as queries:
-            response = as_practitioner.get(reverse("meeting_detail", args=[meeting.pk]))
-        assert response.status_code == 200
-        counts.append(len(queries))
+    counts = [
+        count_queries(as_practitioner, reverse("meeting_detail", args=[meeting.pk]), warm=False)
+        for meeting in (one, one, many)
+    ]
 
     assert counts[1] == counts[2]
