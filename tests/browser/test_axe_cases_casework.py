@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_axe import LANGUAGES, check_pages, report
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_casework_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.locator(".govuk-error-summary").wait_for()
 
-    found = check_pages(
+    assert_accessible(
         page,
         [
             ("case-list", reverse("case_list")),
@@ -72,5 +72,4 @@ def test_casework_pages_have_no_accessibility_violations(
         ],
         language,
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import check_pages, report
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
 
 
 @pytest.fixture
@@ -94,10 +92,6 @@ def build_case(organisation):
     }
 
 
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="outcomes-")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_outcomes_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, language, use_welsh
@@ -113,7 +107,7 @@ def test_outcomes_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("tab", reverse("case_outcomes", args=[world["case"].pk])),
@@ -130,8 +124,8 @@ def test_outcomes_pages_have_no_accessibility_violations(
             ("case-study-edit", reverse("case_study_edit", args=[world["study"].pk])),
         ],
         language,
+        prefix="outcomes-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -149,7 +143,7 @@ def test_public_survey_and_case_study_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("survey", reverse("feedback_survey", args=[world["token"]])),
@@ -160,6 +154,6 @@ def test_public_survey_and_case_study_pages_have_no_accessibility_violations(
             ("story", reverse("case_story", args=[slug, world["study"].pk])),
         ],
         language,
+        prefix="outcomes-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

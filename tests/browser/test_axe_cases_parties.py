@@ -11,11 +11,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import axe_violations, describe_violations, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
 
 
 @pytest.fixture
@@ -153,18 +151,7 @@ def test_people_and_consent_pages_have_no_accessibility_violations(
         ("consent-withdraw", reverse("consent_withdraw", args=[consent.pk])),
         ("consent-withdraw-with-errors", withdraw_with_errors),
     ]
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"{language}-cases-parties-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-    assert not found, "\n\n".join(f"[{n}]\n{describe_violations(v)}" for n, v in found.items())
+    assert_accessible(page, pages, language, prefix="cases-parties-")
     assert csp_reports.reports == []
 
 

@@ -7,11 +7,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import axe_violations, describe_violations, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
 
 
 @pytest.fixture
@@ -129,17 +127,5 @@ def test_work_pages_have_no_accessibility_violations(
         ("meeting-cancel-errors", submit_empty(reverse("meeting_cancel", args=[meeting.pk]))),
         ("meeting-held", reverse("meeting_held", args=[meeting.pk])),
     ]
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"cases-work-{language}-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-
-    assert not found, "\n\n".join(f"[{n}]\n{describe_violations(v)}" for n, v in found.items())
+    assert_accessible(page, pages, language, prefix="cases-work-")
     assert csp_reports.reports == []
