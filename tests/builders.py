@@ -21,6 +21,36 @@ SHARON = {"first_name": "Sharon", "last_name": "Jones"}
 DEAN = {"first_name": "Dean", "last_name": "Walsh"}
 
 
+def new_case(
+    organisation, actor, code: str = "criminal-justice", *, factors=(), **fields
+) -> m.Case:
+    """A case of type `code` (referred internally unless `source` says otherwise) with the
+    complexity factors whose codes are `factors`, created by `actor`."""
+    fields.setdefault("source", c.Source.INTERNAL)
+    with organisation_scope(organisation):
+        return actions.create_case(
+            actor=actor,
+            organisation=organisation,
+            case_type=m.CaseType.objects.get(code=code),
+            complexity_factors=list(m.ComplexityFactor.objects.filter(code__in=factors)),
+            **fields,
+        )
+
+
+def add_party(actor, case, role, first_name, last_name="", **details) -> m.Party:
+    with organisation_scope(case.organisation):
+        return actions.add_party(
+            actor=actor, case=case, role=role, first_name=first_name, last_name=last_name, **details
+        )
+
+
+def give_consent(
+    actor, party, scope=c.ConsentScope.TAKE_PART, method=c.ConsentMethod.WRITTEN
+) -> m.Consent:
+    with organisation_scope(party.organisation):
+        return actions.give_consent(actor=actor, party=party, scope=scope, method=method)
+
+
 class CaseWorld:
     """An organisation, its people, and cases opened by its manager (`self.manager`)."""
 
@@ -55,15 +85,8 @@ class CaseWorld:
         and Dean (responsible) unless `parties` is False; `sharon` and `dean` add to (or replace)
         their details.
         Sets `self.sharon` and `self.dean` to the case's parties."""
+        case = new_case(self.org, self.manager.user, code, factors=factors, **fields)
         with self.scope():
-            case = actions.create_case(
-                actor=self.manager.user,
-                organisation=self.org,
-                case_type=m.CaseType.objects.get(code=code),
-                source=c.Source.INTERNAL,
-                complexity_factors=list(m.ComplexityFactor.objects.filter(code__in=factors)),
-                **fields,
-            )
             if lead is not None:
                 self.allocate(case, lead, c.AllocationRole.LEAD)
             for member in co_workers:
@@ -86,25 +109,21 @@ class CaseWorld:
     def add_party(
         self, case, role, first_name, last_name="", date_of_birth=None, postcode="", **details
     ):
-        with self.scope():
-            return actions.add_party(
-                actor=self.manager.user,
-                case=case,
-                role=role,
-                first_name=first_name,
-                last_name=last_name,
-                date_of_birth=date_of_birth,
-                postcode=postcode,
-                **details,
-            )
+        return add_party(
+            self.manager.user,
+            case,
+            role,
+            first_name,
+            last_name,
+            date_of_birth=date_of_birth,
+            postcode=postcode,
+            **details,
+        )
 
     # ------------------------------------------------------------ what a case's work needs
 
     def consent(self, party, scope=c.ConsentScope.TAKE_PART, method=c.ConsentMethod.WRITTEN):
-        with self.scope():
-            return actions.give_consent(
-                actor=self.manager.user, party=party, scope=scope, method=method
-            )
+        return give_consent(self.manager.user, party, scope, method)
 
     def ready_for_a_meeting(self, *, skip: str = "", prepared_days_ago: int = 3) -> None:
         """Everything the meeting guards ask for on `self.case`, except `skip`: a risk assessment

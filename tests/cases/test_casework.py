@@ -18,6 +18,7 @@ from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def new_case(org, actor, type_code="criminal-justice", **kwargs) -> m.Case:
-    with organisation_scope(org):
-        case_type = m.CaseType.objects.get(code=type_code)
-        factors = kwargs.pop("factors", ())
-        defaults = {"source": c.Source.INTERNAL, "summary": "A window was broken."}
-        defaults.update(kwargs)
-        return actions.create_case(
-            actor=actor,
-            organisation=org,
-            case_type=case_type,
-            complexity_factors=list(m.ComplexityFactor.objects.filter(code__in=factors)),
-            **defaults,
-        )
+    kwargs.setdefault("summary", "A window was broken.")
+    return builders.new_case(org, actor, type_code, **kwargs)
 
 
 def refreshed(org, case) -> m.Case:
@@ -59,22 +50,10 @@ def in_assessment(org, admin, lead, case) -> m.Case:
 
 
 def add_principals(org, admin, case, *, under_18=False):
-    with organisation_scope(org):
-        harmed = actions.add_party(
-            actor=admin.user,
-            case=case,
-            role=c.PartyRole.HARMED,
-            first_name="Harriet",
-            last_name="Harmed",
-        )
-        responsible = actions.add_party(
-            actor=admin.user,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Robin",
-            last_name="Responsible",
-            is_under_18=under_18,
-        )
+    harmed = builders.add_party(admin.user, case, c.PartyRole.HARMED, "Harriet", "Harmed")
+    responsible = builders.add_party(
+        admin.user, case, c.PartyRole.RESPONSIBLE, "Robin", "Responsible", is_under_18=under_18
+    )
     return harmed, responsible
 
 
@@ -93,13 +72,7 @@ def assess(org, admin, party):
 
 
 def consent(org, admin, party):
-    with organisation_scope(org):
-        return actions.give_consent(
-            actor=admin.user,
-            party=party,
-            scope=c.ConsentScope.TAKE_PART,
-            method=c.ConsentMethod.WRITTEN,
-        )
+    return builders.give_consent(admin.user, party)
 
 
 def risk_assessed(org, admin, case):
