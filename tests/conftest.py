@@ -74,3 +74,13 @@ def count_queries(db):
     from tests.queries import QueryCounter
 
     return QueryCounter()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test (rate limits and throttles live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -17,6 +17,19 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def submit(page, name: str) -> None:
+    """Press the button called `name` and wait for the page it leads to."""
+    page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_load_state()
+
+
+def no_errors(page) -> None:
+    """The page shows no error summary."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+
+
 def axe_violations(page, within: str | None = None) -> list[dict]:
     """Run axe-core (WCAG 2.2 A/AA and best practice rules), on the whole page or only the part
     `within` selects, and return its violations."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.browser.support import LANGUAGES, assert_accessible
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
@@ -18,15 +18,6 @@ def organisation(transactional_db, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _referral(organisation, referrer):

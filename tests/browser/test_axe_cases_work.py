@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.support import LANGUAGES, assert_accessible
+from tests.builders import CaseWorld
 
 pytestmark = pytest.mark.browser
 
@@ -25,31 +26,16 @@ def build_case(organisation):
 
     from mend.cases import actions
     from mend.cases import choices as c
-    from mend.cases import models as m
     from mend.core.roles import Role
     from mend.core.tenancy import organisation_scope
     from mend.core.tests_support import make_member
 
-    manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    world = CaseWorld(organisation, make_member)
+    manager = world.manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    case = world.open_case(lead=manager)
+    sharon, dean = world.sharon, world.dean
     with organisation_scope(organisation):
         actor = manager.user
-        case = actions.create_case(
-            actor=actor,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        actions.allocate(actor=actor, case=case, membership=manager, role=c.AllocationRole.LEAD)
-        sharon = actions.add_party(
-            actor=actor, case=case, role=c.PartyRole.HARMED, first_name="Sharon", last_name="Jones"
-        )
-        dean = actions.add_party(
-            actor=actor,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Dean",
-            last_name="Walsh",
-        )
         actions.record_activity(
             actor=actor,
             case=case,

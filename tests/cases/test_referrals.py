@@ -33,11 +33,8 @@ SUMMARY = "Dean broke the window of Sharon's shop on Queen Street."
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
+def _isolated(settings, tmp_path, fresh_cache):
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page_text(response) -> str:
