@@ -16,13 +16,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
-@pytest.fixture
 def language_for(use_welsh):
     def choose(language: str) -> None:
         if language == "cy":

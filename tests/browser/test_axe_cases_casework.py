@@ -11,13 +11,6 @@ from tests.browser.support import LANGUAGES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_casework_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, use_welsh, language

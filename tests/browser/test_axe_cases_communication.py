@@ -10,13 +10,6 @@ from tests.browser.support import LANGUAGES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build(organisation, actor):
     from mend.cases import actions
     from mend.cases import choices as c

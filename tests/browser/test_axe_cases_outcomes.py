@@ -13,13 +13,6 @@ from tests.builders import CaseWorld
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build_case(organisation):
     """A case with support, an agreement with a part-paid restitution, feedback and a story."""
     from mend.cases import actions

@@ -17,13 +17,6 @@ from tests.builders import CaseWorld
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build_case(organisation):
     """A case with Sharon (harmed, consented), Dean (responsible) and Sharon's mother."""
     from mend.cases import actions

@@ -13,13 +13,6 @@ from tests.builders import CaseWorld
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build_case(organisation):
     """A case with two parties, an activity with notes, a chosen process and two meetings."""
     from django.utils import timezone

@@ -15,13 +15,6 @@ from tests.browser.support import LANGUAGES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def at(year, month, day, hour=12):
     from tests.training.support import LONDON
 

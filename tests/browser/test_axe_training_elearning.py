@@ -12,13 +12,6 @@ from tests.browser.support import LANGUAGES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build(organisation):
     """A published module with a learner half-way through it and a member who passed it."""
     from mend.core.roles import Role

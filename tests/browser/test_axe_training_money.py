@@ -13,13 +13,6 @@ from tests.browser.support import LANGUAGES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build_money(organisation):
     """An invoiced engagement part paid, one with a confirmed cancellation (credit note and fee
     invoice) and one with a quote waiting to be confirmed."""

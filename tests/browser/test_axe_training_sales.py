@@ -14,13 +14,6 @@ from tests.browser.support import LANGUAGES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
 def build_sales(organisation):
     """A client with a contact, a course, a new enquiry, an engagement with a quote and a sent
     agreement, and a second engagement whose agreement was accepted."""
