@@ -66,3 +66,21 @@ def signed_in(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def count_queries(db):
+    """Queries of a page request, or of a block: see tests.queries.QueryCounter."""
+    from tests.queries import QueryCounter
+
+    return QueryCounter()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test (rate limits and throttles live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

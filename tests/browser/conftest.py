@@ -138,3 +138,11 @@ def use_welsh(context, live_server):
         )
 
     return do
+
+
+@pytest.fixture
+def organisation(transactional_db):
+    """The organisation the browser tests sign in to (a test file may define its own)."""
+    from mend.core.tests_support import make_organisation
+
+    return make_organisation("Cwm Restorative Approaches", "cwm")

@@ -6,33 +6,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import (
-    axe_violations,
-    check_pages,
-    describe_violations,
-    report,
-    screenshot,
-)
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="assessment-")
 
 
 def a_sensitive_case(organisation, manager):
@@ -126,7 +107,7 @@ def test_assessment_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.locator(".govuk-error-summary").wait_for()
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("tab", reverse("case_assessment", args=[case.pk])),
@@ -146,8 +127,8 @@ def test_assessment_pages_have_no_accessibility_violations(
             ("settings-factor", reverse("complexity_factor_edit", args=[factor.pk])),
         ],
         language,
+        prefix="assessment-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -169,11 +150,10 @@ def test_a_refused_signoff_page_has_no_accessibility_violations(
         )
     sign_in_as(practitioner.user, organisation)
 
-    response = page.goto(reverse("case_signoff", args=[case.pk, "advanced"]))
+    def refused():
+        response = page.goto(reverse("case_signoff", args=[case.pk, "advanced"]))
+        assert response.status == 403
 
-    assert response.status == 403
-    screenshot(page, "en-assessment-signoff-refused")
+    assert_accessible(page, [("signoff-refused", refused)], "en", prefix="assessment-")
     assert "Only an advanced practitioner" in page.locator("main").inner_text()
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
     assert csp_reports.reports == []

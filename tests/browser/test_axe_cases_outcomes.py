@@ -7,51 +7,29 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import check_pages, report
+from tests.browser.support import LANGUAGES, assert_accessible
+from tests.builders import CaseWorld
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build_case(organisation):
     """A case with support, an agreement with a part-paid restitution, feedback and a story."""
     from mend.cases import actions
     from mend.cases import choices as c
-    from mend.cases import models as m
     from mend.core.roles import Role
     from mend.core.tenancy import organisation_scope
     from mend.core.tests_support import make_member
 
-    manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    world = CaseWorld(organisation, make_member)
+    manager = world.manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    case = world.open_case()
+    sharon, dean = world.sharon, world.dean
+    for party in (sharon, dean):
+        for scope in (c.ConsentScope.FEEDBACK, c.ConsentScope.CASE_STUDY):
+            world.consent(party, scope)
     with organisation_scope(organisation):
         actor = manager.user
-        case = actions.create_case(
-            actor=actor,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        sharon = actions.add_party(
-            actor=actor, case=case, role=c.PartyRole.HARMED, first_name="Sharon", last_name="Jones"
-        )
-        dean = actions.add_party(
-            actor=actor,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Dean",
-            last_name="Walsh",
-        )
-        for party in (sharon, dean):
-            for scope in (c.ConsentScope.FEEDBACK, c.ConsentScope.CASE_STUDY):
-                actions.give_consent(actor=actor, party=party, scope=scope, method="written")
         referral = actions.add_support_referral(
             actor=actor, party=sharon, service="counselling", provider="Cwm Counselling"
         )
@@ -94,10 +72,6 @@ def build_case(organisation):
     }
 
 
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="outcomes-")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_outcomes_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, language, use_welsh
@@ -113,7 +87,7 @@ def test_outcomes_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("tab", reverse("case_outcomes", args=[world["case"].pk])),
@@ -130,8 +104,8 @@ def test_outcomes_pages_have_no_accessibility_violations(
             ("case-study-edit", reverse("case_study_edit", args=[world["study"].pk])),
         ],
         language,
+        prefix="outcomes-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -149,7 +123,7 @@ def test_public_survey_and_case_study_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("survey", reverse("feedback_survey", args=[world["token"]])),
@@ -160,6 +134,6 @@ def test_public_survey_and_case_study_pages_have_no_accessibility_violations(
             ("story", reverse("case_story", args=[slug, world["study"].pk])),
         ],
         language,
+        prefix="outcomes-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

@@ -11,83 +11,42 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import axe_violations, describe_violations, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
+from tests.builders import CaseWorld
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build_case(organisation):
     """A case with Sharon (harmed, consented), Dean (responsible) and Sharon's mother."""
     from mend.cases import actions
     from mend.cases import choices as c
-    from mend.cases import models as m
     from mend.core.roles import Role
     from mend.core.tenancy import organisation_scope
     from mend.core.tests_support import make_member
 
-    manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    world = CaseWorld(organisation, make_member)
+    manager = world.manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    case = world.open_case(
+        lead=manager,
+        sharon={
+            "date_of_birth": date(1980, 2, 14),
+            "postcode": "CF10 1AA",
+            "contact": {"phone": "07700 900001", "email": "sharon@example.test"},
+            "contact_preferences": {"methods": ["phone"], "safe_times": "After 6pm", "notes": ""},
+            "safety_flags": "Ex-partner must not learn her address.",
+            "preferred_language": "cy",
+        },
+        dean={"preferred_language": "other", "other_language": "Polish", "needs_interpreter": True},
+    )
+    sharon = world.sharon
+    world.add_party(case, c.PartyRole.SUPPORTER, "Carol", "Jones", supports=sharon)
+    consent = world.consent(sharon)
+    feedback = world.consent(sharon, c.ConsentScope.FEEDBACK, c.ConsentMethod.VERBAL)
     with organisation_scope(organisation):
-        actor = manager.user
-        case = actions.create_case(
-            actor=actor,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
+        actions.withdraw_consent(
+            actor=manager.user, consent=feedback, method=c.ConsentMethod.WRITTEN
         )
-        actions.allocate(actor=actor, case=case, membership=manager, role=c.AllocationRole.LEAD)
-        sharon = actions.add_party(
-            actor=actor,
-            case=case,
-            role=c.PartyRole.HARMED,
-            first_name="Sharon",
-            last_name="Jones",
-            date_of_birth=date(1980, 2, 14),
-            postcode="CF10 1AA",
-            contact={"phone": "07700 900001", "email": "sharon@example.test"},
-            contact_preferences={"methods": ["phone"], "safe_times": "After 6pm", "notes": ""},
-            safety_flags="Ex-partner must not learn her address.",
-            preferred_language="cy",
-        )
-        actions.add_party(
-            actor=actor,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Dean",
-            last_name="Walsh",
-            preferred_language="other",
-            other_language="Polish",
-            needs_interpreter=True,
-        )
-        actions.add_party(
-            actor=actor,
-            case=case,
-            role=c.PartyRole.SUPPORTER,
-            first_name="Carol",
-            last_name="Jones",
-            supports=sharon,
-        )
-        consent = actions.give_consent(
-            actor=actor,
-            party=sharon,
-            scope=c.ConsentScope.TAKE_PART,
-            method=c.ConsentMethod.WRITTEN,
-        )
-        feedback = actions.give_consent(
-            actor=actor,
-            party=sharon,
-            scope=c.ConsentScope.FEEDBACK,
-            method=c.ConsentMethod.VERBAL,
-        )
-        actions.withdraw_consent(actor=actor, consent=feedback, method=c.ConsentMethod.WRITTEN)
     return manager, case, sharon, consent
 
 
@@ -153,18 +112,7 @@ def test_people_and_consent_pages_have_no_accessibility_violations(
         ("consent-withdraw", reverse("consent_withdraw", args=[consent.pk])),
         ("consent-withdraw-with-errors", withdraw_with_errors),
     ]
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"{language}-cases-parties-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-    assert not found, "\n\n".join(f"[{n}]\n{describe_violations(v)}" for n, v in found.items())
+    assert_accessible(page, pages, language, prefix="cases-parties-")
     assert csp_reports.reports == []
 
 

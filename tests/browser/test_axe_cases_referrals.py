@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_axe import LANGUAGES, check_pages, report
+from tests.browser.support import LANGUAGES, assert_accessible
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
@@ -18,15 +18,6 @@ def organisation(transactional_db, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _referral(organisation, referrer):
@@ -84,7 +75,7 @@ def test_public_referral_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.locator(".govuk-panel--confirmation").wait_for()
 
-    found = check_pages(
+    assert_accessible(
         page,
         [
             ("self-referral", form),
@@ -93,7 +84,6 @@ def test_public_referral_pages_have_no_accessibility_violations(
         ],
         language,
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
     reference = page.locator(".govuk-panel__body strong").inner_text()
     assert reference.startswith("CWM-")
@@ -123,7 +113,7 @@ def test_staff_referral_pages_have_no_accessibility_violations(
         page.locator("main form button.govuk-button--warning").click()
         page.locator(".govuk-error-summary").wait_for()
 
-    found = check_pages(
+    assert_accessible(
         page,
         [
             ("referral-new", reverse("referral_new")),
@@ -134,7 +124,6 @@ def test_staff_referral_pages_have_no_accessibility_violations(
         ],
         language,
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -164,7 +153,7 @@ def test_partner_referrer_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.locator(".govuk-error-summary").wait_for()
 
-    found = check_pages(
+    assert_accessible(
         page,
         [
             ("referral-submit", reverse("referral_submit")),
@@ -174,5 +163,4 @@ def test_partner_referrer_pages_have_no_accessibility_violations(
         ],
         language,
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

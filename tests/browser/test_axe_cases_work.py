@@ -7,18 +7,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import axe_violations, describe_violations, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
+from tests.builders import CaseWorld
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build_case(organisation):
@@ -27,31 +19,16 @@ def build_case(organisation):
 
     from mend.cases import actions
     from mend.cases import choices as c
-    from mend.cases import models as m
     from mend.core.roles import Role
     from mend.core.tenancy import organisation_scope
     from mend.core.tests_support import make_member
 
-    manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    world = CaseWorld(organisation, make_member)
+    manager = world.manager = make_member(organisation, Role.MANAGER, full_name="Morgan Price")
+    case = world.open_case(lead=manager)
+    sharon, dean = world.sharon, world.dean
     with organisation_scope(organisation):
         actor = manager.user
-        case = actions.create_case(
-            actor=actor,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        actions.allocate(actor=actor, case=case, membership=manager, role=c.AllocationRole.LEAD)
-        sharon = actions.add_party(
-            actor=actor, case=case, role=c.PartyRole.HARMED, first_name="Sharon", last_name="Jones"
-        )
-        dean = actions.add_party(
-            actor=actor,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Dean",
-            last_name="Walsh",
-        )
         actions.record_activity(
             actor=actor,
             case=case,
@@ -129,17 +106,5 @@ def test_work_pages_have_no_accessibility_violations(
         ("meeting-cancel-errors", submit_empty(reverse("meeting_cancel", args=[meeting.pk]))),
         ("meeting-held", reverse("meeting_held", args=[meeting.pk])),
     ]
-    found = {}
-    for name, visit in pages:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"cases-work-{language}-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-
-    assert not found, "\n\n".join(f"[{n}]\n{describe_violations(v)}" for n, v in found.items())
+    assert_accessible(page, pages, language, prefix="cases-work-")
     assert csp_reports.reports == []

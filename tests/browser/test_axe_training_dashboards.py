@@ -10,18 +10,9 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import axe_violations, describe_violations, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def at(year, month, day, hour=12):
@@ -98,21 +89,15 @@ def test_training_dashboard_has_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = {}
-    for name, visit in [
-        ("current-year", url),
-        ("financial-2025", f"{url}?basis=financial&year=2025"),
-        ("calendar-2025", f"{url}?basis=calendar&year=2025"),
-        ("period-error", with_error),
-    ]:
-        if callable(visit):
-            visit()
-        else:
-            page.goto(visit)
-        assert page.locator("html").get_attribute("lang") == language, name
-        screenshot(page, f"{language}-training-dashboard-{name}")
-        violations = axe_violations(page)
-        if violations:
-            found[name] = violations
-    assert not found, "\n\n".join(f"[{n}]\n{describe_violations(v)}" for n, v in found.items())
+    assert_accessible(
+        page,
+        [
+            ("current-year", url),
+            ("financial-2025", f"{url}?basis=financial&year=2025"),
+            ("calendar-2025", f"{url}?basis=calendar&year=2025"),
+            ("period-error", with_error),
+        ],
+        language,
+        prefix="training-dashboard-",
+    )
     assert csp_reports.reports == []

@@ -7,18 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import check_pages, describe_violations, report, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build(organisation):
@@ -72,10 +63,6 @@ def build(organisation):
     }
 
 
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="delivery-")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_delivery_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, language, use_welsh
@@ -100,7 +87,7 @@ def test_delivery_pages_have_no_accessibility_violations(
         page.wait_for_selector(".govuk-error-summary")
 
     done, coming = world["done"], world["coming"]
-    found = check(
+    assert_accessible(
         page,
         [
             ("session", reverse("training_session", args=[world["session"].pk])),
@@ -122,8 +109,8 @@ def test_delivery_pages_have_no_accessibility_violations(
             ("trainer-results", reverse("training_trainer_results", args=[world["alys"].pk])),
         ],
         language,
+        prefix="delivery-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -132,19 +119,22 @@ def test_the_delivery_panel_of_the_engagement_page_has_no_accessibility_violatio
     page, csp_reports, organisation, sign_in_as, language, use_welsh
 ):
     """Only the panel: the rest of the engagement page is the sales area's (and its test's)."""
-    from axe_playwright_python.sync_playwright import Axe
-
     world = build(organisation)
     sign_in_as(world["admin"].user, organisation)
     if language == "cy":
         use_welsh()
-    page.goto(reverse("training_engagement", args=[world["done"].pk]))
-    assert page.locator("html").get_attribute("lang") == language
-    screenshot(page, f"{language}-delivery-engagement-panel")
-    panel = "section[aria-labelledby=delivery-panel-heading]"
-    assert page.locator(panel).count() == 1
-    violations = Axe().run(page, context=panel).response["violations"]
-    assert not violations, describe_violations(violations)
+    assert_accessible(
+        page,
+        [
+            (
+                "engagement-panel",
+                reverse("training_engagement", args=[world["done"].pk]),
+                "section[aria-labelledby=delivery-panel-heading]",
+            )
+        ],
+        language,
+        prefix="delivery-",
+    )
     assert csp_reports.reports == []
 
 
@@ -162,7 +152,7 @@ def test_public_certificate_and_survey_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("certificate-check", reverse("training_certificate_check")),
@@ -174,6 +164,6 @@ def test_public_certificate_and_survey_pages_have_no_accessibility_violations(
             ("survey-invalid", reverse("training_evaluation", args=["not-a-token"])),
         ],
         language,
+        prefix="delivery-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

@@ -7,18 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import check_pages, report
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build(organisation):
@@ -65,10 +56,6 @@ def build(organisation):
     }
 
 
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="elearning-")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_authoring_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, language, use_welsh
@@ -85,7 +72,7 @@ def test_authoring_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("modules", reverse("training_modules")),
@@ -108,8 +95,8 @@ def test_authoring_pages_have_no_accessibility_violations(
             ),
         ],
         language,
+        prefix="elearning-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -127,7 +114,7 @@ def test_public_learning_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("catalogue", reverse("training_learn_catalogue", args=[slug])),
@@ -135,8 +122,8 @@ def test_public_learning_pages_have_no_accessibility_violations(
             ("join-with-errors", join_with_errors),
         ],
         language,
+        prefix="elearning-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -165,7 +152,7 @@ def test_a_signed_in_learners_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector("h1")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("catalogue-signed-in", reverse("training_learn_catalogue", args=[slug])),
@@ -179,6 +166,6 @@ def test_a_signed_in_learners_pages_have_no_accessibility_violations(
             ("result-not-passed", fail_result),
         ],
         language,
+        prefix="elearning-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

@@ -8,18 +8,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import check_pages, report, screenshot
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build_money(organisation):
@@ -67,10 +58,6 @@ def build_money(organisation):
     }
 
 
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="training-money-")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_money_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, language, use_welsh
@@ -105,7 +92,7 @@ def test_money_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("invoices", reverse("training_invoices")),
@@ -126,19 +113,15 @@ def test_money_pages_have_no_accessibility_violations(
             ("policy", reverse("training_policy")),
             ("policy-with-errors", policy_with_errors),
             ("settings", reverse("training_settings")),
+            # The engagement page belongs to the sales area (and its own axe test): here only
+            # the money panel within it is checked.
+            (
+                "engagement-panel",
+                reverse("training_engagement", args=[world["waiting_engagement"].pk]),
+                "section[aria-labelledby=money-panel-heading]",
+            ),
         ],
         language,
+        prefix="training-money-",
     )
-    # The engagement page belongs to the sales area (and its own axe test): here only the money
-    # panel within it is checked.
-    page.goto(reverse("training_engagement", args=[world["waiting_engagement"].pk]))
-    screenshot(page, f"{language}-training-money-engagement-panel")
-    from axe_playwright_python.sync_playwright import Axe
-
-    panel = "section[aria-labelledby=money-panel-heading]"
-    assert page.locator(panel).count() == 1
-    violations = Axe().run(page, context=panel).response["violations"]
-    if violations:
-        found["engagement-panel"] = violations
-    assert not found, report(found)
     assert csp_reports.reports == []

@@ -9,18 +9,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import check_pages, report
+from tests.browser.support import LANGUAGES, assert_accessible
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["en", "cy"]
-
-
-@pytest.fixture
-def organisation(transactional_db):
-    from mend.core.tests_support import make_organisation
-
-    return make_organisation("Cwm Restorative Approaches", "cwm")
 
 
 def build_sales(organisation):
@@ -76,10 +67,6 @@ def build_sales(organisation):
     }
 
 
-def check(page, pages, language):
-    return check_pages(page, pages, language, prefix="training-sales-")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_training_sales_pages_have_no_accessibility_violations(
     page, csp_reports, organisation, sign_in_as, language, use_welsh
@@ -95,7 +82,7 @@ def test_training_sales_pages_have_no_accessibility_violations(
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("home", reverse("training_home")),
@@ -123,8 +110,8 @@ def test_training_sales_pages_have_no_accessibility_violations(
             ("sla-withdraw", reverse("training_sla_withdraw", args=[world["sla"].pk])),
         ],
         language,
+        prefix="training-sales-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []
 
 
@@ -147,7 +134,7 @@ def test_public_enquiry_form_and_agreement_pages_have_no_accessibility_violation
         page.locator("main form button[type=submit]").click()
         page.wait_for_selector(".govuk-error-summary")
 
-    found = check(
+    assert_accessible(
         page,
         [
             ("enquire", reverse("training_enquire", args=[slug])),
@@ -158,6 +145,6 @@ def test_public_enquiry_form_and_agreement_pages_have_no_accessibility_violation
             ("agreement-invalid", reverse("training_sla", args=["not-a-token"])),
         ],
         language,
+        prefix="training-sales-",
     )
-    assert not found, report(found)
     assert csp_reports.reports == []

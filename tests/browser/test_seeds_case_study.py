@@ -16,9 +16,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
+from tests.browser.support import no_errors, screenshot, submit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fresh_cache")]
 
 SHARON_PHONE = "07700 900123"
 SHARON_SAFE_TIMES = "Weekday evenings after 6pm"
@@ -34,24 +34,6 @@ def organisation(transactional_db, settings, tmp_path, live_server):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEND_BASE_URL = live_server.url  # links made for people point at this server
     return make_organisation("Cwm Restorative Approaches", "cwm")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _submit(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
-
-
-def _no_errors(page) -> None:
-    expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 
 def _case_pk(url: str) -> int:
@@ -87,8 +69,8 @@ def test_seeds_case_study_from_referral_to_closure(
     page.locator("#id_harmed_phone").fill(SHARON_PHONE)
     page.locator("#id_harmed_safe_times").fill(SHARON_SAFE_TIMES)
     page.locator("#id_responsible_first_name").fill("Mike")
-    _submit(page, "Send the referral")
-    _no_errors(page)
+    submit(page, "Send the referral")
+    no_errors(page)
     page.goto(reverse("referral_mine"))
     screenshot(page, "seeds-1-referrals-mine")
     referrals = page.get_by_role("table")
@@ -100,19 +82,19 @@ def test_seeds_case_study_from_referral_to_closure(
     page.goto(reverse("referral_queue"))
     page.get_by_role("link", name=re.compile("accept or decline")).click()
     pk = _case_pk(page.url)
-    _submit(page, "Accept the referral")
-    _no_errors(page)
+    submit(page, "Accept the referral")
+    no_errors(page)
     page.goto(reverse("case_allocate", args=[pk]))
     page.get_by_label("Who", exact=True).select_option(label="Lowri Evans (Practitioner)")
     page.get_by_label("Lead practitioner").check()
-    _submit(page, "Allocate")
-    _no_errors(page)
+    submit(page, "Allocate")
+    no_errors(page)
     page.get_by_label("Who", exact=True).select_option(
         label="Owen Probation (external co-worker: sees only cases they are allocated to)"
     )
     page.get_by_label("Co-worker").check()
-    _submit(page, "Allocate")
-    _no_errors(page)
+    submit(page, "Allocate")
+    no_errors(page)
     expect(page.get_by_role("main")).to_contain_text("Owen Probation")
 
     # The probation co-worker, once allocated, can open the case.
@@ -125,8 +107,8 @@ def test_seeds_case_study_from_referral_to_closure(
     sign_in_as(lead.user, organisation)
     page.goto(reverse("case_detail", args=[pk]))
     page.get_by_role("link", name="Start assessment").click()
-    _submit(page, "Start assessment")
-    _no_errors(page)
+    submit(page, "Start assessment")
+    no_errors(page)
     expect(page.get_by_role("main")).to_contain_text("Assessment")
     for name in ("Sharon", "Mike"):
         for scope in ("To take part", "To be asked for feedback"):
@@ -135,15 +117,15 @@ def test_seeds_case_study_from_referral_to_closure(
             page.get_by_role("link", name="Record consent").click()
             page.get_by_label(scope).check()
             page.get_by_label("Signed form").check()
-            _submit(page, "Record consent")
-            _no_errors(page)
+            submit(page, "Record consent")
+            no_errors(page)
     page.goto(reverse("case_parties", args=[pk]))
     page.get_by_role("link", name="Sharon", exact=True).click()
     page.get_by_role("link", name="Change Sharon's details").click()
     page.get_by_label("Phone number", exact=True).fill(SHARON_NEW_PHONE)
     page.get_by_label("Address", exact=True).fill(SHARON_ADDRESS)
-    _submit(page, "Save details")
-    _no_errors(page)
+    submit(page, "Save details")
+    no_errors(page)
     expect(page.get_by_role("main")).to_contain_text(SHARON_NEW_PHONE)
 
     assessments = (
@@ -159,22 +141,22 @@ def test_seeds_case_study_from_referral_to_closure(
         page.get_by_role("link", name=f"Record assessment {name}").click()
         page.get_by_label(first_question, exact=True).fill(f"{name} told us in their own words.")
         page.get_by_label("Needs", exact=True).fill(need)
-        _submit(page, "Save assessment")
-        _no_errors(page)
+        submit(page, "Save assessment")
+        no_errors(page)
     page.goto(reverse("case_assessment", args=[pk]))
     page.get_by_role("link", name="Record a risk assessment").click()
     page.get_by_label("Medium", exact=True).check()
     page.get_by_label("Risks identified").fill("Mike and Sharon live on the same street.")
     page.get_by_label("Mitigation plan").fill("No direct contact; letters are screened.")
-    _submit(page, "Save risk assessment")
-    _no_errors(page)
+    submit(page, "Save risk assessment")
+    no_errors(page)
 
     sign_in_as(manager.user, organisation)
     page.goto(reverse("case_assessment", args=[pk]))
     page.get_by_role("link", name="Give risk sign-off").click()
     page.get_by_label("Notes", exact=True).fill("Agreed: indirect work only for now.")
-    _submit(page, "Give risk sign-off")
-    _no_errors(page)
+    submit(page, "Give risk sign-off")
+    no_errors(page)
     screenshot(page, "seeds-3-assessment")
 
     # 4. Sharon's unmet needs become onward referrals for support.
@@ -189,8 +171,8 @@ def test_seeds_case_study_from_referral_to_closure(
         page.get_by_label(service, exact=True).check()
         page.get_by_label("Provider", exact=True).fill(provider)
         page.get_by_label("Status", exact=True).select_option(label="Referred")
-        _submit(page, "Add support referral")
-        _no_errors(page)
+        submit(page, "Add support referral")
+        no_errors(page)
     page.goto(reverse("case_outcomes", args=[pk]))
     for provider in ("Cwm Counselling", "Heol Surgery", "Citizens Advice"):
         expect(page.get_by_role("main")).to_contain_text(provider)
@@ -205,8 +187,8 @@ def test_seeds_case_study_from_referral_to_closure(
         page.get_by_label("Process", exact=True).select_option(label=process)
         page.get_by_label(decision, exact=True).check()
         page.get_by_label("Reason", exact=True).fill(reason)
-        _submit(page, "Save decision")
-        _no_errors(page)
+        submit(page, "Save decision")
+        no_errors(page)
     expect(page.get_by_role("main")).to_contain_text("Sharon does not feel safe yet.")
 
     # 6. Mike writes to Sharon, guided by the restorative questions.
@@ -214,33 +196,33 @@ def test_seeds_case_study_from_referral_to_closure(
     page.get_by_role("link", name="Start a letter").click()
     page.get_by_label("Who is writing?").select_option(label="Mike (Person responsible)")
     page.get_by_label("Who is the letter for?").select_option(label="Sharon (Person harmed)")
-    _submit(page, "Continue")
-    _no_errors(page)
+    submit(page, "Continue")
+    no_errors(page)
     expect(page.get_by_text("What happened?", exact=True)).to_be_visible()
     page.get_by_label("What happened?", exact=True).fill("I broke into the shed.")
     page.get_by_label("The letter", exact=True).fill(LETTER_BODY)
     screenshot(page, "seeds-6-letter-builder")
-    _submit(page, "Save draft")
-    _no_errors(page)
+    submit(page, "Save draft")
+    no_errors(page)
     letter_url = page.url
     page.get_by_role("link", name="Screen the letter").click()
     page.get_by_label("It is fit to send").check()
     page.get_by_label("It holds no contact details").check()
     page.get_by_label("It does not shift blame").check()
     page.get_by_label("It is safe for the person receiving it").check()
-    _submit(page, "Save decision")
-    _no_errors(page)
+    submit(page, "Save decision")
+    no_errors(page)
     page.goto(letter_url)
     page.get_by_role("link", name="Record whether they want it").click()
     page.get_by_label("Yes", exact=True).check()
-    _submit(page, "Save their choice")
-    _no_errors(page)
+    submit(page, "Save their choice")
+    no_errors(page)
     page.goto(letter_url)
     page.get_by_role("link", name="Deliver or hold on file").click()
     page.get_by_label("Via the Probation Service").check()
     page.get_by_label("Name of the agency").fill("Probation Service")
-    _submit(page, "Save")
-    _no_errors(page)
+    submit(page, "Save")
+    no_errors(page)
     page.goto(letter_url)
     expect(page.get_by_role("main")).to_contain_text("Via the Probation Service")
     pdf_url = page.get_by_role("link", name="Download the letter (PDF)").get_attribute("href")
@@ -258,8 +240,8 @@ def test_seeds_case_study_from_referral_to_closure(
     # 7. Sharon is asked for feedback and answers without signing in.
     page.goto(reverse("case_outcomes", args=[pk]))
     page.get_by_role("link", name="Ask for feedback (Sharon)").click()
-    _submit(page, "Create the survey link")
-    _no_errors(page)
+    submit(page, "Create the survey link")
+    no_errors(page)
     survey_url = page.locator(".govuk-inset-text").inner_text().strip()
     assert survey_url.startswith(f"{live_server.url}/cases/feedback/")
     anonymous = browser.new_context(base_url=live_server.url, locale="en-GB")
@@ -275,8 +257,8 @@ def test_seeds_case_study_from_referral_to_closure(
             survey.get_by_role("group", name=question).get_by_label("Yes", exact=True).check()
         survey.get_by_label("Is there anything else").fill("Reading his letter helped me.")
         screenshot(survey, "seeds-7-survey")
-        _submit(survey, "Send my answers")
-        _no_errors(survey)
+        submit(survey, "Send my answers")
+        no_errors(survey)
         expect(survey.get_by_role("main")).to_contain_text("Thank you")
     finally:
         anonymous.close()
@@ -286,8 +268,8 @@ def test_seeds_case_study_from_referral_to_closure(
     page.get_by_role("link", name="Close the case").click()
     page.get_by_label("Why is the case closing?").select_option(label="Completed: indirect process")
     page.get_by_label("Closure notes").fill("Letter delivered; Sharon supported onward.")
-    _submit(page, "Close the case")
-    _no_errors(page)
+    submit(page, "Close the case")
+    no_errors(page)
     page.goto(reverse("case_detail", args=[pk]))
     main = page.get_by_role("main")
     expect(main).to_contain_text("Closed")

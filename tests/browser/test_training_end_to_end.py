@@ -20,9 +20,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
+from tests.browser.support import no_errors, screenshot, submit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fresh_cache")]
 
 SCHOOL = "Ysgol Gynradd Glan Morfa"
 CONTACT = "Carys Hughes"
@@ -63,24 +63,6 @@ def offered_course(organisation, office):
 
     with organisation_scope(organisation):
         return course(office.user, organisation, price=str(COURSE_PRICE))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _submit(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
-
-
-def _no_errors(page) -> None:
-    expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 
 def _pdf_text(body: bytes) -> str:
@@ -130,8 +112,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
         # People take a few seconds over a form; a quicker one is refused as a likely program.
         waited = time.monotonic() - shown_at
         school.wait_for_timeout(max(0, public_forms.MINIMUM_SECONDS + 0.3 - waited) * 1000)
-        _submit(school, "Send enquiry")
-        _no_errors(school)
+        submit(school, "Send enquiry")
+        no_errors(school)
         expect(school.get_by_role("heading", level=1)).to_have_text("Enquiry sent")
         expect(school.get_by_role("main")).to_contain_text(
             "Thank you for contacting Cwm Restorative Approaches"
@@ -156,8 +138,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     expect(page.get_by_label("Course", exact=True).locator("option:checked")).to_have_text(
         COURSE_TITLE
     )
-    _submit(page, "Create engagement")
-    _no_errors(page)
+    submit(page, "Create engagement")
+    no_errors(page)
     engagement_url = page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(COURSE_TITLE)
     expect(page.get_by_role("main")).to_contain_text(f"{SCHOOL} (School or college)")
@@ -169,8 +151,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     page.get_by_label("Ends at").fill("15:30")
     page.get_by_label("In person, at a venue").check()
     page.get_by_label("Venue", exact=True).fill("School hall")
-    _submit(page, "Add session")
-    _no_errors(page)
+    submit(page, "Add session")
+    no_errors(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Session on {yesterday.day} {yesterday:%B %Y}"
     )
@@ -178,8 +160,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     page.goto(engagement_url)
     page.get_by_role("link", name="Issue a quote").click()
     expect(page.get_by_role("main")).to_contain_text(_pounds(COURSE_PRICE))
-    _submit(page, "Issue quote")
-    _no_errors(page)
+    submit(page, "Issue quote")
+    no_errors(page)
     with organisation_scope(organisation):
         proposal = m.Proposal.objects.get()
     assert proposal.total == COURSE_PRICE
@@ -195,8 +177,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     # 3. Staff send the agreement; the contact accepts it at its link, without signing in.
     page.get_by_role("link", name="Send the agreement").click()
     expect(page.get_by_label(CONTACT, exact=True)).to_be_checked()
-    _submit(page, "Send agreement")
-    _no_errors(page)
+    submit(page, "Send agreement")
+    no_errors(page)
     expect(page.get_by_role("main")).to_contain_text("Agreement sent")
     (invitation,) = [
         message
@@ -227,8 +209,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
             "I agree to this Service Level Agreement, including the cancellation policy"
         ).check()
         screenshot(agreement, "training-e2e-3-agreement")
-        _submit(agreement, "Accept agreement")
-        _no_errors(agreement)
+        submit(agreement, "Accept agreement")
+        no_errors(agreement)
         expect(agreement.locator(".govuk-panel")).to_contain_text("Agreement accepted")
         expect(agreement.locator(".govuk-panel")).to_contain_text(f"Accepted by {CONTACT}")
     finally:
@@ -249,8 +231,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     page.get_by_label("Attendees", exact=True).fill(
         "\n".join(f"{name}, {email}" for name, email in ATTENDEES)
     )
-    _submit(page, "Add these attendees")
-    _no_errors(page)
+    submit(page, "Add these attendees")
+    no_errors(page)
     attendee_list = page.get_by_role("table")
     for name, email in ATTENDEES:
         expect(attendee_list).to_contain_text(name)
@@ -262,11 +244,11 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     for name in PRESENT:
         page.get_by_label(name, exact=True).check()
     expect(page.get_by_label(ABSENT, exact=True)).not_to_be_checked()
-    _submit(page, "Save the register")
-    _no_errors(page)
+    submit(page, "Save the register")
+    no_errors(page)
     expect(page.get_by_role("main")).to_contain_text("2 of 3 attendees present.")
-    _submit(page, "Mark as delivered")
-    _no_errors(page)
+    submit(page, "Mark as delivered")
+    no_errors(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Session marked as delivered."
     )
@@ -274,8 +256,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
 
     page.goto(engagement_url)
     page.get_by_role("link", name="Issue certificates").click()
-    _submit(page, "Issue 2 certificates")
-    _no_errors(page)
+    submit(page, "Issue 2 certificates")
+    no_errors(page)
     certificates = page.get_by_role("table")
     for name in PRESENT:
         expect(certificates.get_by_role("row", name=re.compile(name))).to_contain_text("Download")
@@ -302,7 +284,7 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
         checker = checker_context.new_page()
         checker.goto(reverse("training_certificate_check"))
         checker.get_by_label("Verification code").fill(certificate.code.lower())
-        _submit(checker, "Check the certificate")
+        submit(checker, "Check the certificate")
         expect(checker.locator(".govuk-panel")).to_contain_text("This certificate is genuine")
         main = checker.get_by_role("main")
         expect(main).to_contain_text(PRESENT[0])
@@ -319,8 +301,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     page.goto(reverse("training_engagement", args=[second.pk]))
     page.get_by_role("link", name="Cancel sessions").click()
     page.get_by_label("Reason for cancelling").fill("The school's inspection moved.")
-    _submit(page, "Work out the fee")
-    _no_errors(page)
+    submit(page, "Work out the fee")
+    no_errors(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancellation quote")
     tiers = page.locator(".govuk-summary-list__row", has_text="Tiers checked").locator("li")
     expect(tiers).to_have_count(3)
@@ -340,8 +322,8 @@ def test_school_enquiry_to_certificates_and_a_cancellation_fee(
     expect(page.get_by_role("main")).to_contain_text(f"{_pounds(fee)} (50%)")
     expect(page.get_by_role("main")).to_contain_text(f"{CONTACT} ({CONTACT_EMAIL}) is emailed")
     screenshot(page, "training-e2e-5-cancellation-quote")
-    _submit(page, "Confirm cancellation")
-    _no_errors(page)
+    submit(page, "Confirm cancellation")
+    no_errors(page)
 
     with organisation_scope(organisation):
         fee_invoice = m.Invoice.objects.get(engagement=second, cancellation__isnull=False)

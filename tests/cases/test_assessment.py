@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.cases import actions, workflow
@@ -19,6 +18,7 @@ from mend.cases import models as m
 from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import CaseWorld
 from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
@@ -32,64 +32,28 @@ def signoff_row(response, kind: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", match.group(1)))) if match else ""
 
 
-class World:
+class World(CaseWorld):
     """One organisation's people, and a helper to open a case with Sharon (harmed) and Dean."""
 
     def __init__(self, org, make_member):
-        self.org = org
-
-        def member(role, name):
-            email = f"{name.split()[0].lower()}.{org.slug}@example.test"
-            return make_member(org, role, email=email, full_name=name)
-
-        self.admin = member(Role.ADMINISTRATOR, "Alys Admin")
-        self.manager = member(Role.MANAGER, "Morgan Price")
-        self.advanced = member(Role.ADVANCED_PRACTITIONER, "Gwen Advanced")
-        self.practitioner = member(Role.PRACTITIONER, "Priya Shah")
-        self.outsider = member(Role.PRACTITIONER, "Owen Lloyd")
-        self.volunteer = member(Role.VOLUNTEER, "Val Unteer")
-        self.referrer = member(Role.PARTNER_REFERRER, "Rhys Probation")
+        super().__init__(org, make_member)
+        self.admin = self.member(Role.ADMINISTRATOR, "Alys Admin")
+        self.manager = self.member(Role.MANAGER, "Morgan Price")
+        self.advanced = self.member(Role.ADVANCED_PRACTITIONER, "Gwen Advanced")
+        self.practitioner = self.member(Role.PRACTITIONER, "Priya Shah")
+        self.outsider = self.member(Role.PRACTITIONER, "Owen Lloyd")
+        self.volunteer = self.member(Role.VOLUNTEER, "Val Unteer")
+        self.referrer = self.member(Role.PARTNER_REFERRER, "Rhys Probation")
 
     def case(self, code="criminal-justice", factors=(), under_18=False, allocate=True):
-        with organisation_scope(self.org):
-            case = actions.create_case(
-                actor=self.manager.user,
-                organisation=self.org,
-                case_type=m.CaseType.objects.get(code=code),
-                source=c.Source.INTERNAL,
-                harmed_initiated=True,
-                complexity_factors=list(m.ComplexityFactor.objects.filter(code__in=factors)),
-            )
-            self.sharon = actions.add_party(
-                actor=self.manager.user,
-                case=case,
-                role=c.PartyRole.HARMED,
-                first_name="Sharon",
-                last_name="Jones",
-                is_under_18=under_18,
-            )
-            self.dean = actions.add_party(
-                actor=self.manager.user,
-                case=case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Dean",
-                last_name="Walsh",
-            )
-            if allocate:
-                actions.allocate(
-                    actor=self.manager.user,
-                    case=case,
-                    membership=self.practitioner,
-                    role=c.AllocationRole.LEAD,
-                )
-                for member in (self.advanced, self.volunteer):
-                    actions.allocate(
-                        actor=self.manager.user,
-                        case=case,
-                        membership=member,
-                        role=c.AllocationRole.CO_WORKER,
-                    )
-        return case
+        return self.open_case(
+            code=code,
+            factors=factors,
+            harmed_initiated=True,
+            sharon={"is_under_18": under_18},
+            lead=self.practitioner if allocate else None,
+            co_workers=(self.advanced, self.volunteer) if allocate else (),
+        )
 
     def risk(self, case, **kwargs):
         with organisation_scope(self.org):
@@ -572,19 +536,13 @@ def test_a_volunteer_on_the_case_sees_the_tab_but_not_the_handover_link_if_not_w
 # ---------------------------------------------------------------- fixed number of queries
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_assessment_tab_runs_a_fixed_number_of_queries(world, signed_in, org, media):
+def test_the_assessment_tab_runs_a_fixed_number_of_queries(
+    world, signed_in, org, media, count_queries
+):
     case = world.case(factors=["domestic-abuse"])
     client = signed_in(world.manager.user, org)
     url = reverse("case_assessment", args=[case.pk])
-    client.get(url)  # the session's first request does its own bookkeeping
-    small = _queries(client, url)
+    small = count_queries(client, url)
 
     with organisation_scope(org):
         case.complexity_factors.add(*m.ComplexityFactor.objects.all())
@@ -617,6 +575,6 @@ def test_the_assessment_tab_runs_a_fixed_number_of_queries(world, signed_in, org
                 actor=world.manager.user, case=case, kind=kind, specialist_service="Aid"
             )
     _handover(world, case)
-    large = _queries(client, url)
+    large = count_queries(client, url)
 
     assert large == small

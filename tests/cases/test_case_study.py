@@ -7,8 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.cases import actions
@@ -17,6 +15,7 @@ from mend.cases import models as m
 from mend.cases.outcomes.case_study import PSEUDONYMS, season
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import CaseWorld
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -25,53 +24,41 @@ EXACT_DATES = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 POSTCODES = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 
-class Story:
+class Story(CaseWorld):
     """A finished case whose people have names nobody would use as a pseudonym."""
 
     def __init__(self, org, make_member):
-        self.org = org
-        self.manager = make_member(org, Role.MANAGER, email="morgan.home@example.test")
-        self.practitioner = make_member(org, Role.PRACTITIONER, email="priya.home@example.test")
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, email="morgan.home@example.test")
+        self.practitioner = self.member(Role.PRACTITIONER, email="priya.home@example.test")
         actor = self.manager.user
+        self.case = self.open_case(
+            lead=self.practitioner,
+            summary="Zebedee's shed at 12 Quarry Lane was set alight on 14/03/2026.",
+            incident_date=date(2026, 3, 14),
+            sharon={
+                "first_name": "Zebedee",
+                "last_name": "Quixworth",
+                "postcode": "SA1 8PP",
+                "contact": {"email": "zq@example.test", "address": "12 Quarry Lane, Pontardawe"},
+                "safety_flags": "Fears retaliation",
+            },
+            dean={
+                "first_name": "Ottoline",
+                "last_name": "Fairweather-Brandt",
+                "postcode": "NP20 1XX",
+            },
+        )
+        self.harmed, self.responsible = self.sharon, self.dean
+        self.supporter = self.add_party(
+            self.case,
+            c.PartyRole.SUPPORTER,
+            "Sharon",  # the first pseudonym: she must get another one
+            "Ximenez",
+        )
         with organisation_scope(org):
-            self.case = actions.create_case(
-                actor=actor,
-                organisation=org,
-                case_type=m.CaseType.objects.get(code="criminal-justice"),
-                source=c.Source.INTERNAL,
-                summary="Zebedee's shed at 12 Quarry Lane was set alight on 14/03/2026.",
-                incident_date=date(2026, 3, 14),
-            )
-            actions.allocate(actor=actor, case=self.case, membership=self.practitioner, role="lead")
-            self.harmed = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.HARMED,
-                first_name="Zebedee",
-                last_name="Quixworth",
-                postcode="SA1 8PP",
-                contact={"email": "zq@example.test", "address": "12 Quarry Lane, Pontardawe"},
-                safety_flags="Fears retaliation",
-            )
-            self.responsible = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Ottoline",
-                last_name="Fairweather-Brandt",
-                postcode="NP20 1XX",
-            )
-            self.supporter = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.SUPPORTER,
-                first_name="Sharon",  # the first pseudonym: she must get another one
-                last_name="Ximenez",
-            )
             for party in (self.harmed, self.responsible):
-                actions.give_consent(
-                    actor=actor, party=party, scope=c.ConsentScope.FEEDBACK, method="written"
-                )
+                self.consent(party, c.ConsentScope.FEEDBACK)
             actions.add_support_referral(
                 actor=actor, party=self.harmed, service=c.SupportService.SUBSTANCE
             )
@@ -109,14 +96,8 @@ class Story:
         )
 
     def consent_to_case_study(self, *parties):
-        with organisation_scope(self.org):
-            for party in parties:
-                actions.give_consent(
-                    actor=self.manager.user,
-                    party=party,
-                    scope=c.ConsentScope.CASE_STUDY,
-                    method="written",
-                )
+        for party in parties:
+            self.consent(party, c.ConsentScope.CASE_STUDY)
 
     def draft(self) -> m.CaseStudy:
         with organisation_scope(self.org):
@@ -280,7 +261,7 @@ def test_the_public_page_shows_only_published_stories(story, client, other_org):
     assert client.get(reverse("case_stories", args=["no-such-organisation"])).status_code == 404
 
 
-def test_the_public_page_runs_a_fixed_number_of_queries(story, client):
+def test_the_public_page_runs_a_fixed_number_of_queries(story, client, count_queries):
     story.consent_to_case_study(story.harmed, story.responsible)
     url = reverse("case_stories", args=[story.org.slug])
 
@@ -290,14 +271,8 @@ def test_the_public_page_runs_a_fixed_number_of_queries(story, client):
             actions.approve_case_study(actor=story.manager.user, study=study)
             actions.publish_case_study(actor=story.manager.user, study=study)
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
     publish_one()
-    count()
-    small = count()
+    small = count_queries(client, url)
     for _ in range(4):
         publish_one()
-    assert count() == small
+    assert count_queries(client, url) == small

@@ -8,8 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +18,7 @@ from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def new_case(org, actor, type_code="criminal-justice", **kwargs) -> m.Case:
-    with organisation_scope(org):
-        case_type = m.CaseType.objects.get(code=type_code)
-        factors = kwargs.pop("factors", ())
-        defaults = {"source": c.Source.INTERNAL, "summary": "A window was broken."}
-        defaults.update(kwargs)
-        return actions.create_case(
-            actor=actor,
-            organisation=org,
-            case_type=case_type,
-            complexity_factors=list(m.ComplexityFactor.objects.filter(code__in=factors)),
-            **defaults,
-        )
+    kwargs.setdefault("summary", "A window was broken.")
+    return builders.new_case(org, actor, type_code, **kwargs)
 
 
 def refreshed(org, case) -> m.Case:
@@ -61,22 +50,10 @@ def in_assessment(org, admin, lead, case) -> m.Case:
 
 
 def add_principals(org, admin, case, *, under_18=False):
-    with organisation_scope(org):
-        harmed = actions.add_party(
-            actor=admin.user,
-            case=case,
-            role=c.PartyRole.HARMED,
-            first_name="Harriet",
-            last_name="Harmed",
-        )
-        responsible = actions.add_party(
-            actor=admin.user,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Robin",
-            last_name="Responsible",
-            is_under_18=under_18,
-        )
+    harmed = builders.add_party(admin.user, case, c.PartyRole.HARMED, "Harriet", "Harmed")
+    responsible = builders.add_party(
+        admin.user, case, c.PartyRole.RESPONSIBLE, "Robin", "Responsible", is_under_18=under_18
+    )
     return harmed, responsible
 
 
@@ -95,13 +72,7 @@ def assess(org, admin, party):
 
 
 def consent(org, admin, party):
-    with organisation_scope(org):
-        return actions.give_consent(
-            actor=admin.user,
-            party=party,
-            scope=c.ConsentScope.TAKE_PART,
-            method=c.ConsentMethod.WRITTEN,
-        )
+    return builders.give_consent(admin.user, party)
 
 
 def risk_assessed(org, admin, case):
@@ -158,14 +129,6 @@ def refusal_reasons(response) -> list[str]:
     assert found, "the page shows no error summary"
     items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
-
-
-def queries_for(client, url) -> int:
-    client.get(url)  # the first request of a session does one-off work (session, sign-in record)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 @pytest.fixture
@@ -239,13 +202,15 @@ def test_case_list_pages_by_keyset_fifty_at_a_time(org, admin, admin_client):
     assert 'rel="next"' not in second.content.decode()
 
 
-def test_case_list_runs_the_same_queries_for_3_or_60_cases(org, admin, lead, admin_client):
+def test_case_list_runs_the_same_queries_for_3_or_60_cases(
+    org, admin, lead, admin_client, count_queries
+):
     for _ in range(3):
         accepted_with_lead(org, admin, lead, new_case(org, admin.user))
-    few = queries_for(admin_client, reverse("case_list"))
+    few = count_queries(admin_client, reverse("case_list"))
     for _ in range(57):
         accepted_with_lead(org, admin, lead, new_case(org, admin.user))
-    many = queries_for(admin_client, reverse("case_list"))
+    many = count_queries(admin_client, reverse("case_list"))
     assert few == many
 
 
@@ -306,7 +271,9 @@ def test_overview_shows_the_pause_reason(org, admin, admin_client):
     assert "Paused" in text and "Awaiting trial" in text
 
 
-def test_overview_runs_the_same_queries_however_much_the_case_holds(org, admin, lead, admin_client):
+def test_overview_runs_the_same_queries_however_much_the_case_holds(
+    org, admin, lead, admin_client, count_queries
+):
     small = accepted_with_lead(org, admin, lead, new_case(org, admin.user))
     big = accepted_with_lead(
         org, admin, lead, new_case(org, admin.user, factors=["hate-crime", "under-18"])
@@ -325,8 +292,8 @@ def test_overview_runs_the_same_queries_however_much_the_case_holds(org, admin, 
                 organisation=org, case=big, title=f"Call back {n}", due_on=timezone.localdate()
             )
 
-    few = queries_for(admin_client, reverse("case_detail", args=[small.pk]))
-    many = queries_for(admin_client, reverse("case_detail", args=[big.pk]))
+    few = count_queries(admin_client, reverse("case_detail", args=[small.pk]))
+    many = count_queries(admin_client, reverse("case_detail", args=[big.pk]))
 
     assert few == many
 
@@ -712,19 +679,19 @@ def test_caseload_counts_open_cases_by_status_and_overdue_tasks(org, admin, lead
     assert cells[4] == ["1"]  # overdue tasks
 
 
-def test_caseload_runs_the_same_queries_for_3_or_60_cases(org, admin, admin_client):
+def test_caseload_runs_the_same_queries_for_3_or_60_cases(org, admin, admin_client, count_queries):
     practitioners = [
         make_member(org, Role.PRACTITIONER, email=f"p{n}@example.test") for n in range(3)
     ]
     for n in range(3):
         accepted_with_lead(org, admin, practitioners[n % 3], new_case(org, admin.user))
-    few = queries_for(admin_client, reverse("caseload"))
+    few = count_queries(admin_client, reverse("caseload"))
     practitioners += [
         make_member(org, Role.PRACTITIONER, email=f"q{n}@example.test") for n in range(5)
     ]
     for n in range(57):
         accepted_with_lead(org, admin, practitioners[n % 8], new_case(org, admin.user))
-    many = queries_for(admin_client, reverse("caseload"))
+    many = count_queries(admin_client, reverse("caseload"))
     assert few == many
 
 
@@ -746,7 +713,9 @@ def test_dashboard_shows_my_tasks_due_soonest_and_my_cases(org, admin, lead, sig
     assert "the day the crime was reported is day 0" in text
 
 
-def test_dashboard_runs_the_same_queries_for_3_or_60_cases(org, admin, lead, signed_in):
+def test_dashboard_runs_the_same_queries_for_3_or_60_cases(
+    org, admin, lead, signed_in, count_queries
+):
     reported = timezone.localdate() - timedelta(days=20)
 
     def make(n):
@@ -762,9 +731,9 @@ def test_dashboard_runs_the_same_queries_for_3_or_60_cases(org, admin, lead, sig
 
     client = signed_in(lead.user, org)
     make(3)
-    few = queries_for(client, reverse("casework_dashboard"))
+    few = count_queries(client, reverse("casework_dashboard"))
     make(57)
-    many = queries_for(client, reverse("casework_dashboard"))
+    many = count_queries(client, reverse("casework_dashboard"))
     assert few == many
 
 

@@ -11,7 +11,6 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from pypdf import PdfReader
@@ -23,6 +22,7 @@ from mend.cases.communication import queries
 from mend.core.models import AccessLog, AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import CaseWorld
 from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
@@ -56,59 +56,38 @@ def pdf_text(content: bytes) -> str:
     return text + "\n" + metadata
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case: Sharon (harmed) and Dean (responsible), led by Priya."""
 
     def __init__(self, org, make_member):
-        self.org = org
-
-        def member(role, name):
-            email = f"{name.split()[0].lower()}.{org.slug}@example.test"
-            return make_member(org, role, email=email, full_name=name)
-
-        self.manager = member(Role.MANAGER, "Morgan Price")
-        self.practitioner = member(Role.PRACTITIONER, "Priya Shah")
-        self.colleague = member(Role.PRACTITIONER, "Owen Lloyd")
-        with organisation_scope(org):
-            actor = self.manager.user
-            self.case = actions.create_case(
-                actor=actor,
-                organisation=org,
-                case_type=m.CaseType.objects.get(code="criminal-justice"),
-                source=c.Source.INTERNAL,
-            )
-            actions.allocate(actor=actor, case=self.case, membership=self.practitioner, role="lead")
-            self.sharon = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.HARMED,
-                first_name="Sharon",
-                last_name="Jones",
-                postcode="CF10 1AA",
-                preferred_language="cy",
-                contact={
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, "Morgan Price")
+        self.practitioner = self.member(Role.PRACTITIONER, "Priya Shah")
+        self.colleague = self.member(Role.PRACTITIONER, "Owen Lloyd")
+        self.case = self.open_case(
+            lead=self.practitioner,
+            sharon={
+                "postcode": "CF10 1AA",
+                "preferred_language": "cy",
+                "contact": {
                     "phone": "07700 900001",
                     "email": "sharon@example.test",
                     "address": "14 Heol y Felin",
                 },
-                never_disclose="She has moved to her sister's in Pontypridd",
-                safety_flags="Ex-partner must not learn her new area",
-            )
-            self.dean = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Dean",
-                last_name="Walsh",
-                postcode="CF24 2BB",
-                contact={
+                "never_disclose": "She has moved to her sister's in Pontypridd",
+                "safety_flags": "Ex-partner must not learn her new area",
+            },
+            dean={
+                "postcode": "CF24 2BB",
+                "contact": {
                     "phone": "07700 900002",
                     "email": "dean@example.test",
                     "address": "3 Splott Road",
                 },
-                never_disclose="Works nights at the Tremorfa depot",
-                safety_flags="Previous conviction for carrying a blade",
-            )
+                "never_disclose": "Works nights at the Tremorfa depot",
+                "safety_flags": "Previous conviction for carrying a blade",
+            },
+        )
 
     @property
     def priya(self):
@@ -667,32 +646,29 @@ def _grow(world, n):
         world.deliver(world.opt_in(letter))
 
 
-def _count(client, url) -> int:
-    client.get(url)  # the first request of a session does some one-off work
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_the_messages_and_letters_tab_runs_a_fixed_number_of_queries(world, priya_client):
+def test_the_messages_and_letters_tab_runs_a_fixed_number_of_queries(
+    world, priya_client, count_queries
+):
     url = reverse("case_communication", args=[world.case.pk])
     _grow(world, 1)
-    small = _count(priya_client, url)
+    small = count_queries(priya_client, url)
     _grow(world, 12)
-    assert _count(priya_client, url) == small
+    assert count_queries(priya_client, url) == small
 
 
 @pytest.mark.parametrize("page", ["letter_detail", "letter_screen", "message_approve"])
-def test_letter_and_message_pages_run_a_fixed_number_of_queries(world, priya_client, page):
+def test_letter_and_message_pages_run_a_fixed_number_of_queries(
+    world, priya_client, page, count_queries
+):
     def target():
         if page == "message_approve":
             return world.message()
         return world.letter(answers={"what_happened": "x" * 10})
 
     first = target()
-    small = _count(priya_client, reverse(page, args=[first.pk]))
+    small = count_queries(priya_client, reverse(page, args=[first.pk]))
     _grow(world, 8)
-    assert _count(priya_client, reverse(page, args=[target().pk])) == small
+    assert count_queries(priya_client, reverse(page, args=[target().pk])) == small
 
 
 def test_a_letter_can_be_dated_in_the_past_but_not_the_future(world):

@@ -8,8 +8,6 @@ from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -326,17 +324,10 @@ def test_a_factor_code_is_unique_in_the_organisation(org, admin, signed_in):
 # ---------------------------------------------------------------- fixed number of queries
 
 
-def _queries(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("name", ["case_type_list", "question_set_list", "complexity_factor_list"])
-def test_settings_lists_run_a_fixed_number_of_queries(org, admin, signed_in, name):
+def test_settings_lists_run_a_fixed_number_of_queries(org, admin, signed_in, name, count_queries):
     client = signed_in(admin.user, org)
-    small = _queries(client, reverse(name))
+    small = count_queries(client, reverse(name))
 
     with organisation_scope(org):
         for n in range(5):
@@ -347,6 +338,6 @@ def test_settings_lists_run_a_fixed_number_of_queries(org, admin, signed_in, nam
                 )
             m.QuestionSet.objects.create(organisation=org, code=f"extra-{n}", name=f"Q{n}")
             m.ComplexityFactor.objects.create(organisation=org, code=f"extra-{n}", name=f"F{n}")
-    large = _queries(client, reverse(name))
+    large = count_queries(client, reverse(name))
 
     assert large == small

@@ -23,9 +23,7 @@ TAKE_PART = c.ConsentScope.TAKE_PART
 @pytest.fixture
 def world(org, make_member):
     world = World(org, make_member)
-    world.advanced = make_member(
-        org, Role.ADVANCED_PRACTITIONER, email="ava.home@example.test", full_name="Ava Rees"
-    )
+    world.advanced = world.member(Role.ADVANCED_PRACTITIONER, "Ava Rees")
     return world
 
 
@@ -35,10 +33,7 @@ def lead(world, signed_in):
 
 
 def consent(world, party, scope=TAKE_PART):
-    with world.scope():
-        return actions.give_consent(
-            actor=world.manager.user, party=party, scope=scope, method=c.ConsentMethod.WRITTEN
-        )
+    return world.consent(party, scope)
 
 
 def meetings_planned(world):
@@ -47,24 +42,9 @@ def meetings_planned(world):
     Set up as a practitioner would: risk assessed and signed off, both consented to take part,
     a preparation meeting held with each, and the principles checklist recorded.
     """
+    world.ready_for_a_meeting(prepared_days_ago=2)
     actor = world.manager.user
     with world.scope():
-        actions.record_risk_assessment(actor=actor, case=world.case, level=c.RiskLevel.LOW)
-        actions.record_signoff(actor=actor, case=world.case, kind=c.SignOffKind.RISK)
-        for party in (world.sharon, world.dean):
-            actions.give_consent(actor=actor, party=party, scope=TAKE_PART, method="written")
-            actions.record_activity(
-                actor=actor,
-                case=world.case,
-                kind=c.ActivityKind.PREPARATION,
-                occurred_at=timezone.now() - timedelta(days=2),
-                parties=[party],
-            )
-        actions.record_principles(
-            actor=actor,
-            case=world.case,
-            considered=dict.fromkeys(c.Principle.values, "Discussed with both."),
-        )
         soon = timezone.now() + timedelta(days=7)
         together = actions.schedule_meeting(
             actor=actor,

@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from mend.cases.outcomes import queries
 from mend.core.models import AuditEvent
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope, unscoped
+from tests.builders import CaseWorld
 from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
@@ -30,51 +30,22 @@ def survey_token(message) -> str:
     return re.search(r"/cases/feedback/([\w-]+)/", message.body).group(1)
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case: Sharon Jones (harmed, Welsh-speaking) and Dean Walsh (responsible)."""
 
     def __init__(self, org, make_member):
-        self.org = org
-        self.manager = make_member(org, Role.MANAGER, email="morgan.home@example.test")
-        self.practitioner = make_member(org, Role.PRACTITIONER, email="priya.home@example.test")
-        with organisation_scope(org):
-            actor = self.manager.user
-            self.case = actions.create_case(
-                actor=actor,
-                organisation=org,
-                case_type=m.CaseType.objects.get(code="criminal-justice"),
-                source=c.Source.INTERNAL,
-            )
-            actions.allocate(
-                actor=actor,
-                case=self.case,
-                membership=self.practitioner,
-                role=c.AllocationRole.LEAD,
-            )
-            self.sharon = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.HARMED,
-                first_name="Sharon",
-                last_name="Jones",
-                postcode="CF10 1AA",
-                preferred_language="cy",
-                contact={"email": "sharon@example.test", "address": "4 Heol y Bont, Caerdydd"},
-            )
-            self.dean = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Dean",
-                last_name="Walsh",
-                contact={"phone": "07700 900002", "address": "9 Dock Street, Newport"},
-            )
-
-    def consent(self, party, scope):
-        with organisation_scope(self.org):
-            actions.give_consent(
-                actor=self.manager.user, party=party, scope=scope, method=c.ConsentMethod.WRITTEN
-            )
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, email="morgan.home@example.test")
+        self.practitioner = self.member(Role.PRACTITIONER, email="priya.home@example.test")
+        self.case = self.open_case(
+            lead=self.practitioner,
+            sharon={
+                "postcode": "CF10 1AA",
+                "preferred_language": "cy",
+                "contact": {"email": "sharon@example.test", "address": "4 Heol y Bont, Caerdydd"},
+            },
+            dean={"contact": {"phone": "07700 900002", "address": "9 Dock Street, Newport"}},
+        )
 
     def restitution(self, amount="100.00"):
         with organisation_scope(self.org):
@@ -307,7 +278,7 @@ def test_several_agreements_and_item_completion_are_shown_on_the_outcomes_tab(wo
     assert apology.status == "completed" and apology.completed_on == timezone.localdate()
 
 
-def test_the_outcomes_tab_runs_a_fixed_number_of_queries(world, signed_in):
+def test_the_outcomes_tab_runs_a_fixed_number_of_queries(world, signed_in, count_queries):
     client = signed_in(world.manager.user, world.org)
     url = reverse("case_outcomes", args=[world.case.pk])
     world.consent(world.sharon, c.ConsentScope.FEEDBACK)
@@ -325,17 +296,11 @@ def test_the_outcomes_tab_runs_a_fixed_number_of_queries(world, signed_in):
                 actor=world.manager.user, case=world.case, role="supporter", first_name="Extra"
             )
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
     add_one_of_each(world.sharon)
-    count()  # the first request of a session does its own bookkeeping
-    small = count()
+    small = count_queries(client, url)
     for _ in range(4):
         add_one_of_each(world.dean)
-    assert count() == small
+    assert count_queries(client, url) == small
 
 
 # ---------------------------------------------------------------- feedback

@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.cases import actions
@@ -18,6 +17,7 @@ from mend.core.models import AccessLog
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 from mend.people.models import Person
+from tests.builders import CaseWorld
 from tests.pages import error_summary, page_text
 
 pytestmark = pytest.mark.django_db
@@ -34,60 +34,28 @@ def field_value(response, name: str) -> str | None:
     return unescape(found.group(1)).strip() if found else None
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case led by Priya, with Sharon (harmed) and Dean (responsible)."""
 
     def __init__(self, org, make_member):
-        self.org = org
-
-        def member(role, name):
-            email = f"{name.split()[0].lower()}.{org.slug}@example.test"
-            return make_member(org, role, email=email, full_name=name)
-
-        self.manager = member(Role.MANAGER, "Morgan Price")
-        self.lead = member(Role.PRACTITIONER, "Priya Shah")
-        with self.scope():
-            self.case = self.new_case()
-            self.sharon = self.add(
-                self.case,
-                c.PartyRole.HARMED,
-                "Sharon",
-                "Jones",
-                date(1980, 2, 14),
-                "CF10 1AA",
-                contact={"email": "sharon@example.test", "phone": "07700 900001"},
-                safety_flags="Ex-partner must not learn her new address.",
-            )
-            self.dean = self.add(
-                self.case, c.PartyRole.RESPONSIBLE, "Dean", "Walsh", date(1995, 7, 1), "CF24 9ZZ"
-            )
-
-    def scope(self):
-        return organisation_scope(self.org)
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, "Morgan Price")
+        self.lead = self.member(Role.PRACTITIONER, "Priya Shah")
+        self.case = self.open_case(
+            lead=self.lead,
+            sharon={
+                "date_of_birth": date(1980, 2, 14),
+                "postcode": "CF10 1AA",
+                "contact": {"email": "sharon@example.test", "phone": "07700 900001"},
+                "safety_flags": "Ex-partner must not learn her new address.",
+            },
+            dean={"date_of_birth": date(1995, 7, 1), "postcode": "CF24 9ZZ"},
+        )
 
     def new_case(self):
-        case = actions.create_case(
-            actor=self.manager.user,
-            organisation=self.org,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        actions.allocate(
-            actor=self.manager.user, case=case, membership=self.lead, role=c.AllocationRole.LEAD
-        )
-        return case
+        return self.open_case(lead=self.lead, parties=False)
 
-    def add(self, case, role, first, last, dob=None, postcode="", **details):
-        return actions.add_party(
-            actor=self.manager.user,
-            case=case,
-            role=role,
-            first_name=first,
-            last_name=last,
-            date_of_birth=dob,
-            postcode=postcode,
-            **details,
-        )
+    add = CaseWorld.add_party
 
 
 @pytest.fixture
@@ -454,16 +422,11 @@ def test_the_people_tab_groups_parties_by_role_with_language_and_consent(world, 
     assert world.case.reference in page
 
 
-def _people_tab_queries(client, case) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("case_parties", args=[case.pk]))
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(world, lead):
-    _people_tab_queries(lead, world.case)  # the session's first request does more
-    small = _people_tab_queries(lead, world.case)
+def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(
+    world, lead, count_queries
+):
+    url = reverse("case_parties", args=[world.case.pk])
+    small = count_queries(lead, url)
     with world.scope():
         for n in range(8):
             party = world.add(world.case, c.PartyRole.COMMUNITY, f"Neighbour{n}", "Smith")
@@ -471,7 +434,7 @@ def test_the_people_tab_runs_the_same_number_of_queries_however_many_people(worl
                 actions.give_consent(
                     actor=world.manager.user, party=party, scope=scope, method="written"
                 )
-    assert _people_tab_queries(lead, world.case) == small
+    assert count_queries(lead, url) == small
 
 
 # ---------------------------------------------------------------- a party's page
@@ -519,16 +482,11 @@ def test_the_party_page_shows_consent_history(world, lead):
     assert "To be asked for feedback Given" in page
 
 
-def _party_page_queries(client, party) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("party_detail", args=[party.pk]))
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_party_page_runs_the_same_number_of_queries_however_long_the_history(world, lead):
-    _party_page_queries(lead, world.sharon)  # the session's first request does more
-    small = _party_page_queries(lead, world.sharon)
+def test_the_party_page_runs_the_same_number_of_queries_however_long_the_history(
+    world, lead, count_queries
+):
+    url = reverse("party_detail", args=[world.sharon.pk])
+    small = count_queries(lead, url)
     with world.scope():
         for _round in range(3):
             for scope in c.ConsentScope.values:
@@ -540,7 +498,7 @@ def test_the_party_page_runs_the_same_number_of_queries_however_long_the_history
             world.add(
                 world.case, c.PartyRole.SUPPORTER, f"Friend{n}", "Hughes", supports=world.sharon
             )
-    assert _party_page_queries(lead, world.sharon) == small
+    assert count_queries(lead, url) == small
 
 
 def test_another_organisations_party_is_not_found(world, lead, other_org, make_member):

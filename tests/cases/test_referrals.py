@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -34,11 +33,8 @@ SUMMARY = "Dean broke the window of Sharon's shop on Queen Street."
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
+def _isolated(settings, tmp_path, fresh_cache):
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page_text(response) -> str:
@@ -574,20 +570,16 @@ def test_the_referrers_status_page_never_shows_what_practitioners_add(org, make_
     assert "Paused" in text and "Accepted" in text
 
 
-def test_the_referrers_pages_run_a_fixed_number_of_queries(org, make_member, signed_in):
+def test_the_referrers_pages_run_a_fixed_number_of_queries(
+    org, make_member, signed_in, count_queries
+):
     referrer = make_member(org, Role.PARTNER_REFERRER)
     first = partner_referral(org, referrer)
     client = signed_in(referrer.user, org)
 
-    def queries(url):
-        client.get(url)  # warm the session and membership caches
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx)
-
     list_few, detail_few = (
-        queries(reverse("referral_mine")),
-        queries(reverse("referral_status", args=[first.pk])),
+        count_queries(client, reverse("referral_mine")),
+        count_queries(client, reverse("referral_status", args=[first.pk])),
     )
     manager = make_member(org, Role.MANAGER)
     for _ in range(5):
@@ -595,8 +587,8 @@ def test_the_referrers_pages_run_a_fixed_number_of_queries(org, make_member, sig
     with organisation_scope(org):
         actions.transition(actor=manager.user, case=first, name="accept")
         actions.transition(actor=manager.user, case=first, name="pause", reason="Waiting")
-    assert queries(reverse("referral_mine")) == list_few
-    assert queries(reverse("referral_status", args=[first.pk])) == detail_few
+    assert count_queries(client, reverse("referral_mine")) == list_few
+    assert count_queries(client, reverse("referral_status", args=[first.pk])) == detail_few
 
 
 # ---------------------------------------------------------------- accept or decline
@@ -771,39 +763,31 @@ def test_referrals_waiting_are_listed_oldest_first_with_their_clocks(org, make_m
     assert "West" in text
 
 
-def test_referrals_waiting_run_a_fixed_number_of_queries(org, make_member, signed_in):
+def test_referrals_waiting_run_a_fixed_number_of_queries(
+    org, make_member, signed_in, count_queries
+):
     manager = make_member(org, Role.MANAGER)
     referrer = make_member(org, Role.PARTNER_REFERRER)
     partner_referral(org, referrer)
     client = signed_in(manager.user, org)
     url = reverse("referral_queue")
 
-    def queries():
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx)
-
-    few = queries()
+    few = count_queries(client, url)
     for _ in range(6):
         partner_referral(org, referrer)
-    assert queries() == few
+    assert count_queries(client, url) == few
 
 
-def test_the_decision_page_runs_a_fixed_number_of_queries(org, make_member, signed_in):
+def test_the_decision_page_runs_a_fixed_number_of_queries(
+    org, make_member, signed_in, count_queries
+):
     manager = make_member(org, Role.MANAGER)
     referrer = make_member(org, Role.PARTNER_REFERRER)
     case = partner_referral(org, referrer)
     client = signed_in(manager.user, org)
     url = reverse("referral_decide", args=[case.pk])
 
-    def queries():
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx)
-
-    few = queries()
+    few = count_queries(client, url)
     with organisation_scope(org):
         for name in ("Ann", "Ben", "Cai"):
             actions.add_party(
@@ -811,4 +795,4 @@ def test_the_decision_page_runs_a_fixed_number_of_queries(org, make_member, sign
             )
         for code in ("hate-crime", "serious-violence"):
             case.complexity_factors.add(m.ComplexityFactor.objects.get(code=code))
-    assert queries() == few
+    assert count_queries(client, url) == few

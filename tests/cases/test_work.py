@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -19,7 +18,7 @@ from mend.cases import models as m
 from mend.core.fields import decrypt_text
 from mend.core.models import AccessLog
 from mend.core.roles import ROLE_PERMISSIONS, Perm, Role
-from mend.core.tenancy import organisation_scope
+from tests.builders import CaseWorld
 from tests.pages import error_summary
 
 pytestmark = pytest.mark.django_db
@@ -37,84 +36,24 @@ def local(dt) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
-class World:
+class World(CaseWorld):
     """A criminal-justice case with Sharon (harmed) and Dean (responsible), led by Priya."""
 
     def __init__(self, org, make_member):
-        self.org = org
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER, "Morgan Price")
+        self.practitioner = self.member(Role.PRACTITIONER, "Priya Shah")
+        self.colleague = self.member(Role.PRACTITIONER, "Owen Lloyd")
+        self.case = self.open_case(
+            lead=self.practitioner,
+            sharon={
+                "postcode": "CF10 1AA",
+                "contact": {"email": "sharon@example.test", "phone": "07700 900001"},
+            },
+            dean={"postcode": "CF24 9ZZ", "contact": {"email": "dean@example.test"}},
+        )
 
-        def member(role, name):
-            email = f"{name.split()[0].lower()}.{org.slug}@example.test"
-            return make_member(org, role, email=email, full_name=name)
-
-        self.manager = member(Role.MANAGER, "Morgan Price")
-        self.practitioner = member(Role.PRACTITIONER, "Priya Shah")
-        self.colleague = member(Role.PRACTITIONER, "Owen Lloyd")
-        with organisation_scope(org):
-            actor = self.manager.user
-            self.case = actions.create_case(
-                actor=actor,
-                organisation=org,
-                case_type=m.CaseType.objects.get(code="criminal-justice"),
-                source=c.Source.INTERNAL,
-            )
-            actions.allocate(
-                actor=actor,
-                case=self.case,
-                membership=self.practitioner,
-                role=c.AllocationRole.LEAD,
-            )
-            self.sharon = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.HARMED,
-                first_name="Sharon",
-                last_name="Jones",
-                postcode="CF10 1AA",
-                contact={"email": "sharon@example.test", "phone": "07700 900001"},
-            )
-            self.dean = actions.add_party(
-                actor=actor,
-                case=self.case,
-                role=c.PartyRole.RESPONSIBLE,
-                first_name="Dean",
-                last_name="Walsh",
-                postcode="CF24 9ZZ",
-                contact={"email": "dean@example.test"},
-            )
-
-    def scope(self):
-        return organisation_scope(self.org)
-
-    def ready_for_a_direct_meeting(self, *, skip: str = "") -> None:
-        """Everything the guards ask for, except `skip`."""
-        actor = self.manager.user
-        with self.scope():
-            if skip != "signoff":
-                actions.record_risk_assessment(actor=actor, case=self.case, level=c.RiskLevel.LOW)
-                actions.record_signoff(actor=actor, case=self.case, kind=c.SignOffKind.RISK)
-            for party in (self.sharon, self.dean):
-                if not (skip == "consent" and party == self.sharon):
-                    actions.give_consent(
-                        actor=actor,
-                        party=party,
-                        scope=c.ConsentScope.TAKE_PART,
-                        method=c.ConsentMethod.WRITTEN,
-                    )
-                if not (skip == "preparation" and party == self.dean):
-                    actions.record_activity(
-                        actor=actor,
-                        case=self.case,
-                        kind=c.ActivityKind.PREPARATION,
-                        occurred_at=timezone.now() - timedelta(days=3),
-                        parties=[party],
-                    )
-            if skip != "principles":
-                actions.record_principles(
-                    actor=actor,
-                    case=self.case,
-                    considered=dict.fromkeys(c.Principle.values, "Discussed with both."),
-                )
+    ready_for_a_direct_meeting = CaseWorld.ready_for_a_meeting
 
     def meeting(self, *, kind=c.ProcessKind.SHUTTLE, attendees=None, starts_in=timedelta(days=7)):
         starts = timezone.now() + starts_in
@@ -345,15 +284,8 @@ def _record_activities(world, count: int) -> None:
             )
 
 
-def _queries_for_work_tab(client, world) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("case_work", args=[world.case.pk]))
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_work_tab_runs_the_same_queries_for_3_or_60_activities(
-    org, make_member, signed_in, other_org
+    org, make_member, signed_in, other_org, count_queries
 ):
     small, large = World(org, make_member), World(other_org, make_member)
     _record_activities(small, 3)
@@ -368,11 +300,9 @@ def test_the_work_tab_runs_the_same_queries_for_3_or_60_activities(
                 parties=[w.sharon, w.dean],
             )
     client = signed_in(small.practitioner.user, org)
-    _queries_for_work_tab(client, small)  # warm caches (content types, sessions)
-    few = _queries_for_work_tab(client, small)
+    few = count_queries(client, reverse("case_work", args=[small.case.pk]))
     client = signed_in(large.practitioner.user, other_org)
-    _queries_for_work_tab(client, large)
-    many = _queries_for_work_tab(client, large)
+    many = count_queries(client, reverse("case_work", args=[large.case.pk]))
 
     assert few == many
 
@@ -633,7 +563,7 @@ def test_a_cancelled_meeting_cannot_be_marked_held(world):
 
 
 def test_the_meeting_page_runs_the_same_queries_for_one_or_many_attendees(
-    world, as_practitioner, make_member
+    world, as_practitioner, make_member, count_queries
 ):
     with world.scope():
         supporters = [
@@ -649,11 +579,9 @@ def test_the_meeting_page_runs_the_same_queries_for_one_or_many_attendees(
     one = world.meeting(attendees=[world.sharon])
     many = world.meeting(attendees=[world.sharon, world.dean, *supporters])
 
-    counts = []
-    for meeting in (one, one, many):
-        with CaptureQueriesContext(connection) as queries:
-            response = as_practitioner.get(reverse("meeting_detail", args=[meeting.pk]))
-        assert response.status_code == 200
-        counts.append(len(queries))
+    counts = [
+        count_queries(as_practitioner, reverse("meeting_detail", args=[meeting.pk]), warm=False)
+        for meeting in (one, one, many)
+    ]
 
     assert counts[1] == counts[2]

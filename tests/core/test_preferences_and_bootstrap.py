@@ -9,7 +9,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from axes.utils import reset as reset_axes
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -24,11 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()
+def _fresh_limits(fresh_cache):
     reset_axes()
-    yield
-    cache.clear()
 
 
 def sign_in_through_the_forms(client, user, **extra):

@@ -15,7 +15,6 @@ from axes.utils import reset as reset_axes
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
-from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -31,12 +30,9 @@ BAD_INPUT_TEXT = "We could not use the information your browser sent"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
+def _fresh_limits(fresh_cache):
     """allauth's rate limits live in the cache and axes' attempts in the database."""
-    cache.clear()
     reset_axes()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mend.core.roles import Role
@@ -504,15 +502,11 @@ def test_the_figures_take_six_queries(books, django_assert_num_queries):
 
 
 def test_the_page_runs_the_same_number_of_queries_however_much_data(
-    books, other_org, make_member, signed_in
+    books, other_org, make_member, signed_in, count_queries
 ):
     def count(user, organisation):
         client = signed_in(user, organisation)
-        client.get(URL, FY2025)  # warm the session
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(URL, FY2025)
-        assert response.status_code == 200
-        return len(queries)
+        return count_queries(client, URL, FY2025)
 
     empty = count(make_member(other_org, Role.ADMINISTRATOR).user, other_org)
     full = count(books.admin.user, books.org)

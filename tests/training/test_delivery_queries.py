@@ -4,10 +4,8 @@ whatever the number of sessions, trainers, attendees and survey answers."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.core.roles import Role
@@ -16,6 +14,7 @@ from mend.training import actions
 from mend.training import choices as c
 from mend.training.delivery import evaluation
 from mend.training.delivery.panel import delivery_panel
+from tests.queries import counting
 from tests.training.support import engagement_with_sessions, soon
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +58,7 @@ class Team:
 
 
 def _count(fn) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with counting() as queries:
         fn()
     return len(queries)
 

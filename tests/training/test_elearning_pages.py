@@ -9,8 +9,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.core import actions as core_actions
@@ -464,23 +462,20 @@ def test_my_cpd_lists_only_my_own_entries(client, signed_in, org, manager, modul
 # ---------------------------------------------------------------- query budgets
 
 
-def _queries(client, url) -> int:
-    client.get(url)  # the session's first request writes its start time: not counted
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_the_module_list_runs_a_fixed_number_of_queries(client, signed_in, org, manager, module):
+def test_the_module_list_runs_a_fixed_number_of_queries(
+    client, signed_in, org, manager, module, count_queries
+):
     signed_in(manager, org)
     url = reverse("training_modules")
-    few = _queries(client, url)
+    few = count_queries(client, url)
     for number in range(12):
         published_module(manager, org, title=f"Module {number}", questions=1, lessons=1)
-    assert _queries(client, url) == few
+    assert count_queries(client, url) == few
 
 
-def test_the_module_page_runs_a_fixed_number_of_queries(client, signed_in, org, manager, module):
+def test_the_module_page_runs_a_fixed_number_of_queries(
+    client, signed_in, org, manager, module, count_queries
+):
     signed_in(manager, org)
     url = reverse("training_module", args=[module.pk])
     learner(org, email="first@example.test")
@@ -488,16 +483,16 @@ def test_the_module_page_runs_a_fixed_number_of_queries(client, signed_in, org, 
         actions.enrol_self(
             user=get_user_model().objects.get(email="first@example.test"), module=module
         )
-    few = _queries(client, url)
+    few = count_queries(client, url)
     for number in range(12):
         user = learner(org, email=f"learner{number}@example.test")
         with organisation_scope(org):
             actions.enrol_self(user=user, module=module)
-    assert _queries(client, url) == few
+    assert count_queries(client, url) == few
 
 
 def test_the_learner_dashboard_and_catalogue_run_a_fixed_number_of_queries(
-    client, signed_in, org, manager, module
+    client, signed_in, org, manager, module, count_queries
 ):
     user = learner(org)
     with organisation_scope(org):
@@ -505,9 +500,9 @@ def test_the_learner_dashboard_and_catalogue_run_a_fixed_number_of_queries(
     signed_in(user)
     dashboard = learn("training_learn_dashboard", org)
     catalogue = learn("training_learn_catalogue", org)
-    few = (_queries(client, dashboard), _queries(client, catalogue))
+    few = (count_queries(client, dashboard), count_queries(client, catalogue))
     for number in range(8):
         more = published_module(manager, org, title=f"Module {number}", questions=1, lessons=2)
         with organisation_scope(org):
             actions.enrol_self(user=user, module=more)
-    assert (_queries(client, dashboard), _queries(client, catalogue)) == few
+    assert (count_queries(client, dashboard), count_queries(client, catalogue)) == few

@@ -6,10 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.core.roles import Role
@@ -245,7 +243,7 @@ def test_a_trainer_sees_no_money_on_the_engagement_page(money, make_member):
     assert html.strip() == ""
 
 
-def test_the_panel_runs_the_same_queries_for_a_small_or_large_engagement(money):
+def test_the_panel_runs_the_same_queries_for_a_small_or_large_engagement(money, count_queries):
     small, _ = money.invoiced(days=(40,))
     large, invoice = money.invoiced(days=tuple(range(20, 32)))
     for _ in range(3):
@@ -255,9 +253,9 @@ def test_the_panel_runs_the_same_queries_for_a_small_or_large_engagement(money):
         actions.quote_cancellation(actor=money.office, engagement=large)
         assert quote.pk
         panel_html(money.office, money.org, small)  # memberships cached on the user
-        with CaptureQueriesContext(connection) as few:
+        with count_queries.counting() as few:
             panel_html(money.office, money.org, small)
-        with CaptureQueriesContext(connection) as many:
+        with count_queries.counting() as many:
             context, _html = panel_html(money.office, money.org, large)
     assert len(context["money_panel"]["quotes"]) == 2
     assert len(many) == len(few)

@@ -8,8 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -175,18 +173,20 @@ def test_overdue_starts_the_day_after_the_due_date(money):
         assert status_on(invoice.due_date + timedelta(days=1)) == "overdue"
 
 
-def test_the_invoice_list_runs_the_same_queries_for_2_or_20_invoices(money, signed_in):
+def test_the_invoice_list_runs_the_same_queries_for_2_or_20_invoices(
+    money, signed_in, count_queries
+):
     school = money.client("Ysgol Bro Dinefwr")
     for _ in range(2):
         money.pay(money.invoice(school, "100.00"), "10.00")
     client = signed_in(money.office, money.org)
     url = reverse("training_invoices")
     client.get(url)
-    with CaptureQueriesContext(connection) as small:
+    with count_queries.counting() as small:
         assert client.get(url).status_code == 200
     for _ in range(18):
         money.pay(money.invoice(school, "100.00"), "10.00")
-    with CaptureQueriesContext(connection) as large:
+    with count_queries.counting() as large:
         response = client.get(url)
     assert len(response.context["page"]) == 20
     assert len(large) == len(small)

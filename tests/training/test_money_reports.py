@@ -8,8 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mend.core.models import AuditEvent
@@ -82,17 +80,19 @@ def test_the_aged_debt_page_states_its_counting_rule_and_the_amounts(money, sign
     assert "Ysgol Bro Dinefwr £1,234.50 £0.00 £0.00 £0.00 £0.00 £1,234.50" in text
 
 
-def test_the_aged_debt_page_runs_the_same_queries_for_few_or_many_invoices(money, signed_in):
+def test_the_aged_debt_page_runs_the_same_queries_for_few_or_many_invoices(
+    money, signed_in, count_queries
+):
     school = money.client("Ysgol Bro Dinefwr")
     money.invoice(school, "10.00")
     client = signed_in(money.office, money.org)
     url = reverse("training_aged_debt")
     client.get(url)
-    with CaptureQueriesContext(connection) as small:
+    with count_queries.counting() as small:
         client.get(url)
     for n in range(10):
         money.pay(money.invoice(money.client(f"School {n}"), "100.00"), "1.00")
-    with CaptureQueriesContext(connection) as large:
+    with count_queries.counting() as large:
         response = client.get(url)
     assert len(response.context["report"].rows) == 11
     assert len(large) == len(small)

@@ -8,10 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,14 +30,7 @@ from tests.training.support import (
     soon,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
@@ -51,13 +41,6 @@ def manager(org, make_member):
 @pytest.fixture
 def staff(manager, org, signed_in):
     return signed_in(manager, org)
-
-
-def count_queries(client, url) -> int:
-    client.get(url)  # warm the session and membership caches
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 # ---------------------------------------------------------------- start page
@@ -116,7 +99,7 @@ def test_clients_are_filtered_by_sector_and_name(org, manager, staff):
     assert "Ceredigion Council" in by_name and "Ysgol Glan Morfa" not in by_name
 
 
-def test_the_client_list_runs_a_fixed_number_of_queries(org, manager, staff):
+def test_the_client_list_runs_a_fixed_number_of_queries(org, manager, staff, count_queries):
     url = reverse("training_clients")
     with organisation_scope(org):
         school_client(manager, org, name="Client 0")
@@ -301,7 +284,7 @@ def test_enquiries_are_filtered_by_status(org, manager, staff):
     assert "Closed School" in page_text(staff.get(reverse("training_enquiries")))
 
 
-def test_the_enquiry_list_runs_a_fixed_number_of_queries(org, manager, staff):
+def test_the_enquiry_list_runs_a_fixed_number_of_queries(org, manager, staff, count_queries):
     with organisation_scope(org):
         the_course = course(manager, org)
     staff_enquiry(org, course=the_course)
@@ -493,7 +476,7 @@ def test_engagements_are_listed_with_status_next_session_and_value(org, manager,
     )
 
 
-def test_the_engagement_list_runs_a_fixed_number_of_queries(org, manager, staff):
+def test_the_engagement_list_runs_a_fixed_number_of_queries(org, manager, staff, count_queries):
     url = reverse("training_engagements")
     with organisation_scope(org):
         engagement_with_sessions(manager, org, [soon(20)])
@@ -529,7 +512,7 @@ def test_an_engagement_is_started_for_a_client_and_a_contact_of_another_client_i
     assert engagement.title == the_course.title and engagement.contact == contact
 
 
-def test_the_engagement_page_runs_a_fixed_number_of_queries(org, manager, staff):
+def test_the_engagement_page_runs_a_fixed_number_of_queries(org, manager, staff, count_queries):
     with organisation_scope(org):
         small = engagement_with_sessions(manager, org, [soon(20)])
         actions.issue_proposal(actor=manager, engagement=small, valid_until=soon(10))

@@ -16,6 +16,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import add_party
 from tests.url_access import Expect
 
 SEE_ALL_CASES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -48,9 +49,7 @@ def objects(organisation, admin_user, slug):
             case_type=case_type,
             source=c.Source.INTERNAL,
         )
-        party = actions.add_party(
-            actor=admin_user, case=case, role=c.PartyRole.HARMED, first_name=f"Harmed {slug}"
-        )
+        party = add_party(admin_user, case, c.PartyRole.HARMED, f"Harmed {slug}")
         handover = actions.record_risk_assessment(
             actor=admin_user,
             case=case,

@@ -16,6 +16,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import new_case
 from tests.url_access import Expect
 
 SEE_CASES = frozenset(
@@ -48,11 +49,9 @@ POSTS = {
 
 def objects(organisation, admin_user, slug):
     with organisation_scope(organisation):
-        case = actions.create_case(
-            actor=admin_user,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
+        case = new_case(
+            organisation,
+            admin_user,
             summary=f"Something happened ({slug}).",
             justice_stage=c.JusticeStage.PRE_CHARGE,
             reported_on=timezone.localdate(),

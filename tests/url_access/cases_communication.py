@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from mend.cases import actions
 from mend.cases import choices as c
-from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import add_party, new_case
 from tests.url_access import Expect
 
 SEE_ALL_CASES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -37,18 +37,9 @@ EXPECTED: dict[str, Expect] = {
 
 def objects(organisation, admin_user, slug):
     with organisation_scope(organisation):
-        case = actions.create_case(
-            actor=admin_user,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        harmed = actions.add_party(
-            actor=admin_user, case=case, role=c.PartyRole.HARMED, first_name="Sharon"
-        )
-        responsible = actions.add_party(
-            actor=admin_user, case=case, role=c.PartyRole.RESPONSIBLE, first_name="Dean"
-        )
+        case = new_case(organisation, admin_user)
+        harmed = add_party(admin_user, case, c.PartyRole.HARMED, "Sharon")
+        responsible = add_party(admin_user, case, c.PartyRole.RESPONSIBLE, "Dean")
 
         def message():
             return actions.record_shuttle_message(

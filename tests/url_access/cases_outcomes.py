@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from mend.cases import actions
 from mend.cases import choices as c
-from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import add_party, new_case
 from tests.url_access import Expect
 
 SEE_EVERY_CASE = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -48,26 +48,9 @@ EXPECTED: dict[str, Expect] = {
 
 def objects(organisation, admin_user, slug):
     with organisation_scope(organisation):
-        case = actions.create_case(
-            actor=admin_user,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        harmed = actions.add_party(
-            actor=admin_user,
-            case=case,
-            role=c.PartyRole.HARMED,
-            first_name="Harmed",
-            last_name=slug,
-        )
-        responsible = actions.add_party(
-            actor=admin_user,
-            case=case,
-            role=c.PartyRole.RESPONSIBLE,
-            first_name="Responsible",
-            last_name=slug,
-        )
+        case = new_case(organisation, admin_user)
+        harmed = add_party(admin_user, case, c.PartyRole.HARMED, "Harmed", slug)
+        responsible = add_party(admin_user, case, c.PartyRole.RESPONSIBLE, "Responsible", slug)
         for party in (harmed, responsible):
             for scope in (c.ConsentScope.FEEDBACK, c.ConsentScope.CASE_STUDY):
                 actions.give_consent(actor=admin_user, party=party, scope=scope, method="written")

@@ -10,11 +10,10 @@ from datetime import date
 
 from django.urls import reverse
 
-from mend.cases import actions
 from mend.cases import choices as c
-from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import add_party, give_consent, new_case
 from tests.url_access import Expect
 
 EVERY_CASE = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -31,27 +30,17 @@ EXPECTED: dict[str, Expect] = {
 
 def objects(organisation, admin_user, slug):
     with organisation_scope(organisation):
-        case = actions.create_case(
-            actor=admin_user,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        party = actions.add_party(
-            actor=admin_user,
-            case=case,
-            role=c.PartyRole.HARMED,
-            first_name="Sharon",
-            last_name=f"Jones-{slug}",
+        case = new_case(organisation, admin_user)
+        party = add_party(
+            admin_user,
+            case,
+            c.PartyRole.HARMED,
+            "Sharon",
+            f"Jones-{slug}",
             date_of_birth=date(1980, 2, 14),
             contact={"phone": "07700 900001"},
         )
-        consent = actions.give_consent(
-            actor=admin_user,
-            party=party,
-            scope=c.ConsentScope.TAKE_PART,
-            method=c.ConsentMethod.WRITTEN,
-        )
+        consent = give_consent(admin_user, party)
     return {"case": case, "party": party, "consent": consent}
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from mend.cases import actions
 from mend.cases import choices as c
-from mend.cases import models as m
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import add_party, new_case
 from tests.url_access import Expect
 
 SEE_EVERY_CASE = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
@@ -38,19 +38,8 @@ EXPECTED: dict[str, Expect] = {
 
 def objects(organisation, admin_user, slug):
     with organisation_scope(organisation):
-        case = actions.create_case(
-            actor=admin_user,
-            organisation=organisation,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
-            source=c.Source.INTERNAL,
-        )
-        party = actions.add_party(
-            actor=admin_user,
-            case=case,
-            role=c.PartyRole.HARMED,
-            first_name="Walker",
-            last_name=slug.title(),
-        )
+        case = new_case(organisation, admin_user)
+        party = add_party(admin_user, case, c.PartyRole.HARMED, "Walker", slug.title())
         starts = timezone.now() + timedelta(days=7)
         meeting = actions.schedule_meeting(
             actor=admin_user,
