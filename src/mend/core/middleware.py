@@ -1,17 +1,26 @@
-"""Request-wide concerns: request id, session limits, current organisation, caching headers."""
+"""Request-wide concerns: request id, session limits, current organisation, the access policy,
+caching headers."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from mend.core import access, context
+from mend.core.auth import MFA_SETUP_URL_NAMES, has_strong_factor
+from mend.core.roles import role_has
 from mend.core.tenancy import organisation_scope
 
 SESSION_STARTED = "mend_started_at"
@@ -20,8 +29,10 @@ SESSION_ORGANISATION = "mend_organisation_id"
 # Writing the session on every request is wasteful; refresh "last seen" at most this often.
 LAST_SEEN_RESOLUTION = 30
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
-def client_ip(request) -> str | None:
+
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or the address our trusted proxies saw.
 
     With MEND_TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For is the
@@ -38,10 +49,10 @@ def client_ip(request) -> str | None:
 
 
 class RequestContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.id = uuid.uuid4().hex
         ctx = context.RequestContext(request_id=request.id, ip_address=client_ip(request))
         with context.request_context(ctx):
@@ -53,10 +64,10 @@ class RequestContextMiddleware:
 class SessionLimitsMiddleware:
     """Signs a person out after the idle timeout or the absolute session lifetime."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             expired = self._expired(request)
             if expired:
@@ -65,7 +76,7 @@ class SessionLimitsMiddleware:
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
-    def _expired(self, request) -> str | None:
+    def _expired(self, request: HttpRequest) -> str | None:
         now = time.time()
         session = request.session
         started = session.get(SESSION_STARTED)
@@ -87,10 +98,10 @@ class SessionLimitsMiddleware:
 class OrganisationMiddleware:
     """Sets request.membership and request.organisation, and scopes every query to it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.membership = None
         request.organisation = None
         mine = access.memberships(request.user)
@@ -105,13 +116,63 @@ class OrganisationMiddleware:
             return self.get_response(request)
 
 
+class AccessPolicyMiddleware:
+    """Enforces the decision of every view before it runs (see `mend.core.access`); no decision
+    means no entry."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        decision = access.decision_for(view_func, match.url_name if match else None)
+        if decision is None:
+            raise PermissionDenied("This page has no access decision.")
+        if decision.kind == "public":
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if (
+            (match is None or match.url_name not in MFA_SETUP_URL_NAMES)
+            and access.mfa_required(request.user)
+            and not has_strong_factor(request.user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Set up two-step sign-in before you continue. It protects the people we work with."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        if decision.kind in ("signed_in", "learner"):
+            return None
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            raise PermissionDenied("You are not an active member of an organisation.")
+        if decision.perm and not role_has(membership.role, decision.perm):
+            if view_kwargs:
+                # A page about one record: refusing with 403 would confirm the record exists.
+                raise Http404
+            raise PermissionDenied("Your role does not allow this.")
+        return None
+
+
 class NoStoreMiddleware:
     """Pages for signed-in people are never kept by browsers or proxies."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
@@ -122,10 +183,10 @@ class NoStoreMiddleware:
 class PreferredLanguageMiddleware:
     """After sign-in, switch the interface to the language the person chose before."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         language = getattr(request, "mend_language", None)
         if language in dict(settings.LANGUAGES):
