@@ -22,6 +22,7 @@ from mend.core import access, context
 from mend.core.auth import MFA_SETUP_URL_NAMES, has_strong_factor
 from mend.core.roles import role_has
 from mend.core.tenancy import organisation_scope
+from mend.core.web import MendRequest
 
 SESSION_STARTED = "mend_started_at"
 SESSION_LAST_SEEN = "mend_last_seen_at"
@@ -41,18 +42,20 @@ def client_ip(request: HttpRequest) -> str | None:
     """
     proxies = settings.MEND_TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded: list[str] = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    return str(request.META.get("REMOTE_ADDR") or "") or None
 
 
 class RequestContextMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+    def __call__(self, request: MendRequest) -> HttpResponseBase:
         request.id = uuid.uuid4().hex
         ctx = context.RequestContext(request_id=request.id, ip_address=client_ip(request))
         with context.request_context(ctx):
@@ -101,13 +104,13 @@ class OrganisationMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+    def __call__(self, request: MendRequest) -> HttpResponseBase:
         request.membership = None
         request.organisation = None
         mine = access.memberships(request.user)
         if mine:
             chosen = request.session.get(SESSION_ORGANISATION)
-            membership = mine.get(chosen) or min(
+            membership = (mine.get(chosen) if chosen is not None else None) or min(
                 mine.values(), key=lambda m: m.organisation.name.lower()
             )
             request.membership = membership
@@ -194,7 +197,8 @@ class PreferredLanguageMiddleware:
                 settings.LANGUAGE_COOKIE_NAME,
                 language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                # A str setting to the stubs; set_cookie wants one of its literal values.
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )

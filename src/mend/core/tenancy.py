@@ -9,7 +9,7 @@ read it without importing this module); its names are importable from here too.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models
 
@@ -41,9 +41,13 @@ class OrganisationQuerySet(models.QuerySet[_M]):
         return access.filter_queryset(self, user, action)
 
 
-class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):  # type: ignore[misc]
-    def get_queryset(self) -> OrganisationQuerySet[Any]:
-        return limit_to_scope(super().get_queryset())
+_OrganisationManagerBase = models.Manager.from_queryset(OrganisationQuerySet)
+
+
+class OrganisationManager(_OrganisationManagerBase[_M]):
+    def get_queryset(self) -> OrganisationQuerySet[_M]:
+        # from_queryset() makes super().get_queryset() an OrganisationQuerySet at run time.
+        return limit_to_scope(cast("OrganisationQuerySet[_M]", super().get_queryset()))
 
 
 class OrganisationOwned(models.Model):
