@@ -61,9 +61,6 @@ class SpamTrapMixin(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("started", started_token(salt=self.STARTED_SALT))
 
-    def visible_fields_in_order(self) -> list[forms.BoundField]:
-        return [f for f in self.visible_fields() if f.name != self.HONEYPOT]
-
     def refresh_started(self) -> None:
         """Start the clock again (after a rejected or tampered timestamp), keeping the answers."""
         # A QueryDict or a dict; the stubs type Form.data as a read-only Mapping.
