@@ -146,7 +146,7 @@ test: system-deps venv assets messages
 lint: venv
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
-	PYTHONPATH=src $(VENV)/bin/lint-imports
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
 
 clean:

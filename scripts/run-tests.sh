@@ -38,7 +38,7 @@ step "ruff format --check src tests"
 
 # The checkout's own src/ (not whichever tree the venv was installed from).
 step "lint-imports"
-PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/.venv/bin/lint-imports"
+PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/.venv/bin/lint-imports" --no-cache
 
 step "mypy"
 "$ROOT/.venv/bin/mypy"
