@@ -147,7 +147,7 @@ lint: venv
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy
+	PYTHONPATH=src $(VENV)/bin/mypy
 
 clean:
 	-bash scripts/test-db.sh stop

@@ -36,12 +36,12 @@ step "ruff check src tests"
 step "ruff format --check src tests"
 "$ROOT/.venv/bin/ruff" format --check src tests
 
-# The checkout's own src/ (not whichever tree the venv was installed from).
+# The checkout's own src/ (not whichever tree the venv was installed from) for both.
 step "lint-imports"
 PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/.venv/bin/lint-imports" --no-cache
 
 step "mypy"
-"$ROOT/.venv/bin/mypy"
+PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/.venv/bin/mypy"
 
 step "makemigrations --check --dry-run"
 "$PY" manage.py makemigrations --check --dry-run
