@@ -2,7 +2,7 @@
 #
 #   make demo          install everything, migrate, seed demo data, run on 127.0.0.1:$(PORT)
 #   make test          system packages, venv, assets, messages, then scripts/run-tests.sh
-#   make lint          ruff check + ruff format --check
+#   make lint          ruff check + ruff format --check, lint-imports, mypy
 #   make clean         remove var/ and build outputs
 #
 # Works on a fresh Debian 12 machine with python3.11, pip, node 20 and npm.
@@ -146,6 +146,8 @@ test: system-deps venv assets messages
 lint: venv
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
+	PYTHONPATH=src $(VENV)/bin/mypy
 
 clean:
 	-bash scripts/test-db.sh stop

@@ -5,8 +5,8 @@
 #
 # If DATABASE_URL is unset, a throwaway PostgreSQL is started with
 # scripts/test-db.sh and always stopped again on exit. Steps run in order and
-# stop at the first failure: ruff, makemigrations --check, manage.py check,
-# pytest. The exit status is pytest's (exit code 5, "no tests collected",
+# stop at the first failure: ruff, lint-imports (architecture contracts in
+# pyproject.toml), mypy, makemigrations --check, manage.py check, pytest. The exit status is pytest's (exit code 5, "no tests collected",
 # counts as a failure).
 set -euo pipefail
 
@@ -35,6 +35,13 @@ step "ruff check src tests"
 
 step "ruff format --check src tests"
 "$ROOT/.venv/bin/ruff" format --check src tests
+
+# The checkout's own src/ (not whichever tree the venv was installed from) for both.
+step "lint-imports"
+PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/.venv/bin/lint-imports" --no-cache
+
+step "mypy"
+PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/.venv/bin/mypy"
 
 step "makemigrations --check --dry-run"
 "$PY" manage.py makemigrations --check --dry-run

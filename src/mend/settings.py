@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "mend.core.middleware.OrganisationMiddleware",
-    "mend.core.access.AccessPolicyMiddleware",
+    "mend.core.middleware.AccessPolicyMiddleware",
     "mend.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

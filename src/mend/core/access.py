@@ -3,7 +3,7 @@
 Three questions, answered only here:
 1. May this request reach this view at all?  Every view carries a `Decision` (attached with
    `@decide(...)`, or listed in `EXTERNAL_VIEWS` for views of libraries such as allauth), and
-   `AccessPolicyMiddleware` enforces it before the view runs. A view without a decision is refused.
+   `mend.core.middleware.AccessPolicyMiddleware` enforces it before the view runs. A view without a decision is refused.
 2. Which rows of a model may this user do an action on?  `Model.objects.for_user(user, action)`
    (see `filter_queryset`). Rows of other organisations are never in the scope, so fetching one
    gives 404, never 403: nobody learns that another organisation's record exists.
@@ -15,20 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import rules
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from mend.core.roles import Perm, role_has
-from mend.core.tenancy import current_organisation
+from mend.core.scope import current_organisation
+
+if TYPE_CHECKING:
+    from mend.core.models import Membership
+
+_V = TypeVar("_V", bound=Callable[..., Any])
+_Q = TypeVar("_Q", bound=models.QuerySet[Any])
+RowRule = Callable[[Any, Any, str], Any]
 
 # ---------------------------------------------------------------- view decisions
 
@@ -56,11 +59,11 @@ def requires(perm: str) -> Decision:
     return Decision("member", perm)
 
 
-def decide(decision: Decision) -> Callable:
+def decide(decision: Decision) -> Callable[[_V], _V]:
     """Attach an access decision to a view function (or the result of `View.as_view()`)."""
 
-    def attach(view: Callable) -> Callable:
-        view.mend_access = decision
+    def attach(view: _V) -> _V:
+        view.mend_access = decision  # type: ignore[attr-defined]
         return view
 
     return attach
@@ -117,62 +120,17 @@ EXTERNAL_VIEWS: dict[str, Decision] = {
 }
 
 
-def decision_for(view_func: Callable, url_name: str | None) -> Decision | None:
+def decision_for(view_func: Callable[..., Any], url_name: str | None) -> Decision | None:
     decision = getattr(view_func, "mend_access", None)
     if decision is None:
         view_class = getattr(view_func, "view_class", None)
         decision = getattr(view_class, "mend_access", None)
     if decision is None and url_name:
         decision = EXTERNAL_VIEWS.get(url_name)
-    return decision
+    return decision if isinstance(decision, Decision) else None
 
 
-class AccessPolicyMiddleware:
-    """Enforces the decision of every view before it runs; no decision means no entry."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        decision = decision_for(view_func, match.url_name if match else None)
-        if decision is None:
-            raise PermissionDenied("This page has no access decision.")
-        if decision.kind == "public":
-            return None
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        from mend.core.auth import MFA_SETUP_URL_NAMES, has_strong_factor
-
-        if (
-            (match is None or match.url_name not in MFA_SETUP_URL_NAMES)
-            and mfa_required(request.user)
-            and not has_strong_factor(request.user)
-        ):
-            messages.warning(
-                request,
-                _(
-                    "Set up two-step sign-in before you continue. It protects the people we work with."
-                ),
-            )
-            return redirect("mfa_activate_totp")
-        if decision.kind in ("signed_in", "learner"):
-            return None
-        membership = getattr(request, "membership", None)
-        if membership is None:
-            raise PermissionDenied("You are not an active member of an organisation.")
-        if decision.perm and not role_has(membership.role, decision.perm):
-            if view_kwargs:
-                # A page about one record: refusing with 403 would confirm the record exists.
-                raise Http404
-            raise PermissionDenied("Your role does not allow this.")
-        return None
-
-
-def mfa_required(user) -> bool:
+def mfa_required(user: Any) -> bool:
     """Every member needs a second step; a learner-only account (public e-learning sign-up, no
     membership anywhere) may choose to add one."""
     return not (getattr(user, "is_learner_account", False) and not memberships(user))
@@ -181,30 +139,33 @@ def mfa_required(user) -> bool:
 # ---------------------------------------------------------------- memberships
 
 
-def memberships(user) -> dict[int, object]:
+def memberships(user: Any) -> dict[int, Membership]:
     """The user's active memberships by organisation id (one query, cached on the user)."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_mend_memberships", None)
     if cached is None:
-        from mend.core.models import Membership
-
-        rows = Membership.across_organisations.filter(user=user, is_active=True).select_related(
-            "organisation"
-        )
-        cached = {m.organisation_id: m for m in rows}
+        # Through the user's reverse relation, so this module needs no import of core.models
+        # (which builds on tenancy, which builds on this module).
+        rows = user.memberships(manager="across_organisations").filter(is_active=True)
+        cached = {m.organisation_id: m for m in rows.select_related("organisation")}
         user._mend_memberships = cached
     return cached
 
 
-def role_in(user, organisation) -> str | None:
+def forget_memberships(user: Any) -> None:
+    """Drop the memberships cached on `user` (after they change)."""
+    user.__dict__.pop("_mend_memberships", None)
+
+
+def role_in(user: Any, organisation: Any) -> str | None:
     if organisation is None:
         return None
     membership = memberships(user).get(organisation.pk)
     return membership.role if membership else None
 
 
-def has_perm(user, perm: str, organisation=None) -> bool:
+def has_perm(user: Any, perm: str, organisation: Any = None) -> bool:
     organisation = organisation or current_organisation()
     role = role_in(user, organisation)
     return role is not None and role_has(role, perm)
@@ -213,30 +174,31 @@ def has_perm(user, perm: str, organisation=None) -> bool:
 # ---------------------------------------------------------------- rows
 
 
-def filter_queryset(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
+def filter_queryset(queryset: _Q, user: Any, action: str) -> _Q:
     """Rows of `queryset` (already limited to the current organisation) that `user` may `action`."""
     rule = _ROW_RULES.get(queryset.model)
     if rule is not None:
-        return rule(queryset, user, action)
+        return rule(queryset, user, action)  # type: ignore[no-any-return]
     if has_perm(user, action):
         return queryset
     return queryset.none()
 
 
-_ROW_RULES: dict[type[models.Model], Callable] = {}
+_ROW_RULES: dict[type[models.Model], RowRule] = {}
 
 
-def row_rule(model: type[models.Model]):
-    """Register a row filter for `model` (used when access depends on more than the role)."""
+def row_rule(model: type[models.Model]) -> Callable[[_V], _V]:
+    """Register a row filter for `model` (used when access depends on more than the role):
+    `fn(queryset, user, action)` returns the rows of `queryset` that `user` may `action`."""
 
-    def register(fn: Callable) -> Callable:
+    def register(fn: _V) -> _V:
         _ROW_RULES[model] = fn
         return fn
 
     return register
 
 
-def scoped_rows(model: type[models.Model]) -> models.QuerySet:
+def scoped_rows(model: type[models.Model]) -> models.QuerySet[Any]:
     """Every row of `model` in the current organisation (its tenancy-scoped `objects`, which is
     not always the default manager: some models also keep an unscoped `across_organisations`)."""
     manager = getattr(model, "objects", None) or model._default_manager
@@ -245,7 +207,7 @@ def scoped_rows(model: type[models.Model]) -> models.QuerySet:
 
 def get_object_or_404(
     request: HttpRequest,
-    source: type[models.Model] | models.QuerySet,
+    source: type[models.Model] | models.QuerySet[Any],
     action: str,
     **lookup: Any,
 ) -> Any:
@@ -264,9 +226,11 @@ def get_object_or_404(
 # ---------------------------------------------------------------- objects
 
 
-@rules.predicate
-def is_self(user, membership) -> bool:
+def _is_self(user: Any, membership: Any) -> bool:
     return membership is not None and membership.user_id == user.pk
+
+
+is_self = rules.predicate(_is_self, name="is_self")
 
 
 def organisation_of(obj: Any) -> Any:
@@ -278,12 +242,11 @@ def organisation_of(obj: Any) -> Any:
     return getattr(obj, "organisation", None)
 
 
-def _org_perm(perm: str):
-    @rules.predicate(name=f"has {perm}")
-    def predicate(user, obj) -> bool:
+def _org_perm(perm: str) -> Any:
+    def predicate(user: Any, obj: Any) -> bool:
         return has_perm(user, perm, organisation_of(obj))
 
-    return predicate
+    return rules.predicate(predicate, name=f"has {perm}")
 
 
 class ObjectAction:
@@ -315,7 +278,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     rule = _ROW_RULES.get(type(obj))
     if rule is None or obj.pk is None:
         return True
-    return rule(scoped_rows(type(obj)).filter(pk=obj.pk), user, action).exists()
+    return bool(rule(scoped_rows(type(obj)).filter(pk=obj.pk), user, action).exists())
 
 
 def require(actor: Any, action: str, obj: Any = None) -> None:

@@ -5,23 +5,28 @@ Views, commands and the demo seeder call these functions; they never save core m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
+from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
 from mend.core.audit import Action
 from mend.core.changes import check_version
+from mend.core.middleware import SESSION_ORGANISATION
 from mend.core.models import Invitation, Membership, Organisation, Team, hash_token
+from mend.core.queries import find_invitation, invitation_problem, invitation_url
 from mend.core.roles import Perm, Role
 from mend.core.signals import organisation_created
 from mend.core.tenancy import organisation_scope
@@ -29,7 +34,9 @@ from mend.core.tenancy import organisation_scope
 # ---------------------------------------------------------------- organisations
 
 
-def create_organisation(*, name: str, slug: str, name_cy: str = "", actor=None) -> Organisation:
+def create_organisation(
+    *, name: str, slug: str, name_cy: str = "", actor: Any = None
+) -> Organisation:
     """Set up a new organisation (a platform operation, run from a command or the seeder)."""
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, slug=slug, name_cy=name_cy)
@@ -41,7 +48,14 @@ def create_organisation(*, name: str, slug: str, name_cy: str = "", actor=None) 
     return organisation
 
 
-def add_member(*, organisation: Organisation, user, role: str, teams=(), actor=None) -> Membership:
+def add_member(
+    *,
+    organisation: Organisation,
+    user: Any,
+    role: str,
+    teams: Iterable[Team] = (),
+    actor: Any = None,
+) -> Membership:
     """Give `user` a role in `organisation` (used by invitation acceptance and the seeder)."""
     if role not in Role.values:
         raise ValidationError(_("Choose a role from the list."))
@@ -62,14 +76,16 @@ def add_member(*, organisation: Organisation, user, role: str, teams=(), actor=N
             obj=membership,
             changes={"role": [None, role], "teams": [t.pk for t in teams]},
         )
-    user.__dict__.pop("_mend_memberships", None)
+    access.forget_memberships(user)
     return membership
 
 
 # ---------------------------------------------------------------- teams
 
 
-def create_team(*, actor, organisation: Organisation, name: str, description: str = "") -> Team:
+def create_team(
+    *, actor: Any, organisation: Organisation, name: str, description: str = ""
+) -> Team:
     access.require(actor, Perm.MANAGE_TEAMS, organisation)
     name = name.strip()
     if not name:
@@ -88,7 +104,9 @@ def create_team(*, actor, organisation: Organisation, name: str, description: st
     return team
 
 
-def update_team(*, actor, team: Team, name: str, description: str, version: int | None) -> Team:
+def update_team(
+    *, actor: Any, team: Team, name: str, description: str, version: int | None
+) -> Team:
     access.require(actor, Perm.MANAGE_TEAMS, team)
     name = name.strip()
     if not name:
@@ -114,7 +132,7 @@ def update_team(*, actor, team: Team, name: str, description: str, version: int 
     return locked
 
 
-def delete_team(*, actor, team: Team) -> None:
+def delete_team(*, actor: Any, team: Team) -> None:
     access.require(actor, Perm.MANAGE_TEAMS, team)
     with transaction.atomic():
         members = list(team.memberships.values_list("pk", flat=True))
@@ -133,7 +151,13 @@ def delete_team(*, actor, team: Team) -> None:
 
 
 def invite_member(
-    *, actor, organisation: Organisation, email: str, role: str, teams=(), language: str = "en"
+    *,
+    actor: Any,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    teams: Iterable[Team] = (),
+    language: str = "en",
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the one-time token."""
     access.require(actor, Perm.MANAGE_MEMBERS, organisation)
@@ -161,7 +185,15 @@ def invite_first_administrator(
     )
 
 
-def _create_invitation(*, actor, organisation, email, role, teams, language):
+def _create_invitation(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    teams: Iterable[Team],
+    language: str,
+) -> tuple[Invitation, str]:
     email = get_user_model().objects.normalize_email(email.strip()).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
@@ -192,10 +224,6 @@ def _create_invitation(*, actor, organisation, email, role, teams, language):
     return invitation, token
 
 
-def invitation_url(token: str) -> str:
-    return settings.MEND_BASE_URL.rstrip("/") + reverse("accept_invitation", args=[token])
-
-
 def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
     with translation.override(language):
         context = {
@@ -211,7 +239,7 @@ def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
     send_mail(subject, body, None, [invitation.email])
 
 
-def revoke_invitation(*, actor, invitation: Invitation) -> None:
+def revoke_invitation(*, actor: Any, invitation: Invitation) -> None:
     access.require(actor, Perm.MANAGE_MEMBERS, invitation)
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(_("This invitation is no longer open."))
@@ -226,38 +254,17 @@ def revoke_invitation(*, actor, invitation: Invitation) -> None:
         )
 
 
-def find_invitation(token: str) -> Invitation | None:
-    """The invitation for a token, from any organisation (the token itself is the credential)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        Invitation.across_organisations.select_related("organisation", "invited_by")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-
-
-def invitation_problem(invitation: Invitation | None) -> str | None:
-    if invitation is None:
-        return _("This invitation link is not valid. Check that you copied the whole link.")
-    if invitation.revoked_at:
-        return _("This invitation was withdrawn. Ask the person who invited you for a new one.")
-    if invitation.accepted_at:
-        return _("This invitation has already been used. Sign in to continue.")
-    if invitation.is_expired:
-        return _("This invitation has expired. Ask the person who invited you to send a new one.")
-    return None
-
-
-def accept_invitation(*, token: str, user=None, full_name: str = "", password: str = ""):
+def accept_invitation(
+    *, token: str, user: Any = None, full_name: str = "", password: str = ""
+) -> Membership:
     """Accept an invitation as the signed-in `user`, or create the account it is addressed to."""
     with transaction.atomic():
         invitation = find_invitation(token)
         if invitation is not None:
             invitation = Invitation.across_organisations.select_for_update().get(pk=invitation.pk)
         problem = invitation_problem(invitation)
-        if problem:
-            raise ValidationError(problem)
+        if problem or invitation is None:
+            raise ValidationError(problem or "")
         User = get_user_model()
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
@@ -297,7 +304,9 @@ def accept_invitation(*, token: str, user=None, full_name: str = "", password: s
 # ---------------------------------------------------------------- members
 
 
-def change_role(*, actor, membership: Membership, role: str, version: int | None) -> Membership:
+def change_role(
+    *, actor: Any, membership: Membership, role: str, version: int | None
+) -> Membership:
     access.require(actor, access.ObjectAction.CHANGE_ROLE, membership)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
@@ -319,7 +328,7 @@ def change_role(*, actor, membership: Membership, role: str, version: int | None
     return locked
 
 
-def set_member_teams(*, actor, membership: Membership, teams) -> None:
+def set_member_teams(*, actor: Any, membership: Membership, teams: Iterable[Team]) -> None:
     access.require(actor, Perm.MANAGE_MEMBERS, membership)
     with transaction.atomic():
         old = sorted(membership.teams.values_list("pk", flat=True))
@@ -335,7 +344,9 @@ def set_member_teams(*, actor, membership: Membership, teams) -> None:
             )
 
 
-def update_support_notes(*, actor, membership: Membership, notes: str, version: int | None):
+def update_support_notes(
+    *, actor: Any, membership: Membership, notes: str, version: int | None
+) -> Membership:
     access.require(actor, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -354,16 +365,14 @@ def update_support_notes(*, actor, membership: Membership, notes: str, version: 
     return locked
 
 
-def mark_email_verified(user) -> None:
+def mark_email_verified(user: Any) -> None:
     """The invitation link (or the demo seed) proves the mailbox: record it as verified."""
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
 
 
-def end_all_sessions(user) -> int:
+def end_all_sessions(user: Any) -> int:
     """Sign `user` out everywhere at once."""
     sessions = list(UserSession.objects.filter(user=user))
     for session in sessions:
@@ -371,7 +380,7 @@ def end_all_sessions(user) -> int:
     return len(sessions)
 
 
-def deactivate_member(*, actor, membership: Membership) -> Membership:
+def deactivate_member(*, actor: Any, membership: Membership) -> Membership:
     access.require(actor, access.ObjectAction.DEACTIVATE_MEMBER, membership)
     if not membership.is_active:
         raise ValidationError(_("This person is already deactivated."))
@@ -391,7 +400,7 @@ def deactivate_member(*, actor, membership: Membership) -> Membership:
     return membership
 
 
-def reactivate_member(*, actor, membership: Membership) -> Membership:
+def reactivate_member(*, actor: Any, membership: Membership) -> Membership:
     access.require(actor, Perm.MANAGE_MEMBERS, membership)
     if membership.is_active:
         raise ValidationError(_("This person is already active."))
@@ -409,7 +418,7 @@ def reactivate_member(*, actor, membership: Membership) -> Membership:
     return membership
 
 
-def set_preferred_language(*, user, language: str) -> None:
+def set_preferred_language(*, user: Any, language: str) -> None:
     if user.preferred_language != language:
         old = user.preferred_language
         user.preferred_language = language
@@ -419,9 +428,7 @@ def set_preferred_language(*, user, language: str) -> None:
         )
 
 
-def switch_organisation(*, request, organisation_id: int) -> Organisation:
-    from mend.core.middleware import SESSION_ORGANISATION
-
+def switch_organisation(*, request: HttpRequest, organisation_id: int) -> Organisation:
     membership = access.memberships(request.user).get(organisation_id)
     if membership is None:
         raise ValidationError(_("You are not a member of that organisation."))

@@ -163,7 +163,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, str]:
 def record(
     action: str,
     *,
-    actor=None,
+    actor: Any = None,
     organisation: Organisation | None = None,
     obj: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -203,10 +203,15 @@ def record(
 
 def _jsonable_changes(changes: dict[str, Any]) -> dict[str, Any]:
     # Round-trip through JSON so that the stored value hashes the same as the one we hashed.
-    return json.loads(json.dumps({k: _jsonable(v) for k, v in changes.items()}, default=str))
+    jsonable: dict[str, Any] = json.loads(
+        json.dumps({k: _jsonable(v) for k, v in changes.items()}, default=str)
+    )
+    return jsonable
 
 
-def log_access(user, obj: models.Model, organisation: Organisation, kind: str = "view") -> None:
+def log_access(
+    user: Any, obj: models.Model, organisation: Organisation, kind: str = "view"
+) -> None:
     ctx = context.current()
     AccessLog.objects.create(
         organisation=organisation,

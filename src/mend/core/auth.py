@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -9,10 +11,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mend.core import audit
 from mend.core.fields import PREFIX, decrypt_text, encrypt_text
+from mend.core.web import MendRequest
 
 # A person may use only these pages until they have set up a second factor.
 MFA_SETUP_URL_NAMES = frozenset(
@@ -33,21 +37,22 @@ MFA_SETUP_URL_NAMES = frozenset(
 STRONG_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
-def has_strong_factor(user) -> bool:
+def has_strong_factor(user: Any) -> bool:
     cached = getattr(user, "_mend_has_mfa", None)
     if cached is None:
         cached = Authenticator.objects.filter(user=user, type__in=STRONG_FACTORS).exists()
         user._mend_has_mfa = cached
-    return cached
+    return bool(cached)
 
 
-class MendAccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request) -> bool:
+# allauth ships no type information, so its adapters are `Any` to mypy.
+class MendAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join an organisation by invitation only (core.views_admin.accept_invitation).
         return False
 
 
-class MendMFAAdapter(DefaultMFAAdapter):
+class MendMFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     """TOTP secrets are stored encrypted under MEND_FIELD_KEYS (and rotated by rotate_keys)."""
 
     def encrypt(self, text: str) -> str:
@@ -59,22 +64,26 @@ class MendMFAAdapter(DefaultMFAAdapter):
         return encrypted_text  # written before encryption was configured
 
 
-def axes_username(request, credentials) -> str:
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     credentials = credentials or {}
     value = credentials.get("email") or credentials.get("username") or credentials.get("login")
     if not value and request is not None and request.method == "POST":
         value = request.POST.get("login", "")
-    return (value or "").strip().lower()
+    return str(value or "").strip().lower()
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     audit.record(audit.Action.LOCKED_OUT, acting_for=axes_username(request, credentials))
     # Rendered here: axes returns this from its middleware, where nothing renders a TemplateResponse.
     return render(request, "core/locked_out.html", status=429)
 
 
 @receiver(user_logged_in)
-def _signed_in(sender, request, user, **kwargs):
+def _signed_in(sender: Any, request: MendRequest | None, user: Any, **kwargs: Any) -> None:
     audit.record(audit.Action.SIGNED_IN, actor=user)
     if request is not None:
         # The interface speaks the person's chosen language from the moment they sign in.
@@ -82,32 +91,38 @@ def _signed_in(sender, request, user, **kwargs):
 
 
 @receiver(user_logged_out)
-def _signed_out(sender, request, user, **kwargs):
+def _signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
         audit.record(audit.Action.SIGNED_OUT, actor=user)
 
 
 @receiver(user_login_failed)
-def _sign_in_failed(sender, credentials, request=None, **kwargs):
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Record which account was tried, never the password.
     audit.record(audit.Action.SIGN_IN_FAILED, acting_for=axes_username(request, credentials))
 
 
 @receiver(password_changed)
-def _password_changed(sender, request, user, **kwargs):
+def _password_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     audit.record(audit.Action.PASSWORD_CHANGED, actor=user)
 
 
 @receiver(password_reset)
-def _password_reset(sender, request, user, **kwargs):
+def _password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     audit.record(audit.Action.PASSWORD_RESET, actor=user)
 
 
 @receiver(authenticator_added)
-def _mfa_added(sender, request, user, authenticator, **kwargs):
+def _mfa_added(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     audit.record(audit.Action.MFA_ADDED, actor=user, changes={"type": authenticator.type})
 
 
 @receiver(authenticator_removed)
-def _mfa_removed(sender, request, user, authenticator, **kwargs):
+def _mfa_removed(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     audit.record(audit.Action.MFA_REMOVED, actor=user, changes={"type": authenticator.type})

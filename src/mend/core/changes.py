@@ -37,7 +37,8 @@ def check_version(obj: models.Model, expected: int | None) -> None:
 
 def lock(obj: M) -> M:
     """A fresh copy of `obj`, locked for the rest of the transaction (one writer at a time)."""
-    return access.scoped_rows(type(obj)).select_for_update().get(pk=obj.pk)
+    locked: M = access.scoped_rows(type(obj)).select_for_update().get(pk=obj.pk)
+    return locked
 
 
 def update_fields(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ def current() -> RequestContext:
 
 
 @contextlib.contextmanager
-def request_context(ctx: RequestContext):
+def request_context(ctx: RequestContext) -> Iterator[RequestContext]:
     token = _context.set(ctx)
     try:
         yield ctx

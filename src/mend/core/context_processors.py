@@ -1,16 +1,18 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from mend.core import access
-from mend.core.roles import Perm
+from mend.core.roles import Perm, role_has
 
 
-def mend(request):
+def mend(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     membership = getattr(request, "membership", None)
     mine = access.memberships(user) if user is not None else {}
     role = membership.role if membership else None
-    from mend.core.roles import role_has
 
     return {
         "current_membership": membership,

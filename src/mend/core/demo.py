@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from mend.core import actions
-from mend.core.models import Organisation, Team
+from mend.core.models import Organisation, Team, User
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
 
@@ -80,7 +80,7 @@ def totp_secret_for(email: str) -> str:
     return base64.b32encode(digest).decode()
 
 
-def _user(person: DemoPerson):
+def _user(person: DemoPerson) -> User:
     User = get_user_model()
     user = User.objects.filter(email=person.email).first()
     if user is None:

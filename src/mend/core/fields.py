@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -55,13 +56,21 @@ def is_current_key(stored: str) -> bool:
     return True
 
 
-class _EncryptedMixin:
+if TYPE_CHECKING:
+    _TextField = models.TextField[Any, Any]
+else:
+    _TextField = models.TextField
+
+
+class _EncryptedTextBase(_TextField):
+    """Stored as text, encrypted; only `isnull` can be looked up."""
+
     encrypted = True
 
     def get_internal_type(self) -> str:
         return "TextField"
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name != "isnull":
             raise TypeError(
                 f"Encrypted field {self.name!r} cannot be searched with {lookup_name!r}."
@@ -69,40 +78,40 @@ class _EncryptedMixin:
         return super().get_lookup(lookup_name)
 
 
-class EncryptedTextField(_EncryptedMixin, models.TextField):
-    def from_db_value(self, value, expression, connection):
+class EncryptedTextField(_EncryptedTextBase):
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return value
         return decrypt_text(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return encrypt_text(str(value))
 
 
-class EncryptedJSONField(_EncryptedMixin, models.TextField):
+class EncryptedJSONField(_EncryptedTextBase):
     """A JSON value (dict, list, str, number) stored encrypted as text."""
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return None
         return json.loads(decrypt_text(value))
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value.startswith(PREFIX):
             return json.loads(decrypt_text(value))
         return value
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
         return encrypt_text(json.dumps(value, sort_keys=True, default=str))
 
-    def value_to_string(self, obj):
+    def value_to_string(self, obj: Any) -> str:
         return json.dumps(self.value_from_object(obj), default=str)
 
 
-def encrypted_fields(model) -> list[models.Field]:
+def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]

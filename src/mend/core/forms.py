@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mend.core.models import Team
@@ -15,7 +19,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(
             attrs={"class": "govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
         )
@@ -52,10 +56,10 @@ class InviteForm(GovukForm):
         help_text=_("Optional."),
     )
 
-    def __init__(self, *args, teams=None, **kwargs):
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if teams is not None:
-            self.fields["teams"].queryset = teams
+            cast("forms.ModelMultipleChoiceField[Team]", self.fields["teams"]).queryset = teams
 
 
 class RoleForm(VersionedForm):
@@ -70,10 +74,10 @@ class MemberTeamsForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, teams=None, **kwargs):
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if teams is not None:
-            self.fields["teams"].queryset = teams
+            cast("forms.ModelMultipleChoiceField[Team]", self.fields["teams"]).queryset = teams
 
 
 class SupportNotesForm(VersionedForm):
@@ -100,14 +104,12 @@ class AcceptInvitationForm(GovukForm):
         max_length=200,
     )
 
-    def __init__(self, *args, email: str = "", **kwargs):
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
 
-    def clean(self):
-        from django.contrib.auth import get_user_model, password_validation
-
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords do not match."))

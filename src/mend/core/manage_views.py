@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mend.core import access, actions, audit
+from mend.core import access, actions, audit, queries
 from mend.core.access import PUBLIC, decide, requires
+from mend.core.auth import STRONG_FACTORS
 from mend.core.forms import (
     AcceptInvitationForm,
     InviteForm,
@@ -23,19 +28,17 @@ from mend.core.forms import (
     RoleForm,
     SupportNotesForm,
     TeamForm,
-    add_action_errors,
 )
 from mend.core.models import AccessLog, AuditEvent, Invitation, Membership, Team
 from mend.core.roles import Perm
-
-PAGE_SIZE = 50
-
+from mend.core.submissions import handle_post
+from mend.core.web import MemberRequest
 
 # ---------------------------------------------------------------- people
 
 
 @decide(requires(Perm.VIEW_MEMBERS))
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: MemberRequest) -> HttpResponse:
     members = (
         Membership.objects.for_user(request.user, Perm.VIEW_MEMBERS)
         .select_related("user")
@@ -45,12 +48,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     if show != "all":
         members = members.filter(is_active=True)
-    invitations = []
+    invitations: list[Invitation] = []
     if access.has_perm(request.user, Perm.MANAGE_MEMBERS):
         invitations = list(
             Invitation.objects.filter(accepted_at=None, revoked_at=None)
             .select_related("invited_by")
-            .order_by("-created_at")[:PAGE_SIZE]
+            .order_by("-created_at")[: settings.MEND_PAGE_SIZE]
         )
     return render(
         request,
@@ -65,7 +68,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_MEMBERS))
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: MemberRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(request, Membership, Perm.VIEW_MEMBERS, pk=pk)
     can_manage = access.can(request.user, access.ObjectAction.CHANGE_ROLE, membership)
     can_notes = access.can(request.user, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
@@ -78,9 +81,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"support_notes": membership.support_notes, "version": membership.version}
         )
         audit.log_access(request.user, membership, request.organisation)
-    has_mfa = Authenticator.objects.filter(
-        user=membership.user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    has_mfa = Authenticator.objects.filter(user=membership.user, type__in=STRONG_FACTORS).exists()
     return render(
         request,
         "core/manage/member_detail.html",
@@ -100,29 +101,27 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _membership_for_change(request: HttpRequest, pk: int) -> Membership:
-    return access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
-
-
 @decide(requires(Perm.MANAGE_MEMBERS))
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for_change(request, pk)
+def member_role(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
     form = RoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_role(
+    if request.method == "POST":
+        done = handle_post(
+            request,
+            form,
+            lambda data: actions.change_role(
                 actor=request.user,
                 membership=membership,
-                role=form.cleaned_data["role"],
-                version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Role changed."))
-            return redirect("member_detail", pk=membership.pk)
+                role=data["role"],
+                version=data.get("version"),
+            ),
+            redirect_to=reverse("member_detail", args=[membership.pk]),
+            message=_("Role changed."),
+        )
+        if done:
+            return done
     return render(
         request,
         "core/manage/member_form.html",
@@ -131,19 +130,25 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_MEMBERS))
-def member_teams(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for_change(request, pk)
+def member_teams(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
     form = MemberTeamsForm(
         request.POST or None,
         teams=Team.objects.all(),
         initial={"teams": list(membership.teams.all())},
     )
-    if request.method == "POST" and form.is_valid():
-        actions.set_member_teams(
-            actor=request.user, membership=membership, teams=list(form.cleaned_data["teams"])
+    if request.method == "POST":
+        done = handle_post(
+            request,
+            form,
+            lambda data: actions.set_member_teams(
+                actor=request.user, membership=membership, teams=list(data["teams"])
+            ),
+            redirect_to=reverse("member_detail", args=[membership.pk]),
+            message=_("Teams changed."),
         )
-        messages.success(request, _("Teams changed."))
-        return redirect("member_detail", pk=membership.pk)
+        if done:
+            return done
     return render(
         request,
         "core/manage/member_form.html",
@@ -152,7 +157,7 @@ def member_teams(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_SENSITIVE_STAFF_NOTES))
-def member_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def member_notes(request: MemberRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(
         request, Membership, Perm.VIEW_SENSITIVE_STAFF_NOTES, pk=pk
     )
@@ -160,19 +165,21 @@ def member_notes(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"support_notes": membership.support_notes, "version": membership.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_support_notes(
+    if request.method == "POST":
+        done = handle_post(
+            request,
+            form,
+            lambda data: actions.update_support_notes(
                 actor=request.user,
                 membership=membership,
-                notes=form.cleaned_data["support_notes"],
-                version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Support notes saved."))
-            return redirect("member_detail", pk=membership.pk)
+                notes=data["support_notes"],
+                version=data.get("version"),
+            ),
+            redirect_to=reverse("member_detail", args=[membership.pk]),
+            message=_("Support notes saved."),
+        )
+        if done:
+            return done
     return render(
         request,
         "core/manage/member_form.html",
@@ -181,8 +188,8 @@ def member_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_MEMBERS))
-def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for_change(request, pk)
+def member_deactivate(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
     if request.method == "POST":
         try:
             if membership.is_active:
@@ -197,7 +204,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("%(name)s was reactivated.") % {"name": membership.user}
                 )
-        except (ValidationError, access.PermissionDenied) as exc:
+        except (ValidationError, PermissionDenied) as exc:
             messages.error(
                 request,
                 _("That change was not made: %(reason)s")
@@ -214,31 +221,31 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_MEMBERS))
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: MemberRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, teams=Team.objects.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _token = actions.invite_member(
+    if request.method == "POST":
+        done = handle_post(
+            request,
+            form,
+            lambda data: actions.invite_member(
                 actor=request.user,
                 organisation=request.organisation,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                teams=list(form.cleaned_data["teams"]),
+                email=data["email"],
+                role=data["role"],
+                teams=list(data["teams"]),
                 language=request.LANGUAGE_CODE,
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("member_list")
+            ),
+            redirect_to=reverse("member_list"),
+            message=lambda made: _("Invitation sent to %(email)s.") % {"email": made[0].email},
+        )
+        if done:
+            return done
     return render(request, "core/manage/invite.html", {"form": form})
 
 
 @decide(requires(Perm.MANAGE_MEMBERS))
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = access.get_object_or_404(request, Invitation, Perm.MANAGE_MEMBERS, pk=pk)
     try:
         actions.revoke_invitation(actor=request.user, invitation=invitation)
@@ -251,9 +258,9 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(PUBLIC)
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = actions.find_invitation(token)
-    problem = actions.invitation_problem(invitation)
-    if problem:
+    invitation = queries.find_invitation(token)
+    problem = queries.invitation_problem(invitation)
+    if problem or invitation is None:
         return render(
             request,
             "core/invitation_problem.html",
@@ -262,41 +269,40 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
     signed_in = request.user.is_authenticated
     form = None if signed_in else AcceptInvitationForm(request.POST or None, email=invitation.email)
-    if request.method == "POST":
+    welcome = _("Welcome to %(name)s. Now set up two-step sign-in.") % {
+        "name": invitation.organisation.name
+    }
+
+    def join(data: dict[str, Any]) -> Membership:
+        """Create the account the invitation is addressed to, and sign it in."""
+        membership = actions.accept_invitation(
+            token=token, full_name=data["full_name"], password=data["password1"]
+        )
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        # They have just chosen their password: that counts as a fresh authentication, so
+        # setting up two-step sign-in does not ask for it again.
+        record_authentication(
+            request,
+            membership.user,
+            method="password",
+            email=membership.user.email,
+            reauthenticated=True,
+        )
+        return membership
+
+    if request.method == "POST" and form is not None:
+        done = handle_post(
+            request, form, join, redirect_to=reverse("mfa_activate_totp"), message=welcome
+        )
+        if done:
+            return done
+    elif request.method == "POST":
         try:
-            if signed_in:
-                actions.accept_invitation(token=token, user=request.user)
-            elif form.is_valid():
-                membership = actions.accept_invitation(
-                    token=token,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-                # They have just chosen their password: that counts as a fresh authentication,
-                # so setting up two-step sign-in does not ask for it again.
-                record_authentication(
-                    request,
-                    membership.user,
-                    method="password",
-                    email=membership.user.email,
-                    reauthenticated=True,
-                )
-            else:
-                raise ValidationError("")
+            actions.accept_invitation(token=token, user=request.user)
         except ValidationError as exc:
-            if form is not None:
-                for message in exc.messages:
-                    if message:
-                        form.add_error(None, message)
-            else:
-                messages.error(request, " ".join(exc.messages))
+            messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _("Welcome to %(name)s. Now set up two-step sign-in.")
-                % {"name": invitation.organisation.name},
-            )
+            messages.success(request, welcome)
             return redirect("mfa_activate_totp")
     return render(
         request,
@@ -309,7 +315,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_MEMBERS))
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: MemberRequest) -> HttpResponse:
     teams = (
         Team.objects.for_user(request.user, Perm.VIEW_MEMBERS)
         .annotate(member_count=Count("memberships", distinct=True))
@@ -319,50 +325,54 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TEAMS))
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: MemberRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.create_team(
+    if request.method == "POST":
+        done = handle_post(
+            request,
+            form,
+            lambda data: actions.create_team(
                 actor=request.user,
                 organisation=request.organisation,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Team created."))
-            return redirect("team_list")
+                name=data["name"],
+                description=data["description"],
+            ),
+            redirect_to=reverse("team_list"),
+            message=_("Team created."),
+        )
+        if done:
+            return done
     return render(request, "core/manage/team_form.html", {"form": form, "team": None})
 
 
 @decide(requires(Perm.MANAGE_TEAMS))
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: MemberRequest, pk: int) -> HttpResponse:
     team = access.get_object_or_404(request, Team, Perm.MANAGE_TEAMS, pk=pk)
     form = TeamForm(
         request.POST or None,
         initial={"name": team.name, "description": team.description, "version": team.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_team(
+    if request.method == "POST":
+        done = handle_post(
+            request,
+            form,
+            lambda data: actions.update_team(
                 actor=request.user,
                 team=team,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Team saved."))
-            return redirect("team_list")
+                name=data["name"],
+                description=data["description"],
+                version=data.get("version"),
+            ),
+            redirect_to=reverse("team_list"),
+            message=_("Team saved."),
+        )
+        if done:
+            return done
     return render(request, "core/manage/team_form.html", {"form": form, "team": team})
 
 
 @decide(requires(Perm.MANAGE_TEAMS))
-def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def team_delete(request: MemberRequest, pk: int) -> HttpResponse:
     team = access.get_object_or_404(request, Team, Perm.MANAGE_TEAMS, pk=pk)
     if request.method == "POST":
         actions.delete_team(actor=request.user, team=team)
@@ -375,7 +385,7 @@ def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_AUDIT))
-def record_history(request: HttpRequest, object_type: str, pk: int) -> HttpResponse:
+def record_history(request: MemberRequest, object_type: str, pk: int) -> HttpResponse:
     """Who viewed or changed this record (managers and administrators)."""
     model = audit.auditable_model(object_type)
     if model is None:
@@ -387,7 +397,8 @@ def record_history(request: HttpRequest, object_type: str, pk: int) -> HttpRespo
         ).order_by("-created_at")[:200]
     )
     for event in events:
-        event.label = audit.label(event.action)
+        # A display label for the template, not a field of the model.
+        event.label = audit.label(event.action)  # type: ignore[attr-defined]
     views = list(
         AccessLog.objects.filter(
             organisation=request.organisation, object_type=object_type, object_id=str(obj.pk)

@@ -1,18 +1,28 @@
-"""Request-wide concerns: request id, session limits, current organisation, caching headers."""
+"""Request-wide concerns: request id, session limits, current organisation, the access policy,
+caching headers."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from mend.core import access, context
+from mend.core.auth import MFA_SETUP_URL_NAMES, has_strong_factor
+from mend.core.roles import role_has
 from mend.core.tenancy import organisation_scope
+from mend.core.web import MendRequest
 
 SESSION_STARTED = "mend_started_at"
 SESSION_LAST_SEEN = "mend_last_seen_at"
@@ -20,8 +30,10 @@ SESSION_ORGANISATION = "mend_organisation_id"
 # Writing the session on every request is wasteful; refresh "last seen" at most this often.
 LAST_SEEN_RESOLUTION = 30
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
-def client_ip(request) -> str | None:
+
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or the address our trusted proxies saw.
 
     With MEND_TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For is the
@@ -30,18 +42,20 @@ def client_ip(request) -> str | None:
     """
     proxies = settings.MEND_TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded: list[str] = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    return str(request.META.get("REMOTE_ADDR") or "") or None
 
 
 class RequestContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: MendRequest) -> HttpResponseBase:
         request.id = uuid.uuid4().hex
         ctx = context.RequestContext(request_id=request.id, ip_address=client_ip(request))
         with context.request_context(ctx):
@@ -53,10 +67,10 @@ class RequestContextMiddleware:
 class SessionLimitsMiddleware:
     """Signs a person out after the idle timeout or the absolute session lifetime."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             expired = self._expired(request)
             if expired:
@@ -65,7 +79,7 @@ class SessionLimitsMiddleware:
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
-    def _expired(self, request) -> str | None:
+    def _expired(self, request: HttpRequest) -> str | None:
         now = time.time()
         session = request.session
         started = session.get(SESSION_STARTED)
@@ -87,16 +101,16 @@ class SessionLimitsMiddleware:
 class OrganisationMiddleware:
     """Sets request.membership and request.organisation, and scopes every query to it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: MendRequest) -> HttpResponseBase:
         request.membership = None
         request.organisation = None
         mine = access.memberships(request.user)
         if mine:
             chosen = request.session.get(SESSION_ORGANISATION)
-            membership = mine.get(chosen) or min(
+            membership = (mine.get(chosen) if chosen is not None else None) or min(
                 mine.values(), key=lambda m: m.organisation.name.lower()
             )
             request.membership = membership
@@ -105,13 +119,63 @@ class OrganisationMiddleware:
             return self.get_response(request)
 
 
+class AccessPolicyMiddleware:
+    """Enforces the decision of every view before it runs (see `mend.core.access`); no decision
+    means no entry."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        decision = access.decision_for(view_func, match.url_name if match else None)
+        if decision is None:
+            raise PermissionDenied("This page has no access decision.")
+        if decision.kind == "public":
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if (
+            (match is None or match.url_name not in MFA_SETUP_URL_NAMES)
+            and access.mfa_required(request.user)
+            and not has_strong_factor(request.user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Set up two-step sign-in before you continue. It protects the people we work with."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        if decision.kind in ("signed_in", "learner"):
+            return None
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            raise PermissionDenied("You are not an active member of an organisation.")
+        if decision.perm and not role_has(membership.role, decision.perm):
+            if view_kwargs:
+                # A page about one record: refusing with 403 would confirm the record exists.
+                raise Http404
+            raise PermissionDenied("Your role does not allow this.")
+        return None
+
+
 class NoStoreMiddleware:
     """Pages for signed-in people are never kept by browsers or proxies."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
@@ -122,10 +186,10 @@ class NoStoreMiddleware:
 class PreferredLanguageMiddleware:
     """After sign-in, switch the interface to the language the person chose before."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         language = getattr(request, "mend_language", None)
         if language in dict(settings.LANGUAGES):
@@ -133,7 +197,8 @@ class PreferredLanguageMiddleware:
                 settings.LANGUAGE_COOKIE_NAME,
                 language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                # A str setting to the stubs; set_cookie wants one of its literal values.
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -15,11 +16,16 @@ from mend.core.fields import EncryptedTextField
 from mend.core.roles import Role
 from mend.core.tenancy import OrganisationManager, OrganisationOwned
 
+if TYPE_CHECKING:
+    _UserManagerBase = BaseUserManager["User"]
+else:
+    _UserManagerBase = BaseUserManager
 
-class UserManager(BaseUserManager):
+
+class UserManager(_UserManagerBase):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -27,7 +33,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
@@ -36,7 +42,8 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their memberships, never from this row."""
 
-    username = None
+    # Django's documented way to drop a field of AbstractUser; the stubs type it as str only.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_language = models.CharField(
@@ -47,8 +54,9 @@ class User(AbstractUser):
     is_learner_account = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    # Replaces Django's username-based UserManager, to which the stubs tie AbstractUser.objects.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -112,7 +120,9 @@ class Membership(OrganisationOwned):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = OrganisationManager()
+    # Declared again so that it stays the default manager (before `across_organisations`); the
+    # django-stubs plugin types an inherited manager as a ClassVar and refuses the redefinition.
+    objects = OrganisationManager()  # type: ignore[misc]
     # The organisation switcher lists a person's own memberships across organisations.
     across_organisations = models.Manager()
 

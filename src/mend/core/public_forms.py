@@ -15,6 +15,7 @@ and save. After saving, the view calls `limit.count(request)`.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django import forms
 from django.core import signing
@@ -55,18 +56,17 @@ class SpamTrapMixin(forms.Form):
     HONEYPOT = "website"
     STARTED_SALT = STARTED_SALT
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("started", started_token(salt=self.STARTED_SALT))
 
-    def visible_fields_in_order(self) -> list:
-        return [f for f in self.visible_fields() if f.name != self.HONEYPOT]
-
     def refresh_started(self) -> None:
         """Start the clock again (after a rejected or tampered timestamp), keeping the answers."""
-        self.data = self.data.copy()
-        self.data["started"] = started_token(salt=self.STARTED_SALT)
+        # A QueryDict or a dict; the stubs type Form.data as a read-only Mapping.
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data["started"] = started_token(salt=self.STARTED_SALT)
+        self.data = data
 
 
 class RateLimit:

@@ -25,7 +25,7 @@ KEEP = 50
 
 
 class SubmissionIdField(forms.CharField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(widget=forms.HiddenInput, required=False, max_length=64, **kwargs)
 
 
@@ -38,20 +38,21 @@ class SubmissionMixin(forms.Form):
 
     submission_id = SubmissionIdField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_id", new_submission_id())
 
 
-def already_done(request, submission_id: str | None) -> str | None:
+def already_done(request: HttpRequest, submission_id: str | None) -> str | None:
     """Where the first submission with this id went, if it succeeded."""
     if not submission_id:
         return None
-    return request.session.get(SESSION_KEY, {}).get(submission_id)
+    done: str | None = request.session.get(SESSION_KEY, {}).get(submission_id)
+    return done
 
 
-def remember(request, submission_id: str | None, redirect_to: str) -> None:
+def remember(request: HttpRequest, submission_id: str | None, redirect_to: str) -> None:
     if not submission_id:
         return
     done = dict(request.session.get(SESSION_KEY, {}))

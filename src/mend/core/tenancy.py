@@ -3,74 +3,51 @@
 A request activates the scope of the user's current organisation (OrganisationMiddleware). Code that
 must look across organisations (commands, the audit verifier) says so with `unscoped()`. Anything else
 that queries an organisation-owned model raises `TenancyError` instead of quietly returning every
-organisation's rows.
+organisation's rows. The scope itself lives in `mend.core.scope` (so that `mend.core.access` can
+read it without importing this module); its names are importable from here too.
 """
 
 from __future__ import annotations
 
-import contextlib
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar, cast
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from mend.core.models import Organisation
+from mend.core import access
+from mend.core.scope import (
+    TenancyError,
+    current_organisation,
+    limit_to_scope,
+    organisation_scope,
+    unscoped,
+)
+
+__all__ = [
+    "OrganisationManager",
+    "OrganisationOwned",
+    "OrganisationQuerySet",
+    "TenancyError",
+    "current_organisation",
+    "organisation_scope",
+    "unscoped",
+]
+
+_M = TypeVar("_M", bound=models.Model)
 
 
-class TenancyError(RuntimeError):
-    pass
-
-
-_UNSCOPED = object()
-_current: ContextVar[Any] = ContextVar("mend_organisation_scope", default=None)
-
-
-@contextlib.contextmanager
-def organisation_scope(organisation: Organisation | None):
-    """Run the block with queries limited to `organisation` (None: no organisation at all)."""
-    token = _current.set(organisation)
-    try:
-        yield
-    finally:
-        _current.reset(token)
-
-
-@contextlib.contextmanager
-def unscoped():
-    """Deliberately look across every organisation (maintenance commands, audit verification)."""
-    token = _current.set(_UNSCOPED)
-    try:
-        yield
-    finally:
-        _current.reset(token)
-
-
-def current_organisation() -> Organisation | None:
-    value = _current.get()
-    return None if value is _UNSCOPED else value
-
-
-class OrganisationQuerySet(models.QuerySet):
-    def for_user(self, user, action: str):
+class OrganisationQuerySet(models.QuerySet[_M]):
+    def for_user(self, user: Any, action: str) -> OrganisationQuerySet[_M]:
         """Rows of this queryset that `user` may do `action` on (decided by core.access)."""
-        from mend.core import access
-
         return access.filter_queryset(self, user, action)
 
 
-class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        scope = _current.get()
-        if scope is _UNSCOPED:
-            return queryset
-        if scope is None:
-            raise TenancyError(
-                f"{self.model.__name__} was queried without an organisation scope. Use "
-                "organisation_scope(org) or, for deliberate cross-organisation work, unscoped()."
-            )
-        return queryset.filter(organisation=scope)
+_OrganisationManagerBase = models.Manager.from_queryset(OrganisationQuerySet)
+
+
+class OrganisationManager(_OrganisationManagerBase[_M]):
+    def get_queryset(self) -> OrganisationQuerySet[_M]:
+        # from_queryset() makes super().get_queryset() an OrganisationQuerySet at run time.
+        return limit_to_scope(cast("OrganisationQuerySet[_M]", super().get_queryset()))
 
 
 class OrganisationOwned(models.Model):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyotp
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from mend.core import actions
+from mend.core.middleware import SESSION_ORGANISATION
 from mend.core.models import Membership, Organisation
 from mend.core.tenancy import organisation_scope
 
@@ -24,7 +29,7 @@ def make_member(
     role: str,
     email: str | None = None,
     *,
-    mfa=True,
+    mfa: bool = True,
     full_name: str = "",
 ) -> Membership:
     User = get_user_model()
@@ -39,17 +44,13 @@ def make_member(
         return actions.add_member(organisation=organisation, user=user, role=role)
 
 
-def totp_now(user) -> str:
-    from allauth.mfa.utils import decrypt
-
+def totp_now(user: Any) -> str:
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    return pyotp.TOTP(decrypt(authenticator.data["secret"])).now()
+    return str(pyotp.TOTP(decrypt(authenticator.data["secret"])).now())
 
 
-def sign_in(client, user, organisation=None) -> None:
+def sign_in(client: Client, user: Any, organisation: Organisation | None = None) -> None:
     """Log the client in (skipping the sign-in form) and choose the organisation."""
-    from mend.core.middleware import SESSION_ORGANISATION
-
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     if organisation is not None:
         session = client.session

@@ -16,7 +16,7 @@ from django.views.i18n import set_language
 from mend.core import actions
 from mend.core.access import PUBLIC, SIGNED_IN, decide
 from mend.core.panels import home_panels, no_organisation_panels
-from mend.core.web import safe_next
+from mend.core.web import MendRequest, safe_next
 
 
 @decide(PUBLIC)
@@ -33,7 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @decide(SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MendRequest) -> HttpResponse:
     if request.membership is None:
         # No membership (a learner account, or a deactivated member): what they may still use.
         panels = no_organisation_panels(request)
@@ -79,15 +79,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "core/errors/csrf.html", status=403)
 
 
-def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/errors/400.html", status=400)
 
 
-def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/errors/403.html", status=403)
 
 
-def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/errors/404.html", status=404)
 
 

@@ -37,13 +37,3 @@ def add_working_days(start: date, days: int, region: str = "ENG") -> date:
         if is_working_day(current, region):
             remaining -= 1
     return current
-
-
-def working_days_between(start: date, end: date, region: str = "ENG") -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if is_working_day(current, region):
-            count += 1
-    return count

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from mend.core import audit
@@ -7,7 +9,7 @@ from mend.core.models import AuditEvent
 class Command(BaseCommand):
     help = "Check every audit chain for edited, deleted or inserted events. Exits 1 on any problem."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         problems = audit.verify_chains()
         if problems:
             for problem in problems:

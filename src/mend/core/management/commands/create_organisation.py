@@ -1,8 +1,11 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 
-from mend.core import actions
+from mend.core import actions, queries
 from mend.core.models import Organisation
 from mend.core.tenancy import organisation_scope
 
@@ -13,14 +16,23 @@ class Command(BaseCommand):
         "invitation link too, for when email is not yet set up."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--name", required=True)
         parser.add_argument("--slug", required=True, help="Short unique name, e.g. cwm-restorative")
         parser.add_argument("--name-cy", default="", help="The organisation's name in Welsh")
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--language", default="en", choices=["en", "cy"])
 
-    def handle(self, *args, name, slug, name_cy, admin_email, language, **options):
+    def handle(
+        self,
+        *args: Any,
+        name: str,
+        slug: str,
+        name_cy: str,
+        admin_email: str,
+        language: str,
+        **options: Any,
+    ) -> None:
         try:
             validate_slug(slug)
             validate_email(admin_email)
@@ -36,4 +48,4 @@ class Command(BaseCommand):
                 )
         self.stdout.write(self.style.SUCCESS(f"Created {organisation.name}."))
         self.stdout.write(f"Invitation sent to {admin_email}. Link (works once):")
-        self.stdout.write(actions.invitation_url(token))
+        self.stdout.write(queries.invitation_url(token))

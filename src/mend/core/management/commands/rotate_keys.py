@@ -1,10 +1,20 @@
+from argparse import ArgumentParser
+from typing import Any
+
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from mend.core import audit
-from mend.core.fields import encrypted_fields, is_current_key
+from mend.core.fields import (
+    PREFIX,
+    decrypt_text,
+    encrypt_text,
+    encrypted_fields,
+    is_current_key,
+)
 
 
 class Command(BaseCommand):
@@ -13,10 +23,10 @@ class Command(BaseCommand):
         "a new key at the front of the list; then the old keys can be removed."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, batch_size: int, **options):
+    def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         self.unreadable: list[str] = []
         total = 0
         for model in apps.get_models():
@@ -40,10 +50,6 @@ class Command(BaseCommand):
         )
 
     def _rotate_totp_secrets(self) -> int:
-        from allauth.mfa.models import Authenticator
-
-        from mend.core.fields import PREFIX, decrypt_text, encrypt_text
-
         rotated = 0
         for authenticator in Authenticator.objects.filter(type=Authenticator.Type.TOTP).iterator():
             secret = authenticator.data.get("secret", "")
@@ -59,7 +65,12 @@ class Command(BaseCommand):
             rotated += 1
         return rotated
 
-    def _rotate_model(self, model, fields, batch_size: int) -> int:
+    def _rotate_model(
+        self,
+        model: type[models.Model],
+        fields: list[models.Field[Any, Any]],
+        batch_size: int,
+    ) -> int:
         """Walk the table by primary key, reading stored tokens, re-writing stale ones."""
         qn = connection.ops.quote_name
         table, pk_column = qn(model._meta.db_table), qn(model._meta.pk.column)

@@ -1,18 +1,22 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from mend.core import demo
+from mend.core.models import Organisation
 
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisation and print its logins. Demo databases only."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--cases", type=int, default=300, help="How many demo cases (default 300)."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if getattr(settings, "PRODUCTION", False):
             self.stderr.write("Refusing to seed demo accounts with MEND_PRODUCTION on.")
             raise SystemExit(2)
@@ -21,8 +25,6 @@ class Command(BaseCommand):
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         people = demo.seed()
         # Then each app's seeder (casework, training, ...), registered in its AppConfig.ready.
-        from mend.core.models import Organisation
-
         organisation = Organisation.objects.get(slug=demo.ORGANISATION[2])
         for seeder in demo.seeders():
             for line in seeder(organisation, options):
