@@ -11,16 +11,15 @@ from django_tasks import task
 
 from mend.core.tenancy import organisation_scope, unscoped
 from mend.training import models as m
+from mend.training.delivery.certificates import email_certificate as send_certificate
 
 
 @task()
 def email_certificate(certificate_id: int, email: str) -> None:
-    from mend.training.delivery.actions import _email_certificate
-
     with unscoped():
         certificate = m.Certificate.objects.select_related("organisation").get(pk=certificate_id)
     with organisation_scope(certificate.organisation):
-        _email_certificate(certificate, email)
+        send_certificate(certificate, email)
 
 
 @task()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from mend.core import access, audit
 from mend.core.roles import Perm
 from mend.training import models as m
-from mend.training.delivery.certificates import issue_certificate
+from mend.training.delivery.actions import issue_certificate
 from mend.training.elearning import richtext
 from mend.training.events import TrainingEvent
 from mend.training.kernel import check_version, public_url, require

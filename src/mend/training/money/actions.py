@@ -28,7 +28,7 @@ from mend.training import choices as c
 from mend.training import models as m
 from mend.training import tasks
 from mend.training.defaults import training_settings
-from mend.training.delivery.scheduling import clashing_sessions
+from mend.training.delivery.queries import clashing_sessions
 from mend.training.events import TrainingEvent
 from mend.training.kernel import require
 from mend.training.money import engine
