@@ -70,8 +70,9 @@ def button(
     )
     if response:
         return response
-    for reason in form.non_field_errors():
-        messages.error(request, reason)
+    for errors in form.errors.values():
+        for reason in errors:
+            messages.error(request, reason)
     return redirect(redirect_to)
 
 
