@@ -3,16 +3,18 @@ lists of the authoring and learner pages. Read-only."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mend.core import access
-from mend.core.models import Organisation
+from mend.core.models import Membership, Organisation
 from mend.training import models as m
 from mend.training.tokens import public_url
 
@@ -99,3 +101,42 @@ def modules_with_counts() -> QuerySet:
         question_count=Count("questions", distinct=True),
         enrolment_count=Count("enrolments", distinct=True),
     ).order_by("title", "pk")
+
+
+def module_lessons(module: m.Module) -> list[m.Lesson]:
+    return list(m.Lesson.objects.filter(module=module).order_by("position", "pk"))
+
+
+def module_questions(module: m.Module) -> list[m.QuizQuestion]:
+    return list(
+        m.QuizQuestion.objects.filter(module=module)
+        .prefetch_related("choices")
+        .order_by("position", "pk")
+    )
+
+
+def module_enrolments(module: m.Module) -> QuerySet:
+    return (
+        m.Enrolment.objects.filter(module=module)
+        .select_related("learner", "client", "certificate")
+        .order_by("-enrolled_at", "-pk")
+    )
+
+
+def mark_progress(enrolments: list[m.Enrolment], ids: list[int]) -> None:
+    """Set `done` (lessons) and `percent` on each enrolment, from the module's lesson ids."""
+    for enrolment in enrolments:
+        enrolment.done = lessons_done(enrolment, ids)
+        enrolment.percent = progress_percent(enrolment, ids)
+
+
+def active_clients() -> list[m.Client]:
+    return list(m.Client.objects.filter(is_active=True).order_by("name", "pk")[:500])
+
+
+def cpd_entries(membership: Membership) -> QuerySet:
+    return m.CpdEntry.objects.filter(membership=membership).order_by("-completed_on", "-pk")
+
+
+def cpd_total(entries: QuerySet) -> Decimal | int:
+    return entries.aggregate(total=Sum("hours"))["total"] or 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -103,29 +102,17 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(AUTHOR))
 def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    lessons = list(m.Lesson.objects.filter(module=module).order_by("position", "pk"))
-    questions = list(
-        m.QuizQuestion.objects.filter(module=module)
-        .prefetch_related("choices")
-        .order_by("position", "pk")
-    )
+    lessons = queries.module_lessons(module)
     ids = [lesson.pk for lesson in lessons]
-    enrolments = (
-        m.Enrolment.objects.filter(module=module)
-        .select_related("learner", "client", "certificate")
-        .order_by("-enrolled_at", "-pk")
-    )
-    page = paginate(request, enrolments)
-    for enrolment in page.object_list:
-        enrolment.done = queries.lessons_done(enrolment, ids)
-        enrolment.percent = queries.progress_percent(enrolment, ids)
+    page = paginate(request, queries.module_enrolments(module))
+    queries.mark_progress(page.object_list, ids)
     return render(
         request,
         "training/elearning/module.html",
         {
             "module": module,
             "lessons": lessons,
-            "questions": questions,
+            "questions": queries.module_questions(module),
             "page": page,
             "lesson_total": len(ids),
         },
@@ -312,7 +299,7 @@ def _question_refusal(exc: ValidationError) -> ValidationError:
 @decide(requires(AUTHOR))
 def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    clients = list(m.Client.objects.filter(is_active=True).order_by("name", "pk")[:500])
+    clients = queries.active_clients()
     form = ClientEnrolmentForm(request.POST or None, clients=clients)
     if request.method == "POST":
 
@@ -362,9 +349,10 @@ def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_HOME))
 def my_cpd(request: HttpRequest) -> HttpResponse:
-    entries = m.CpdEntry.objects.filter(membership=request.membership).order_by(
-        "-completed_on", "-pk"
-    )
+    entries = queries.cpd_entries(request.membership)
     page = paginate(request, entries)
-    total = entries.aggregate(total=Sum("hours"))["total"] or 0
-    return render(request, "training/elearning/my_cpd.html", {"page": page, "total": total})
+    return render(
+        request,
+        "training/elearning/my_cpd.html",
+        {"page": page, "total": queries.cpd_total(entries)},
+    )
