@@ -13,7 +13,7 @@ from mend.core.tenancy import organisation_scope
 from mend.training import actions
 from mend.training import choices as c
 from mend.training.delivery import evaluation
-from mend.training.delivery.panel import delivery_panel
+from mend.training.delivery.queries import delivery_panel
 from tests.queries import counting
 from tests.training.support import engagement_with_sessions, soon
 

@@ -17,7 +17,7 @@ from mend.core.tenancy import organisation_scope
 from mend.core.tests_support import make_member
 from mend.training import actions
 from mend.training import choices as c
-from mend.training.delivery.certificates import issue_certificate
+from mend.training.delivery.actions import issue_certificate
 from tests.training.support import engagement_with_sessions, soon
 from tests.url_access import Expect
 

@@ -8,20 +8,25 @@ Other training models follow the role's permission (core.access default).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+
 from mend.core import access
 from mend.core.roles import Perm, role_has
 from mend.core.tenancy import current_organisation
 from mend.training import models as m
 
 
-def _membership(user):
+def _membership(user: Any) -> Any:
     organisation = current_organisation()
     if organisation is None:
         return None
     return access.memberships(user).get(organisation.pk)
 
 
-def trains_only(user) -> object | None:
+def trains_only(user: Any) -> Any:
     """The membership of a trainer who sees only their own sessions, else None."""
     membership = _membership(user)
     if membership is None:
@@ -33,8 +38,8 @@ def trains_only(user) -> object | None:
     return None
 
 
-def _rule(path_to_session_ids: str | None, path_to_engagement: str | None):
-    def rule(queryset, user, action):
+def _rule(path_to_session_ids: str | None, path_to_engagement: str | None) -> Callable:
+    def rule(queryset: QuerySet, user: Any, action: str) -> QuerySet:
         membership = _membership(user)
         if membership is None:
             return queryset.none()

@@ -7,7 +7,10 @@ are re-exported from their queries modules too.
 """
 
 from mend.training.delivery.actions import *  # noqa: F403
+from mend.training.delivery.queries import completed_attendees  # noqa: F401
+from mend.training.delivery.surveys import *  # noqa: F403
 from mend.training.elearning.actions import *  # noqa: F403
+from mend.training.elearning.enrolment import *  # noqa: F403
 from mend.training.money.actions import *  # noqa: F403
 from mend.training.money.cancellation import *  # noqa: F403
 from mend.training.money.policy import *  # noqa: F403

@@ -3,9 +3,12 @@ fixed number of queries whatever the engagement's size (see tests/training/*quer
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 
-def engagement_panels(request, engagement) -> dict:
-    from mend.training.delivery.panel import delivery_panel
-    from mend.training.money.panel import money_panel
+from mend.training import models as m
+from mend.training.delivery.queries import delivery_panel
+from mend.training.money.panel import money_panel
 
+
+def engagement_panels(request: HttpRequest, engagement: m.Engagement) -> dict:
     return {**delivery_panel(request, engagement), **money_panel(request, engagement)}

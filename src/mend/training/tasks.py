@@ -11,22 +11,20 @@ from django_tasks import task
 
 from mend.core.tenancy import organisation_scope, unscoped
 from mend.training import models as m
+from mend.training.delivery.certificates import email_certificate as send_certificate
+from mend.training.money.notices import tell_client_of_cancellation
 
 
 @task()
 def email_certificate(certificate_id: int, email: str) -> None:
-    from mend.training.delivery.actions import _email_certificate
-
     with unscoped():
         certificate = m.Certificate.objects.select_related("organisation").get(pk=certificate_id)
     with organisation_scope(certificate.organisation):
-        _email_certificate(certificate, email)
+        send_certificate(certificate, email)
 
 
 @task()
 def email_cancellation(quote_id: int) -> None:
-    from mend.training.money.cancellation import tell_client_of_cancellation
-
     with unscoped():
         quote = m.CancellationQuote.objects.select_related("organisation").get(pk=quote_id)
     with organisation_scope(quote.organisation):

@@ -1,4 +1,5 @@
-"""Certificates: a verification code per certificate, the PDF, and the one way to issue one.
+"""Certificates: a verification code per certificate, the PDF and the email that carries it
+(issuing one is `delivery.actions.issue_certificate`).
 
 The code is random (not derived from anything personal), shown on the PDF, and checked on the
 public page `training_certificate_check`, which confirms the holder, course and date only."""
@@ -6,15 +7,16 @@ public page `training_certificate_check`, which confirms the holder, course and 
 from __future__ import annotations
 
 import secrets
-from datetime import date
-from decimal import Decimal
 
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from mend.core import audit
 from mend.core.documents import render_pdf
+from mend.core.tenancy import organisation_scope
 from mend.training import models as m
-from mend.training.events import TrainingEvent
+from mend.training.delivery.queries import certificate_url
 
 # No 0/O or 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -30,46 +32,6 @@ def normalise_code(text: str) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else raw
 
 
-def issue_certificate(
-    *,
-    actor,
-    organisation,
-    holder_name: str,
-    course_title: str,
-    course_title_cy: str,
-    cpd_hours: Decimal,
-    completed_on: date,
-    language: str,
-    attendee: m.Attendee | None = None,
-    enrolment: m.Enrolment | None = None,
-) -> m.Certificate:
-    """Create a certificate (callers check permission and eligibility first)."""
-    with transaction.atomic():
-        certificate = m.Certificate.objects.create(
-            organisation=organisation,
-            code=new_code(),
-            holder_name=holder_name,
-            course_title=course_title,
-            course_title_cy=course_title_cy,
-            cpd_hours=cpd_hours,
-            completed_on=completed_on,
-            language=language if language in ("en", "cy") else "en",
-            attendee=attendee,
-            enrolment=enrolment,
-        )
-        audit.record(
-            TrainingEvent.CERTIFICATE_ISSUED,
-            actor=actor,
-            organisation=organisation,
-            obj=certificate,
-            changes={
-                "attendee": attendee.pk if attendee else None,
-                "enrolment": enrolment.pk if enrolment else None,
-            },
-        )
-    return certificate
-
-
 def certificate_pdf(certificate: m.Certificate, verify_url: str) -> bytes:
     context = {
         "certificate": certificate,
@@ -80,3 +42,23 @@ def certificate_pdf(certificate: m.Certificate, verify_url: str) -> bytes:
         "verify_url": verify_url,
     }
     return render_pdf("training/pdf/certificate.html", context, certificate.language)
+
+
+def email_certificate(certificate: m.Certificate, email: str) -> None:
+    """Send the certificate with its PDF (run by the `tasks.email_certificate` task)."""
+    language = certificate.language
+    organisation_name = certificate.organisation.display_name(language)
+    url = certificate_url(certificate.code)
+    with organisation_scope(certificate.organisation), translation.override(language):
+        context = {
+            "certificate": certificate,
+            "course": m.bilingual(certificate.course_title, certificate.course_title_cy, language),
+            "organisation_name": organisation_name,
+            "url": url,
+        }
+        subject = _("Your certificate from %(organisation)s") % {"organisation": organisation_name}
+        body = render_to_string("training/email/certificate.txt", context)
+        pdf = certificate_pdf(certificate, url)
+    message = EmailMessage(subject, body, None, [email])
+    message.attach(f"certificate-{certificate.code}.pdf", pdf, "application/pdf")
+    message.send()

@@ -11,13 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.mail import send_mail
 from django.db.models import Avg, Count, FloatField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mend.training import choices as c
 from mend.training import models as m
+from mend.training.delivery.queries import evaluation_url
 
 SCALE = range(1, 6)
 SCALE_LABELS = {
@@ -124,3 +129,25 @@ def clean_answers(answers: dict) -> dict[str, int]:
             continue
         cleaned[code] = value
     return cleaned
+
+
+def email_evaluation(request: m.EvaluationRequest, attendee: m.Attendee, token: str) -> None:
+    """Email one attendee their one-time survey link (after the sending action commits)."""
+    language = attendee.language
+    organisation_name = request.organisation.display_name(language)
+    with translation.override(language):
+        context = {
+            "name": attendee.name,
+            "organisation_name": organisation_name,
+            "course": attendee.engagement.course.label,
+            "stage": request.stage,
+            "url": evaluation_url(token),
+            "expires_at": request.expires_at,
+        }
+        if request.stage == c.SurveyStage.PRE:
+            subject = gettext("Before your training with %(organisation)s: a short survey")
+        else:
+            subject = gettext("After your training with %(organisation)s: a short survey")
+        subject = subject % {"organisation": organisation_name}
+        body = render_to_string("training/email/evaluation.txt", context)
+    send_mail(subject, body, None, [attendee.email])

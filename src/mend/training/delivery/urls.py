@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from mend.training.delivery import attendee_views as av
+from mend.training.delivery import public
 from mend.training.delivery import views as v
 
 urlpatterns = [
@@ -20,27 +22,27 @@ urlpatterns = [
     path("my-sessions/", v.my_sessions, name="training_my_sessions"),
     path("trainers/", v.trainers, name="training_trainers"),
     path("trainers/<int:pk>/level/", v.trainer_level, name="training_trainer_level"),
-    path("trainers/<int:pk>/results/", v.trainer_results, name="training_trainer_results"),
-    path("courses/<int:pk>/results/", v.course_results, name="training_course_results"),
-    path("engagements/<int:pk>/attendees/", v.attendees, name="training_attendees"),
+    path("trainers/<int:pk>/results/", av.trainer_results, name="training_trainer_results"),
+    path("courses/<int:pk>/results/", av.course_results, name="training_course_results"),
+    path("engagements/<int:pk>/attendees/", av.attendees, name="training_attendees"),
     path(
         "engagements/<int:pk>/attendees/paste/",
-        v.attendees_paste,
+        av.attendees_paste,
         name="training_attendees_paste",
     ),
-    path("attendees/<int:pk>/remove/", v.attendee_remove, name="training_attendee_remove"),
-    path("engagements/<int:pk>/certificates/", v.certificates, name="training_certificates"),
+    path("attendees/<int:pk>/remove/", av.attendee_remove, name="training_attendee_remove"),
+    path("engagements/<int:pk>/certificates/", av.certificates, name="training_certificates"),
     path(
         "certificates/<int:pk>/download/",
-        v.certificate_download,
+        av.certificate_download,
         name="training_certificate_download",
     ),
-    path("certificates/check/", v.certificate_check, name="training_certificate_check"),
-    path("certificates/<str:code>/", v.certificate_public, name="training_certificate"),
+    path("certificates/check/", public.certificate_check, name="training_certificate_check"),
+    path("certificates/<str:code>/", public.certificate_public, name="training_certificate"),
     path(
         "engagements/<int:pk>/evaluations/",
-        v.evaluations_send,
+        av.evaluations_send,
         name="training_evaluations_send",
     ),
-    path("evaluation/<str:token>/", v.evaluation_survey, name="training_evaluation"),
+    path("evaluation/<str:token>/", public.evaluation_survey, name="training_evaluation"),
 ]

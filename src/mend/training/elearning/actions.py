@@ -8,27 +8,31 @@ signed-in user and only ever touch that user's own Learner and Enrolment rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
+from mend.core.changes import check_version, lock
+from mend.core.models import Organisation
 from mend.core.roles import Perm
 from mend.training import models as m
-from mend.training.delivery.certificates import issue_certificate
+from mend.training.delivery.actions import issue_certificate
 from mend.training.elearning import richtext
+from mend.training.elearning.queries import (
+    is_own,
+    lesson_ids,
+    next_lesson,
+    publish_problem,
+    score,
+)
 from mend.training.events import TrainingEvent
-from mend.training.kernel import check_version, public_url, require
 
 __all__ = [
     "MAX_CHOICES",
@@ -37,18 +41,7 @@ __all__ = [
     "add_question",
     "complete_lesson",
     "create_module",
-    "email_in_use",
-    "enrol_client_learners",
-    "enrol_self",
-    "learn_url",
-    "lesson_ids",
-    "lessons_done",
     "move_lesson",
-    "next_lesson",
-    "parse_learner_lines",
-    "progress_percent",
-    "set_password_url",
-    "sign_up_learner",
     "submit_quiz",
     "update_lesson",
     "update_module",
@@ -73,14 +66,6 @@ LESSON_FIELDS = ["title", "title_cy", "body", "body_cy"]
 # ---------------------------------------------------------------- modules
 
 
-def _publish_problem(module: m.Module) -> str | None:
-    if not m.Lesson.objects.filter(module=module).exists():
-        return _("Add at least one lesson before you publish the module.")
-    if not m.QuizQuestion.objects.filter(module=module).exists():
-        return _("Add at least one quiz question before you publish the module.")
-    return None
-
-
 def _check_module(values: dict) -> None:
     errors = {}
     if not (values.get("title") or "").strip():
@@ -95,9 +80,9 @@ def _check_module(values: dict) -> None:
         raise ValidationError(errors)
 
 
-def create_module(*, actor, organisation, **values) -> m.Module:
+def create_module(*, actor: object, organisation: Organisation, **values: object) -> m.Module:
     """A new module, unpublished until it has lessons and a quiz."""
-    require(actor, Perm.AUTHOR_ELEARNING, organisation)
+    access.require(actor, Perm.AUTHOR_ELEARNING, organisation)
     values = {k: v for k, v in values.items() if k in MODULE_FIELDS}
     values.setdefault("pass_mark", 80)
     _check_module(values)
@@ -120,18 +105,20 @@ def create_module(*, actor, organisation, **values) -> m.Module:
     return module
 
 
-def update_module(*, actor, module: m.Module, version: int | None = None, **values) -> m.Module:
-    require(actor, Perm.AUTHOR_ELEARNING, module.organisation)
+def update_module(
+    *, actor: object, module: m.Module, version: int | None = None, **values: object
+) -> m.Module:
+    access.require(actor, Perm.AUTHOR_ELEARNING, module)
     values = {k: v for k, v in values.items() if k in MODULE_FIELDS}
     _check_module({**audit.snapshot(module, MODULE_FIELDS), **values})
     with transaction.atomic():
-        locked = m.Module.objects.select_for_update().get(pk=module.pk)
+        locked = lock(module)
         check_version(locked, version)
         before = audit.snapshot(locked, MODULE_FIELDS)
         for field, value in values.items():
             setattr(locked, field, value)
         if locked.is_published and not before["is_published"]:
-            problem = _publish_problem(locked)
+            problem = publish_problem(locked)
             if problem:
                 raise ValidationError({"is_published": problem})
         changes = audit.diff(locked, before, MODULE_FIELDS)
@@ -167,12 +154,12 @@ def _clean_lesson(values: dict) -> dict:
     return values
 
 
-def add_lesson(*, actor, module: m.Module, **values) -> m.Lesson:
+def add_lesson(*, actor: object, module: m.Module, **values: object) -> m.Lesson:
     """A lesson at the end of the module; its text is sanitised before it is saved."""
-    require(actor, Perm.AUTHOR_ELEARNING, module.organisation)
+    access.require(actor, Perm.AUTHOR_ELEARNING, module)
     values = _clean_lesson(values)
     with transaction.atomic():
-        m.Module.objects.select_for_update().get(pk=module.pk)
+        lock(module)
         last = m.Lesson.objects.filter(module=module).aggregate(last=Max("position"))["last"]
         lesson = m.Lesson(
             organisation=module.organisation, module=module, position=(last or 0) + 1, **values
@@ -189,11 +176,13 @@ def add_lesson(*, actor, module: m.Module, **values) -> m.Lesson:
     return lesson
 
 
-def update_lesson(*, actor, lesson: m.Lesson, version: int | None = None, **values) -> m.Lesson:
-    require(actor, Perm.AUTHOR_ELEARNING, lesson.organisation)
+def update_lesson(
+    *, actor: object, lesson: m.Lesson, version: int | None = None, **values: object
+) -> m.Lesson:
+    access.require(actor, Perm.AUTHOR_ELEARNING, lesson)
     values = _clean_lesson(values)
     with transaction.atomic():
-        locked = m.Lesson.objects.select_for_update().get(pk=lesson.pk)
+        locked = lock(lesson)
         check_version(locked, version)
         before = audit.snapshot(locked, LESSON_FIELDS)
         for field, value in values.items():
@@ -217,9 +206,9 @@ def update_lesson(*, actor, lesson: m.Lesson, version: int | None = None, **valu
     return locked
 
 
-def move_lesson(*, actor, lesson: m.Lesson, direction: str) -> m.Lesson:
+def move_lesson(*, actor: object, lesson: m.Lesson, direction: str) -> m.Lesson:
     """Swap the lesson with the one before ("up") or after ("down") it."""
-    require(actor, Perm.AUTHOR_ELEARNING, lesson.organisation)
+    access.require(actor, Perm.AUTHOR_ELEARNING, lesson)
     if direction not in ("up", "down"):
         raise ValidationError(_("Choose whether to move the lesson up or down."))
     with transaction.atomic():
@@ -276,13 +265,18 @@ def _clean_question(text: str, choices) -> list[ChoiceSpec]:
 
 
 def add_question(
-    *, actor, module: m.Module, text: str, text_cy: str = "", choices
+    *,
+    actor: object,
+    module: m.Module,
+    text: str,
+    text_cy: str = "",
+    choices: Iterable[ChoiceSpec | tuple],
 ) -> m.QuizQuestion:
     """A question at the end of the quiz. `choices`: (text, text_cy, is_correct) each."""
-    require(actor, Perm.AUTHOR_ELEARNING, module.organisation)
+    access.require(actor, Perm.AUTHOR_ELEARNING, module)
     specs = _clean_question(text, choices)
     with transaction.atomic():
-        m.Module.objects.select_for_update().get(pk=module.pk)
+        lock(module)
         last = m.QuizQuestion.objects.filter(module=module).aggregate(last=Max("position"))
         question = m.QuizQuestion.objects.create(
             organisation=module.organisation,
@@ -303,13 +297,18 @@ def add_question(
 
 
 def update_question(
-    *, actor, question: m.QuizQuestion, text: str, text_cy: str = "", choices
+    *,
+    actor: object,
+    question: m.QuizQuestion,
+    text: str,
+    text_cy: str = "",
+    choices: Iterable[ChoiceSpec | tuple],
 ) -> m.QuizQuestion:
     """Change a question and its answers (answers are kept by position, extra ones removed)."""
-    require(actor, Perm.AUTHOR_ELEARNING, question.organisation)
+    access.require(actor, Perm.AUTHOR_ELEARNING, question)
     specs = _clean_question(text, choices)
     with transaction.atomic():
-        locked = m.QuizQuestion.objects.select_for_update().get(pk=question.pk)
+        locked = lock(question)
         locked.text, locked.text_cy = text.strip(), (text_cy or "").strip()
         locked.save(update_fields=["text", "text_cy"])
         _save_choices(locked, specs)
@@ -338,288 +337,16 @@ def _save_choices(question: m.QuizQuestion, specs: list[ChoiceSpec]) -> None:
         m.QuizChoice.objects.filter(pk__in=extra).delete()
 
 
-# ---------------------------------------------------------------- accounts and enrolment
-
-
-def email_in_use(email: str) -> bool:
-    return get_user_model().objects.filter(email__iexact=(email or "").strip()).exists()
-
-
-def _new_learner_account(*, email: str, full_name: str, language: str, password: str | None):
-    """A User marked as a learner account (two-step sign-in optional while it has no
-    membership). Without a password it gets an unusable one and sets its own by link."""
-    from allauth.account.models import EmailAddress
-
-    User = get_user_model()
-    user = User.objects.create_user(
-        email,
-        password=password,
-        full_name=full_name.strip(),
-        preferred_language=language if language in ("en", "cy") else "en",
-    )
-    if password is None:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    # `is_learner_account` is not editable through forms, so it is set here, deliberately.
-    User.objects.filter(pk=user.pk).update(is_learner_account=True)
-    user.is_learner_account = True
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"primary": True, "verified": False}
-    )
-    return user
-
-
-def _learner_for(user, organisation, *, name: str = "", client=None) -> m.Learner:
-    learner = m.Learner.objects.filter(organisation=organisation, user=user).first()
-    if learner is None:
-        learner = m.Learner.objects.create(
-            organisation=organisation,
-            user=user,
-            name=(name or user.full_name or user.email).strip(),
-            client=client,
-        )
-    elif client is not None and learner.client_id is None:
-        learner.client = client
-        learner.save(update_fields=["client"])
-    return learner
-
-
-def sign_up_learner(
-    *, organisation, full_name: str, email: str, password: str, language: str = "en"
-):
-    """A public sign-up: a learner account and its Learner row in `organisation`."""
-    email = (email or "").strip().lower()
-    if not (full_name or "").strip():
-        raise ValidationError({"full_name": _("Enter your full name.")})
-    if email_in_use(email):
-        raise ValidationError(
-            {
-                "email": _(
-                    "There is already an account with this email address. Sign in instead, "
-                    "then come back to enrol."
-                )
-            }
-        )
-    with transaction.atomic():
-        user = _new_learner_account(
-            email=email, full_name=full_name, language=language, password=password
-        )
-        learner = _learner_for(user, organisation, name=full_name)
-        audit.record(
-            TrainingEvent.LEARNER_SIGNED_UP,
-            actor=user,
-            organisation=organisation,
-            obj=learner,
-            changes={"language": user.preferred_language},
-        )
-    return user
-
-
-def _can_self_enrol(user, module: m.Module) -> bool:
-    if not module.is_published:
-        return False
-    return module.open_to_public or module.organisation_id in access.memberships(user)
-
-
-def enrol_self(*, user, module: m.Module) -> m.Enrolment:
-    """The signed-in person enrols in a published module (their Learner row is made if new).
-    Enrolling again returns the enrolment they already have."""
-    if not user.is_authenticated:
-        raise PermissionDenied
-    if not _can_self_enrol(user, module):
-        raise ValidationError(_("This module is not open for enrolment."))
-    organisation = module.organisation
-    with transaction.atomic():
-        learner = _learner_for(user, organisation)
-        enrolment, created = m.Enrolment.objects.get_or_create(
-            organisation=organisation,
-            learner=learner,
-            module=module,
-            defaults={"enrolled_by": user},
-        )
-        if created:
-            audit.record(
-                TrainingEvent.LEARNER_ENROLLED,
-                actor=user,
-                organisation=organisation,
-                obj=enrolment,
-                changes={"module": module.pk, "by": "self"},
-            )
-    return enrolment
-
-
-def parse_learner_lines(text: str) -> list[tuple[str, str]]:
-    """`Name, email` on each line, as (name, email); a ValidationError lists every bad line."""
-    people: list[tuple[str, str]] = []
-    problems: list[str] = []
-    seen: set[str] = set()
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        name, comma, email = line.rpartition(",")
-        name, email = name.strip(), email.strip().lower()
-        try:
-            if not comma or not name:
-                raise ValidationError("")
-            validate_email(email)
-        except ValidationError:
-            problems.append(
-                _("Line %(number)d is not a name, a comma and an email address.")
-                % {"number": number}
-            )
-            continue
-        if email not in seen:
-            seen.add(email)
-            people.append((name, email))
-    if problems:
-        raise ValidationError({"people": problems})
-    if not people:
-        raise ValidationError(
-            {"people": _("Enter at least one person: a name, a comma, an email.")}
-        )
-    return people
-
-
-@dataclass
-class ClientEnrolment:
-    enrolment: m.Enrolment
-    new_account: bool
-    new_enrolment: bool
-
-
-def enrol_client_learners(
-    *, actor, module: m.Module, client: m.Client, people: list[tuple[str, str]]
-) -> list[ClientEnrolment]:
-    """Enrol a client's people: each gets an account (existing ones are reused), a Learner and an
-    Enrolment for the client, and an email with the module link (and, when they have no password
-    yet, a link to set one), in their language."""
-    organisation = module.organisation
-    require(actor, Perm.AUTHOR_ELEARNING, organisation)
-    if client.organisation_id != organisation.pk:
-        raise ValidationError({"client": _("Choose a client.")})
-    if not module.is_published:
-        raise ValidationError(_("Publish the module before enrolling people."))
-    User = get_user_model()
-    results: list[ClientEnrolment] = []
-    with transaction.atomic():
-        for name, email in people:
-            user = User.objects.filter(email__iexact=email).first()
-            new_account = user is None
-            if new_account:
-                user = _new_learner_account(
-                    email=email, full_name=name, language=client.language, password=None
-                )
-            learner = _learner_for(user, organisation, name=name, client=client)
-            enrolment, created = m.Enrolment.objects.get_or_create(
-                organisation=organisation,
-                learner=learner,
-                module=module,
-                defaults={"enrolled_by": actor, "client": client},
-            )
-            if not created and enrolment.client_id is None:
-                enrolment.client = client
-                enrolment.save(update_fields=["client"])
-            results.append(ClientEnrolment(enrolment, new_account, created))
-            transaction.on_commit(
-                lambda user=user, enrolment=enrolment: _email_enrolled(user, enrolment)
-            )
-        audit.record(
-            TrainingEvent.CLIENT_LEARNERS_ENROLLED,
-            actor=actor,
-            organisation=organisation,
-            obj=module,
-            changes={
-                "client": client.pk,
-                "enrolments": [r.enrolment.pk for r in results],
-                "new_accounts": sum(r.new_account for r in results),
-            },
-        )
-    return results
-
-
-def set_password_url(user) -> str:
-    """allauth's reset-from-key link: the person chooses their own password."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
-    return public_url(
-        "account_reset_password_from_key",
-        user_pk_to_url_str(user),
-        default_token_generator.make_token(user),
-    )
-
-
-def learn_url(name: str, organisation, *args) -> str:
-    from django.conf import settings
-
-    return settings.MEND_BASE_URL.rstrip("/") + reverse(name, args=[organisation.slug, *args])
-
-
-def _email_enrolled(user, enrolment: m.Enrolment) -> None:
-    organisation = enrolment.organisation
-    language = user.preferred_language if user.preferred_language in ("en", "cy") else "en"
-    with translation.override(language):
-        organisation_name = organisation.display_name(language)
-        module = enrolment.module
-        context = {
-            "name": enrolment.learner.name,
-            "organisation_name": organisation_name,
-            "module_title": m.bilingual(module.title, module.title_cy, language),
-            "cpd_hours": module.cpd_hours,
-            "module_url": learn_url("training_learn_module", organisation, enrolment.pk),
-            "set_password_url": None if user.has_usable_password() else set_password_url(user),
-            "sign_in_url": public_url("account_login"),
-            "email": user.email,
-        }
-        subject = _("You are enrolled on %(module)s with %(organisation)s") % {
-            "module": context["module_title"],
-            "organisation": organisation_name,
-        }
-        body = render_to_string("training/email/learner_enrolled.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
 # ---------------------------------------------------------------- progress and the quiz
 
 
-def _own(user, enrolment: m.Enrolment) -> m.Enrolment:
-    """Refuse unless the enrolment is the signed-in person's own."""
-    owner = m.Learner.objects.filter(pk=enrolment.learner_id).values_list("user_id", flat=True)
-    if not user.is_authenticated or list(owner) != [user.pk]:
+def complete_lesson(*, user: object, enrolment: m.Enrolment, lesson: m.Lesson) -> m.Enrolment:
+    if not is_own(user, enrolment):
         raise PermissionDenied
-    return enrolment
-
-
-def lesson_ids(module: m.Module) -> list[int]:
-    return list(
-        m.Lesson.objects.filter(module=module)
-        .order_by("position", "pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def lessons_done(enrolment: m.Enrolment, ids: list[int]) -> int:
-    done = set(enrolment.completed_lessons or [])
-    return sum(1 for pk in ids if pk in done)
-
-
-def progress_percent(enrolment: m.Enrolment, ids: list[int]) -> int:
-    return (lessons_done(enrolment, ids) * 100 // len(ids)) if ids else 0
-
-
-def next_lesson(enrolment: m.Enrolment, ids: list[int]) -> int | None:
-    """The first lesson (in order) not yet done, or None when every lesson is done."""
-    done = set(enrolment.completed_lessons or [])
-    return next((pk for pk in ids if pk not in done), None)
-
-
-def complete_lesson(*, user, enrolment: m.Enrolment, lesson: m.Lesson) -> m.Enrolment:
-    _own(user, enrolment)
     if lesson.module_id != enrolment.module_id:
         raise ValidationError(_("This lesson is not part of the module."))
     with transaction.atomic():
-        locked = m.Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        locked = lock(enrolment)
         if lesson.pk not in (locked.completed_lessons or []):
             locked.completed_lessons = [*(locked.completed_lessons or []), lesson.pk]
             locked.save(update_fields=["completed_lessons"])
@@ -633,19 +360,15 @@ def complete_lesson(*, user, enrolment: m.Enrolment, lesson: m.Lesson) -> m.Enro
     return locked
 
 
-def score(correct: int, total: int) -> int:
-    """Whole percent, rounded down (so a score shown as the pass mark has really reached it)."""
-    return correct * 100 // total if total else 0
-
-
-def submit_quiz(*, user, enrolment: m.Enrolment, answers: dict) -> m.QuizAttempt:
+def submit_quiz(*, user: object, enrolment: m.Enrolment, answers: dict) -> m.QuizAttempt:
     """Mark an attempt. `answers` maps question id to the chosen choice id. Passing (score at
     least the pass mark) records the pass, issues the certificate and credits CPD, each once."""
-    _own(user, enrolment)
+    if not is_own(user, enrolment):
+        raise PermissionDenied
     module = m.Module.objects.get(pk=enrolment.module_id)
     ids = lesson_ids(module)
     with transaction.atomic():
-        locked = m.Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        locked = lock(enrolment)
         if next_lesson(locked, ids) is not None:
             raise ValidationError(_("Finish every lesson before you take the quiz."))
         questions = list(m.QuizQuestion.objects.filter(module=module).prefetch_related("choices"))

@@ -261,3 +261,9 @@ class QuizForm(GovukForm):
 
     def answers(self) -> dict[str, str]:
         return {name[1:]: value for name, value in self.cleaned_data.items()}
+
+
+class MoveLessonForm(GovukForm):
+    """The move up / move down buttons of the module page (the action checks the direction)."""
+
+    direction = forms.CharField(required=False)

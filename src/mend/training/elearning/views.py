@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,22 +14,22 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access
 from mend.core.access import decide, requires
-from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
 from mend.core.submissions import handle_post
-from mend.training import actions
+from mend.core.web import paginate
 from mend.training import models as m
-from mend.training.elearning import richtext
+from mend.training.elearning import actions, queries, richtext
+from mend.training.elearning import enrolment as enrolling
 from mend.training.elearning.forms import (
     ClientEnrolmentForm,
     LessonForm,
     ModuleForm,
+    MoveLessonForm,
     NewLessonForm,
     NewModuleForm,
     QuestionForm,
 )
 
-PAGE_SIZE = 25
 AUTHOR = Perm.AUTHOR_ELEARNING
 
 
@@ -44,16 +42,10 @@ def _module_url(pk: int) -> str:
 
 @decide(requires(AUTHOR))
 def modules(request: HttpRequest) -> HttpResponse:
-    rows = (
-        m.Module.objects.for_user(request.user, AUTHOR)
-        .annotate(
-            lesson_count=Count("lessons", distinct=True),
-            question_count=Count("questions", distinct=True),
-            enrolment_count=Count("enrolments", distinct=True),
-        )
-        .order_by("title", "pk")
+    rows = queries.modules_with_counts().filter(
+        pk__in=m.Module.objects.for_user(request.user, AUTHOR).values("pk")
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(request, "training/elearning/modules.html", {"page": page})
 
 
@@ -92,48 +84,35 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": module.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_module(
-                actor=request.user,
-                module=module,
-                version=form.cleaned_data.get("version"),
-                **form.values(),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Module saved."))
-            return redirect(_module_url(module.pk))
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_module(
+                actor=request.user, module=module, version=data.get("version"), **form.values()
+            ),
+            redirect_to=_module_url(module.pk),
+            message=_("Module saved."),
+        )
+        if response:
+            return response
     return render(request, "training/elearning/module_form.html", {"form": form, "module": module})
 
 
 @decide(requires(AUTHOR))
 def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    lessons = list(m.Lesson.objects.filter(module=module).order_by("position", "pk"))
-    questions = list(
-        m.QuizQuestion.objects.filter(module=module)
-        .prefetch_related("choices")
-        .order_by("position", "pk")
-    )
+    lessons = queries.module_lessons(module)
     ids = [lesson.pk for lesson in lessons]
-    enrolments = (
-        m.Enrolment.objects.filter(module=module)
-        .select_related("learner", "client", "certificate")
-        .order_by("-enrolled_at", "-pk")
-    )
-    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
-    for enrolment in page.object_list:
-        enrolment.done = actions.lessons_done(enrolment, ids)
-        enrolment.percent = actions.progress_percent(enrolment, ids)
+    page = paginate(request, queries.module_enrolments(module))
+    queries.mark_progress(page.object_list, ids)
     return render(
         request,
         "training/elearning/module.html",
         {
             "module": module,
             "lessons": lessons,
-            "questions": questions,
+            "questions": queries.module_questions(module),
             "page": page,
             "lesson_total": len(ids),
         },
@@ -181,10 +160,11 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": lesson.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_lesson(
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.update_lesson(
                 actor=request.user,
                 lesson=lesson,
                 version=data.get("version"),
@@ -192,12 +172,12 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 title_cy=data["title_cy"],
                 body=data["body"],
                 body_cy=data["body_cy"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Lesson saved."))
-            return redirect(_module_url(module.pk))
+            ),
+            redirect_to=_module_url(module.pk),
+            message=_("Lesson saved."),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/elearning/lesson_form.html",
@@ -214,15 +194,21 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = access.get_object_or_404(request, m.Lesson, AUTHOR, pk=pk)
-    try:
-        actions.move_lesson(
-            actor=request.user, lesson=lesson, direction=request.POST.get("direction", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Lesson moved."))
-    return redirect(_module_url(lesson.module_id) + "#lessons")
+    target = _module_url(lesson.module_id) + "#lessons"
+    form = MoveLessonForm(request.POST)
+    response = handle_post(
+        request,
+        form,
+        lambda data: actions.move_lesson(
+            actor=request.user, lesson=lesson, direction=data["direction"]
+        ),
+        redirect_to=target,
+        message=_("Lesson moved."),
+    )
+    if response:
+        return response
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(target)
 
 
 # ---------------------------------------------------------------- quiz questions
@@ -234,7 +220,7 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
 
-        def add(data):
+        def add(data: dict) -> m.QuizQuestion:
             try:
                 return actions.add_question(
                     actor=request.user,
@@ -266,21 +252,29 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = m.Module.objects.get(pk=question.module_id)
     choices = list(m.QuizChoice.objects.filter(question=question).order_by("position", "pk"))
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, choices))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_question(
-                actor=request.user,
-                question=question,
-                text=data["text"],
-                text_cy=data["text_cy"],
-                choices=form.choices(),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, _question_refusal(exc))
-        else:
-            messages.success(request, _("Question saved."))
-            return redirect(_module_url(module.pk) + "#quiz")
+    if request.method == "POST":
+
+        def update(data: dict) -> m.QuizQuestion:
+            try:
+                return actions.update_question(
+                    actor=request.user,
+                    question=question,
+                    text=data["text"],
+                    text_cy=data["text_cy"],
+                    choices=form.choices(),
+                )
+            except ValidationError as exc:
+                raise _question_refusal(exc) from exc
+
+        response = handle_post(
+            request,
+            form,
+            update,
+            redirect_to=_module_url(module.pk) + "#quiz",
+            message=_("Question saved."),
+        )
+        if response:
+            return response
     return render(
         request,
         "training/elearning/question_form.html",
@@ -305,14 +299,14 @@ def _question_refusal(exc: ValidationError) -> ValidationError:
 @decide(requires(AUTHOR))
 def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    clients = list(m.Client.objects.filter(is_active=True).order_by("name", "pk")[:500])
+    clients = queries.active_clients()
     form = ClientEnrolmentForm(request.POST or None, clients=clients)
     if request.method == "POST":
 
-        def enrol(data):
+        def enrol(data: dict) -> list:
             client = next(cl for cl in clients if str(cl.pk) == data["client"])
-            people = actions.parse_learner_lines(data["people"])
-            return actions.enrol_client_learners(
+            people = enrolling.parse_learner_lines(data["people"])
+            return enrolling.enrol_client_learners(
                 actor=request.user, module=module, client=client, people=people
             )
 
@@ -355,9 +349,10 @@ def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_HOME))
 def my_cpd(request: HttpRequest) -> HttpResponse:
-    entries = m.CpdEntry.objects.filter(membership=request.membership).order_by(
-        "-completed_on", "-pk"
+    entries = queries.cpd_entries(request.membership)
+    page = paginate(request, entries)
+    return render(
+        request,
+        "training/elearning/my_cpd.html",
+        {"page": page, "total": queries.cpd_total(entries)},
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    total = entries.aggregate(total=Sum("hours"))["total"] or 0
-    return render(request, "training/elearning/my_cpd.html", {"page": page, "total": total})

@@ -3,11 +3,12 @@ the learner's own pages (access.LEARNER)."""
 
 from django.urls import path
 
+from mend.training.learn import public
 from mend.training.learn import views as v
 
 urlpatterns: list = [
-    path("<slug:slug>/", v.catalogue, name="training_learn_catalogue"),
-    path("<slug:slug>/join/", v.join, name="training_learn_join"),
+    path("<slug:slug>/", public.catalogue, name="training_learn_catalogue"),
+    path("<slug:slug>/join/", public.join, name="training_learn_join"),
     path("<slug:slug>/my/", v.dashboard, name="training_learn_dashboard"),
     path("<slug:slug>/modules/<int:pk>/enrol/", v.enrol, name="training_learn_enrol"),
     path("<slug:slug>/enrolments/<int:pk>/", v.module_overview, name="training_learn_module"),

@@ -12,9 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,14 +20,12 @@ from mend.core import access, audit
 from mend.core.changes import lock
 from mend.core.models import User
 from mend.core.roles import Perm
-from mend.core.tenancy import organisation_scope
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training import tasks, workflow
-from mend.training.delivery.scheduling import clashing_sessions
+from mend.training.delivery.queries import clashing_sessions
 from mend.training.events import TrainingEvent
 from mend.training.money import engine
-from mend.training.money.documents import invoice_pdf
 from mend.training.money.issuing import LineSpec, issue_document, session_label
 from mend.training.money.queries import (
     cancellation_sessions,
@@ -43,7 +39,6 @@ __all__ = [
     "confirm_cancellation",
     "postpone_session",
     "quote_cancellation",
-    "tell_client_of_cancellation",
 ]
 
 
@@ -268,35 +263,6 @@ def _tier_name(check: dict) -> str:
         "percent": percent,
         "days": check["days"],
     }
-
-
-def tell_client_of_cancellation(
-    engagement: m.Engagement,
-    quote: m.CancellationQuote,
-    fee_invoice: m.Invoice | None,
-    credit_notes: list[m.Invoice],
-) -> None:
-    """Email the client contact the confirmation with its documents (run by a task)."""
-    contact = engagement.contact
-    if contact is None or not contact.email:
-        return
-
-    # Runs after commit, possibly outside the request's scope: work in the engagement's organisation.
-    with organisation_scope(engagement.organisation), translation.override(contact.language):
-        context = {
-            "engagement": engagement,
-            "contact": contact,
-            "quote": quote,
-            "fee_invoice": fee_invoice,
-            "credit_notes": credit_notes,
-            "organisation": engagement.organisation.display_name(contact.language),
-        }
-        subject = _("Cancellation confirmed: %(reference)s") % {"reference": engagement.reference}
-        body = render_to_string("training/email/cancellation.txt", context)
-        message = EmailMessage(subject, body, None, [contact.email])
-        for document in [*credit_notes, *([fee_invoice] if fee_invoice else [])]:
-            message.attach(f"{document.number}.pdf", invoice_pdf(document), "application/pdf")
-    message.send()
 
 
 def postpone_session(

@@ -1,0 +1,200 @@
+"""Delivery pages after the sessions: the client's attendee list, certificates, the confidence
+surveys and their results per course and per trainer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mend.core import access
+from mend.core.access import decide, requires
+from mend.core.roles import Perm
+from mend.core.submissions import handle_post
+from mend.training import choices as c
+from mend.training import models as m
+from mend.training.delivery import actions as delivery
+from mend.training.delivery import evaluation, queries, surveys
+from mend.training.delivery.certificates import certificate_pdf
+from mend.training.delivery.forms import (
+    AttendeeForm,
+    AttendeeListForm,
+    ConfirmForm,
+    SendEvaluationsForm,
+)
+from mend.training.delivery.views import button, engagements, members
+
+# ---------------------------------------------------------------- attendees
+
+
+@decide(requires(Perm.MANAGE_TRAINING))
+def attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    form = AttendeeForm(request.POST or None)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: delivery.add_attendee(
+                actor=request.user,
+                engagement=engagement,
+                name=data["name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                language=data["language"],
+            ),
+            redirect_to=reverse("training_attendees", args=[engagement.pk]),
+            message=lambda attendee: _("%(name)s added.") % {"name": attendee.name},
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "training/delivery/attendees.html",
+        {"engagement": engagement, "attendees": queries.attendee_list(engagement), "form": form},
+    )
+
+
+@decide(requires(Perm.MANAGE_TRAINING))
+def attendees_paste(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    form = AttendeeListForm(request.POST or None)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: delivery.add_attendees(
+                actor=request.user,
+                engagement=engagement,
+                text=data["attendees"],
+                language=data["language"],
+            ),
+            redirect_to=reverse("training_attendees", args=[engagement.pk]),
+            message=lambda added: _("%(count)s attendees added.") % {"count": len(added)},
+        )
+        if response:
+            return response
+    return render(
+        request, "training/delivery/attendees_paste.html", {"engagement": engagement, "form": form}
+    )
+
+
+@require_POST
+@decide(requires(Perm.MANAGE_TRAINING))
+def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attendee = access.get_object_or_404(request, m.Attendee, Perm.MANAGE_TRAINING, pk=pk)
+    return button(
+        request,
+        lambda: delivery.remove_attendee(actor=request.user, attendee=attendee),
+        redirect_to=reverse("training_attendees", args=[attendee.engagement_id]),
+        message=_("%(name)s removed.") % {"name": attendee.name},
+    )
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@decide(requires(Perm.MANAGE_TRAINING))
+def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST":
+
+        def issue() -> list[m.Certificate]:
+            issued = delivery.issue_certificates(actor=request.user, engagement=engagement)
+            if issued:
+                messages.success(
+                    request, _("%(count)s certificates issued.") % {"count": len(issued)}
+                )
+            else:
+                messages.info(request, _("There were no new certificates to issue."))
+            return issued
+
+        return button(
+            request, issue, redirect_to=reverse("training_certificates", args=[engagement.pk])
+        )
+    listed = queries.certificate_list(engagement)
+    return render(
+        request,
+        "training/delivery/certificates.html",
+        {
+            "engagement": engagement,
+            "attendees": listed,
+            "waiting": [a for a in listed if a.completed and a.cert is None],
+            "scheduled": engagement.sessions.filter(status=c.SessionStatus.SCHEDULED).count(),
+            "form": form,
+        },
+    )
+
+
+@decide(requires(Perm.VIEW_TRAINING))
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = access.get_object_or_404(request, m.Certificate, Perm.VIEW_TRAINING, pk=pk)
+    pdf = certificate_pdf(certificate, queries.certificate_url(certificate.code))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- surveys
+
+
+@decide(requires(Perm.MANAGE_TRAINING))
+def evaluations_send(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    form = SendEvaluationsForm(request.POST or None)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: surveys.send_evaluations(
+                actor=request.user, engagement=engagement, stage=data["stage"]
+            ),
+            redirect_to=reverse("training_evaluations_send", args=[engagement.pk]),
+            message=lambda sent: _("%(count)s survey links emailed.") % {"count": len(sent)},
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "training/delivery/evaluations_send.html",
+        {
+            "engagement": engagement,
+            "form": form,
+            "counts": queries.survey_counts(engagement),
+            "can_see_results": access.has_perm(request.user, Perm.VIEW_TRAINING_DASHBOARD),
+        },
+    )
+
+
+@decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
+def course_results(request: HttpRequest, pk: int) -> HttpResponse:
+    course = access.get_object_or_404(request, m.Course, Perm.VIEW_TRAINING_DASHBOARD, pk=pk)
+    return render(
+        request,
+        "training/delivery/results.html",
+        {
+            "results": evaluation.course_results(course),
+            "heading": course.label,
+            "caption": _("Course"),
+        },
+    )
+
+
+@decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
+def trainer_results(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.get_object_or_404(request, members(), Perm.VIEW_TRAINING_DASHBOARD, pk=pk)
+    if not queries.is_trainer(membership):
+        raise Http404
+    return render(
+        request,
+        "training/delivery/results.html",
+        {
+            "results": evaluation.trainer_results(membership),
+            "heading": str(membership.user),
+            "caption": _("Trainer"),
+        },
+    )
