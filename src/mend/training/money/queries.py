@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mend.core.models import Organisation
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy
@@ -350,7 +351,7 @@ def policy_from_row(policy: m.CancellationPolicy) -> engine.Policy:
     )
 
 
-def policy_snapshot(organisation) -> dict:
+def policy_snapshot(organisation: Organisation) -> dict:
     """The policy in force now, as copied onto an agreement when it is signed."""
     row = cancellation_policy(organisation)
     return {
