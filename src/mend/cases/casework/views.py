@@ -266,13 +266,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 )
             except actions.TransitionRefused as exc:
                 # What the person can fix on this form points at its field; the rest is listed.
-                by_field = {
-                    _("Give a reason."): "reason",
-                    _("Choose why the case is closing."): "closure_reason",
-                }
-                for reason in exc.reasons:
-                    field = by_field.get(str(reason))
-                    form.add_error(field if field in form.fields else None, reason)
+                add_action_errors(form, exc)
             except PermissionDenied:
                 raise
             except ValidationError as exc:
@@ -293,7 +287,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                     _("Done: %(action)s.") % {"action": str(step.label).lower()},
                 )
                 return redirect(target)
-    still_missing = [] if form.is_bound else workflow.blockers(case, name)
+    still_missing = [] if form.is_bound else workflow.messages(workflow.blockers(case, name))
     return render(
         request,
         "cases/casework/transition.html",

@@ -168,7 +168,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data.get("version"),
                 )
             except actions.TransitionRefused as exc:
-                refused = exc.reasons
+                refused = exc.messages
             except PermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
