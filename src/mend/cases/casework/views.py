@@ -11,7 +11,6 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +23,13 @@ from django.views.decorators.http import require_POST
 from mend.cases import actions, tabs, workflow
 from mend.cases import models as m
 from mend.cases.casework import clocks, queries
-from mend.cases.casework.forms import AllocateForm, CaseFilterForm, DateDoneForm, TransitionForm
+from mend.cases.casework.forms import (
+    AllocateForm,
+    CaseFilterForm,
+    ConfirmForm,
+    DateDoneForm,
+    TransitionForm,
+)
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.changes import ConflictError
@@ -260,17 +265,20 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (m.Allocation.DoesNotExist, ValueError) as exc:
                 raise Http404 from exc
-            try:
-                actions.end_allocation(actor=request.user, allocation=allocation)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is no longer allocated to this case.")
-                    % {"name": allocation.membership.user.full_name or allocation.membership.user},
-                )
-            return redirect("case_allocate", pk=case.pk)
+            name = allocation.membership.user.full_name or allocation.membership.user
+            target = reverse("case_allocate", args=[case.pk])
+            confirm = ConfirmForm(request.POST)
+            response = handle_post(
+                request,
+                confirm,
+                lambda data: actions.end_allocation(actor=request.user, allocation=allocation),
+                redirect_to=target,
+                message=_("%(name)s is no longer allocated to this case.") % {"name": name},
+            )
+            if response:
+                return response
+            messages.error(request, " ".join(confirm.non_field_errors()))
+            return redirect(target)
         form = AllocateForm(request.POST, memberships=memberships)
         response = handle_post(
             request,
@@ -307,10 +315,16 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_object_or_404(request, m.Task, Perm.WORK_CASES, pk=pk)
-    try:
-        actions.complete_task(actor=request.user, task=task)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Task done: %(title)s.") % {"title": task.title})
-    return redirect(safe_next(request) or reverse("case_detail", args=[task.case_id]))
+    target = safe_next(request) or reverse("case_detail", args=[task.case_id])
+    confirm = ConfirmForm(request.POST)
+    response = handle_post(
+        request,
+        confirm,
+        lambda data: actions.complete_task(actor=request.user, task=task),
+        redirect_to=target,
+        message=_("Task done: %(title)s.") % {"title": task.title},
+    )
+    if response:
+        return response
+    messages.error(request, " ".join(confirm.non_field_errors()))
+    return redirect(target)

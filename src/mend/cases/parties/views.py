@@ -30,9 +30,8 @@ from mend.cases.parties.forms import (
 from mend.cases.workflow import PRINCIPAL_ROLES, party_label
 from mend.core import access, audit
 from mend.core.access import decide, requires
-from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, handle_post, remember
+from mend.core.submissions import already_done, handle_post
 
 INFORM_TASK = "inform_withdrawal"
 
@@ -146,7 +145,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
             date_of_birth=data["date_of_birth"],
             postcode=data["postcode"],
         )
-        if access.has_perm(request.user, Perm.CREATE_CASES)
+        if access.can(request.user, Perm.CREATE_CASES)
         else []
     )
     context = {"find": find, "candidates": candidates}
@@ -177,41 +176,42 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     details = details_form(request.POST)
     supports = SupportsForm(request.POST, parties=other_parties, role=data["role"])
     context.update({"details": details, "supports": supports})
-    if details.is_valid() and supports.is_valid():
-        already = [p for p in other_parties if person and p.person_id == person.pk]
+    already = [p for p in other_parties if person and p.person_id == person.pk]
+
+    def add(cleaned: dict) -> m.Party:
         if already:
-            details.add_error(
-                None,
+            raise ValidationError(
                 _("%(person)s is already part of this case as %(role)s.")
-                % {"person": person, "role": already[0].get_role_display().lower()},
+                % {"person": person, "role": already[0].get_role_display().lower()}
             )
-        else:
-            fields = details.party_fields()
-            if person is None:
-                fields.update(details.person_fields())
-            try:
-                party = actions.add_party(
-                    actor=request.user,
-                    case=case,
-                    role=data["role"],
-                    person=person,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    date_of_birth=data["date_of_birth"],
-                    postcode=data["postcode"],
-                    supports=supports.cleaned_data["supports"],
-                    **fields,
-                )
-            except ValidationError as exc:
-                add_action_errors(details, exc)
-            else:
-                target = reverse("party_detail", args=[party.pk])
-                remember(request, details.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("%(party)s was added to the case.") % {"party": party_label(party)},
-                )
-                return redirect(target)
+        fields = details.party_fields()
+        if person is None:
+            fields.update(details.person_fields())
+        return actions.add_party(
+            actor=request.user,
+            case=case,
+            role=data["role"],
+            person=person,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+            supports=supports.cleaned_data["supports"],
+            **fields,
+        )
+
+    if details.is_valid() and supports.is_valid():
+        response = handle_post(
+            request,
+            details,
+            add,
+            redirect_to=lambda party: reverse("party_detail", args=[party.pk]),
+            message=lambda party: (
+                _("%(party)s was added to the case.") % {"party": party_label(party)}
+            ),
+        )
+        if response:
+            return response
     return _render_add(request, case, "add_details.html", context)
 
 

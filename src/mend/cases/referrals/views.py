@@ -3,11 +3,10 @@ self-referral is in public.py)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,40 +130,47 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         decision = request.POST.get("decision")
         if decision not in ("accept", "decline"):
             raise Http404
-        form = (AcceptForm if decision == "accept" else DeclineForm)(request.POST)
+        form_class = AcceptForm if decision == "accept" else DeclineForm
+        form = form_class(request.POST)
+
+        def act(data: dict) -> m.Case:
+            try:
+                return actions.transition(
+                    actor=request.user,
+                    case=case,
+                    name=decision,
+                    reason=data.get("reason", ""),
+                    version=data.get("version"),
+                )
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+                raise
+
+        if decision == "accept":
+            done = {
+                "redirect_to": reverse("case_detail", args=[case.pk]),
+                "message": _("Referral %(ref)s accepted. The referrer has been told.")
+                % {"ref": case.reference},
+            }
+        else:
+            done = {
+                "redirect_to": reverse("referral_queue"),
+                "message": _("Referral %(ref)s declined. The referrer has been told the reason.")
+                % {"ref": case.reference},
+            }
+        response = handle_post(request, form, act, **done)
+        if response:
+            return response
+        if refused:
+            # The refusal is listed above both forms, not on the one that was sent.
+            form = form_class(request.POST)
+            form.is_valid()
         if decision == "accept":
             accept_form = form
         else:
             decline_form = form
-        if form.is_valid():
-            try:
-                actions.transition(
-                    actor=request.user,
-                    case=case,
-                    name=decision,
-                    reason=form.cleaned_data.get("reason", ""),
-                    version=form.cleaned_data.get("version"),
-                )
-            except actions.TransitionRefused as exc:
-                refused = exc.messages
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                refused = exc.messages
-            else:
-                if decision == "accept":
-                    messages.success(
-                        request,
-                        _("Referral %(ref)s accepted. The referrer has been told.")
-                        % {"ref": case.reference},
-                    )
-                    return redirect("case_detail", pk=case.pk)
-                messages.success(
-                    request,
-                    _("Referral %(ref)s declined. The referrer has been told the reason.")
-                    % {"ref": case.reference},
-                )
-                return redirect("referral_queue")
     language = current_language()
     return render(
         request,
