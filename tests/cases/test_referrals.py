@@ -20,7 +20,7 @@ from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.referrals.forms import SelfReferralForm
-from mend.cases.referrals.views import SELF_REFERRAL_LIMIT
+from mend.cases.referrals.public import SELF_REFERRAL_LIMIT
 from mend.core.models import AuditEvent, Team
 from mend.core.public_forms import started_token
 from mend.core.roles import Role

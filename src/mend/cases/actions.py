@@ -13,11 +13,15 @@ from mend.cases.assessment.actions import (
     record_suitability,
     update_party,
 )
-from mend.cases.casework.actions import TransitionRefused, allocate, end_allocation, transition
-from mend.cases.casework.tasks import (
+from mend.cases.casework.actions import (
+    TransitionRefused,
+    allocate,
     complete_task,
+    end_allocation,
     record_information_offered,
     record_support_referral_made,
+    touch_case,
+    transition,
 )
 from mend.cases.communication.actions import *
 from mend.cases.configuration.actions import (
@@ -28,20 +32,26 @@ from mend.cases.configuration.actions import (
 )
 from mend.cases.outcomes.actions import *
 from mend.cases.outcomes.publishing import *
-from mend.cases.parties.actions import update_party_details, update_person
-from mend.cases.parties.consent import give_consent, withdraw_consent
+from mend.cases.parties.actions import (
+    give_consent,
+    update_party_details,
+    update_person,
+    withdraw_consent,
+)
 from mend.cases.referrals.actions import (
+    add_party,
+    create_case,
     enter_referral,
     submit_partner_referral,
     submit_self_referral,
 )
-from mend.cases.referrals.intake import add_party, create_case, likely_duplicates, next_reference
+from mend.cases.referrals.queries import likely_duplicates, next_reference
 from mend.cases.work.actions import (
     MeetingRefused,
     cancel_meeting,
     choose_process,
-    meeting_invitation,
+    mark_meeting_held,
     record_activity,
     schedule_meeting,
 )
-from mend.cases.work.meetings import mark_meeting_held
+from mend.cases.work.queries import meeting_invitation

@@ -1,7 +1,9 @@
 """The case workflow: named transitions whose guards hold the guiding principles.
 
-A guard returns the list of what is missing, in words a practitioner can act on; an empty list
-means the transition may go ahead. `blockers(case, name)` is what a refused transition shows.
+A guard returns what is missing, in words a practitioner can act on, keyed by the thing missing
+(`Reasons`: lead, parties, signoff, principles...; each party's needs stay together, in party
+order); an empty dict means the transition may go ahead. `blockers(case, name)` is what a refused
+transition shows, `messages(reasons)` the same as one list in the order they were found.
 """
 
 from __future__ import annotations
@@ -18,6 +20,23 @@ from mend.cases import models as m
 from mend.core.roles import Perm
 
 PRINCIPAL_ROLES = (c.PartyRole.HARMED, c.PartyRole.RESPONSIBLE)
+
+# What stops a transition or a meeting, keyed by the form field or the thing missing.
+Reasons = dict[str, list[str]]
+
+
+def add_reason(reasons: Reasons, key: str, message: str) -> None:
+    reasons.setdefault(key, []).append(message)
+
+
+def merge_reasons(reasons: Reasons, more: Reasons) -> None:
+    for key, found in more.items():
+        reasons.setdefault(key, []).extend(found)
+
+
+def messages(reasons: Reasons) -> list[str]:
+    """Every reason as one list (keys in the order they were first found)."""
+    return [message for found in reasons.values() for message in found]
 
 
 def party_label(party: m.Party) -> str:
@@ -74,117 +93,132 @@ def principles_recorded(case: m.Case) -> bool:
     return bool(latest) and all((latest.considered or {}).get(p) for p in c.Principle.values)
 
 
-def direct_contact_blockers(case: m.Case, attendees: list[m.Party]) -> list[str]:
+def direct_contact_blockers(case: m.Case, attendees: list[m.Party]) -> Reasons:
     """Why a direct meeting with these attendees may not be scheduled (empty: it may)."""
-    reasons = []
+    reasons: Reasons = {}
     for kind in missing_signoffs(case):
-        reasons.append(_("%(signoff)s is missing.") % {"signoff": c.SignOffKind(kind).label})
+        add_reason(
+            reasons,
+            "signoff",
+            _("%(signoff)s is missing.") % {"signoff": c.SignOffKind(kind).label},
+        )
     for party in attendees:
         if current_consent(party, c.ConsentScope.TAKE_PART) is None:
-            reasons.append(
-                _("%(party)s has not given (or has withdrawn) consent to take part.")
-                % {"party": party_label(party)}
-            )
+            add_reason(reasons, "parties", _no_consent(party))
         if not had_preparation(party):
-            reasons.append(
+            add_reason(
+                reasons,
+                "parties",
                 _("No preparation meeting has been held with %(party)s.")
-                % {"party": party_label(party)}
+                % {"party": party_label(party)},
             )
     if not principles_recorded(case):
-        reasons.append(
+        add_reason(
+            reasons,
+            "principles",
             _(
                 "The guiding principles checklist (restoration, volunteerism, neutrality, safety, "
                 "accessibility, respect) has not been recorded."
-            )
+            ),
         )
     return reasons
+
+
+def _no_consent(party: m.Party) -> str:
+    return _("%(party)s has not given (or has withdrawn) consent to take part.") % {
+        "party": party_label(party)
+    }
 
 
 # ---------------------------------------------------------------- guards
 
 
-def _has_lead(case: m.Case) -> list[str]:
+def _has_lead(case: m.Case) -> Reasons:
     if any(a.role == c.AllocationRole.LEAD and a.ended_on is None for a in case.allocations.all()):
-        return []
-    return [_("Allocate a lead practitioner first.")]
+        return {}
+    return {"lead": [_("Allocate a lead practitioner first.")]}
 
 
-def _accept_guard(case: m.Case) -> list[str]:
+def _accept_guard(case: m.Case) -> Reasons:
     if case.case_type.enhanced_pathway and not case.harmed_initiated:
-        return [
-            _(
-                "The domestic or sexual harm pathway can only begin at the request of the person "
-                "harmed. Record that they asked for it."
-            )
-        ]
-    return []
+        return {
+            "harmed_initiated": [
+                _(
+                    "The domestic or sexual harm pathway can only begin at the request of the "
+                    "person harmed. Record that they asked for it."
+                )
+            ]
+        }
+    return {}
 
 
-def _preparation_guard(case: m.Case) -> list[str]:
+def _preparation_guard(case: m.Case) -> Reasons:
     reasons = _has_lead(case)
     parties = principal_parties(case)
     if not parties:
-        reasons.append(_("Add the parties to the case."))
+        add_reason(reasons, "parties", _("Add the parties to the case."))
     for party in parties:
         if not party.assessments.all():
-            reasons.append(
-                _("%(party)s has not been assessed yet.") % {"party": party_label(party)}
+            add_reason(
+                reasons,
+                "parties",
+                _("%(party)s has not been assessed yet.") % {"party": party_label(party)},
             )
         if current_consent(party, c.ConsentScope.TAKE_PART) is None:
-            reasons.append(
-                _("%(party)s has not given (or has withdrawn) consent to take part.")
-                % {"party": party_label(party)}
-            )
+            add_reason(reasons, "parties", _no_consent(party))
     if not [r for r in case.risk_assessments.all() if not r.is_handover]:
-        reasons.append(_("Record the practitioners' risk assessment."))
+        add_reason(reasons, "risk_assessment", _("Record the practitioners' risk assessment."))
     for kind in missing_signoffs(case):
-        reasons.append(_("%(signoff)s is missing.") % {"signoff": c.SignOffKind(kind).label})
+        add_reason(
+            reasons,
+            "signoff",
+            _("%(signoff)s is missing.") % {"signoff": c.SignOffKind(kind).label},
+        )
     return reasons
 
 
-def _process_guard(case: m.Case) -> list[str]:
+def _process_guard(case: m.Case) -> Reasons:
     processes = [p for p in case.processes.all() if p.ended_on is None]
     if not processes:
-        return [_("Choose a process from the menu of services first.")]
-    reasons = []
+        return {"process": [_("Choose a process from the menu of services first.")]}
+    reasons: Reasons = {}
     suitable = {
         s.process_kind for s in case.suitability.all() if s.decision == c.Suitability.SUITABLE
     }
     for process in processes:
         if process.kind not in suitable:
-            reasons.append(
+            add_reason(
+                reasons,
+                "suitability",
                 _("%(process)s has not been judged suitable.")
-                % {"process": c.ProcessKind(process.kind).label}
+                % {"process": c.ProcessKind(process.kind).label},
             )
         attendees = list(process.parties.all())
         if process.kind in c.DIRECT_PROCESSES:
-            reasons.extend(direct_contact_blockers(case, attendees))
+            merge_reasons(reasons, direct_contact_blockers(case, attendees))
         else:
             for party in attendees:
                 if current_consent(party, c.ConsentScope.TAKE_PART) is None:
-                    reasons.append(
-                        _("%(party)s has not given (or has withdrawn) consent to take part.")
-                        % {"party": party_label(party)}
-                    )
+                    add_reason(reasons, "parties", _no_consent(party))
     return reasons
 
 
-def _resume_guard(case: m.Case) -> list[str]:
-    reasons = []
+# Paused from one of these, a case resumes without the parties' consent (none was needed yet).
+RESUME_WITHOUT_CONSENT = frozenset({c.Status.REFERRED, c.Status.ACCEPTED})
+
+
+def _resume_guard(case: m.Case) -> Reasons:
+    reasons: Reasons = {}
+    if case.paused_from in RESUME_WITHOUT_CONSENT:
+        return reasons
     for party in principal_parties(case):
-        if current_consent(party, c.ConsentScope.TAKE_PART) is None and case.paused_from not in (
-            c.Status.REFERRED,
-            c.Status.ACCEPTED,
-        ):
-            reasons.append(
-                _("%(party)s has not given (or has withdrawn) consent to take part.")
-                % {"party": party_label(party)}
-            )
+        if current_consent(party, c.ConsentScope.TAKE_PART) is None:
+            add_reason(reasons, "parties", _no_consent(party))
     return reasons
 
 
-def _nothing(case: m.Case) -> list[str]:
-    return []
+def _nothing(case: m.Case) -> Reasons:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -194,12 +228,13 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None  # None: back to where the case was paused from
     perm: str
-    guard: Callable[[m.Case], list[str]] = _nothing
+    guard: Callable[[m.Case], Reasons] = _nothing
     needs_reason: bool = False
     extra: dict = field(default_factory=dict)
 
 
-_OPEN_ACTIVE = tuple(s for s in c.OPEN_STATUSES if s != c.Status.PAUSED)
+# Open and not paused: the statuses a case may be paused (or paused by a withdrawal) from.
+ACTIVE_STATUSES = tuple(s for s in c.OPEN_STATUSES if s != c.Status.PAUSED)
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -261,7 +296,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "close",
             gettext_lazy("Close the case"),
-            (*_OPEN_ACTIVE, c.Status.PAUSED),
+            c.OPEN_STATUSES,
             c.Status.CLOSED,
             Perm.WORK_CASES,
             needs_reason=True,
@@ -269,7 +304,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "pause",
             gettext_lazy("Pause the case"),
-            _OPEN_ACTIVE,
+            ACTIVE_STATUSES,
             c.Status.PAUSED,
             Perm.WORK_CASES,
             needs_reason=True,
@@ -286,14 +321,16 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def blockers(case: m.Case, name: str) -> list[str]:
-    """Everything that stops `name` now; empty when it may go ahead."""
+def blockers(case: m.Case, name: str) -> Reasons:
+    """Everything that stops `name` now, keyed by what is missing; empty when it may go ahead."""
     transition = TRANSITIONS[name]
     if case.status not in transition.sources:
-        return [
-            _("A case that is %(status)s cannot do this: %(action)s.")
-            % {"status": case.get_status_display().lower(), "action": transition.label}
-        ]
+        return {
+            "status": [
+                _("A case that is %(status)s cannot do this: %(action)s.")
+                % {"status": case.get_status_display().lower(), "action": transition.label}
+            ]
+        }
     return transition.guard(case)
 
 

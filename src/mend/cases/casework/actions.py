@@ -1,10 +1,12 @@
-"""Moving a case through its named transitions, and who works on it."""
+"""Moving a case through its named transitions, who works on it, its tasks and the Victims'
+Code duties met (information offered, referral to support)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,22 +17,34 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.events import CaseEvent
-from mend.cases.kernel import lock_case, require_on_case
 from mend.core import access, audit
+from mend.core.changes import ConflictError, lock, update_fields
+from mend.core.models import Membership
 from mend.core.roles import Perm, Role
+
+# Who may lead a case.
+LEAD_ROLES = (Role.PRACTITIONER, Role.ADVANCED_PRACTITIONER, Role.MANAGER, Role.ADMINISTRATOR)
 
 
 class TransitionRefused(ValidationError):
-    """The transition may not happen now; `reasons` says exactly what is missing."""
+    """The transition may not happen now; `error_dict` says what is missing, by field or by the
+    thing missing (`messages` lists every reason)."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: dict[str, list[str]]):
         super().__init__(reasons)
-        self.reasons = reasons
+
+
+def touch_case(case: m.Case) -> None:
+    """Mark the case as changed now (its lists sort by last change), without loading it."""
+    m.Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+
+
+# ---------------------------------------------------------------- transitions
 
 
 def transition(
     *,
-    actor,
+    actor: Any,
     case: m.Case,
     name: str,
     reason: str = "",
@@ -40,11 +54,11 @@ def transition(
     if name not in workflow.TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     step = workflow.TRANSITIONS[name]
-    require_on_case(actor, step.perm, case)
+    access.require(actor, step.perm, case)
     with transaction.atomic():
-        case = lock_case(case)
+        case = lock(case)
         if version is not None and case.version != version:
-            raise ValidationError(
+            raise ConflictError(
                 _(
                     "Someone else changed this case while you were looking at it. Nothing was "
                     "changed: check the case and try again."
@@ -52,14 +66,14 @@ def transition(
             )
         reasons = workflow.blockers(case, name)
         if step.needs_reason and not reason.strip():
-            reasons.append(_("Give a reason."))
+            reasons.setdefault("reason", []).append(_("Give a reason."))
         if name == "close" and closure_reason not in c.ClosureReason.values:
-            reasons.append(_("Choose why the case is closing."))
+            reasons.setdefault("closure_reason", []).append(_("Choose why the case is closing."))
         if reasons:
             raise TransitionRefused(reasons)
         old = case.status
         new = step.target or case.paused_from or c.Status.ACCEPTED
-        _apply_side_effects(case, name, reason, closure_reason, actor)
+        _apply_side_effects(case, name, reason, closure_reason)
         case.status = new
         if name == "pause":
             case.paused_from, case.pause_reason = old, reason.strip()
@@ -88,7 +102,7 @@ def transition(
     return case
 
 
-def _apply_side_effects(case, name, reason, closure_reason, actor) -> None:
+def _apply_side_effects(case: m.Case, name: str, reason: str, closure_reason: str) -> None:
     today = timezone.localdate()
     if name == "accept":
         case.accepted_on = today
@@ -126,7 +140,7 @@ def _apply_side_effects(case, name, reason, closure_reason, actor) -> None:
         _tell_referrer(case, "closed")
 
 
-def _lead(case: m.Case):
+def _lead(case: m.Case) -> Membership | None:
     allocation = case.allocations.filter(role=c.AllocationRole.LEAD, ended_on=None).first()
     return allocation.membership if allocation else None
 
@@ -148,21 +162,19 @@ def _tell_referrer(case: m.Case, what: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
 
 
-def allocate(*, actor, case: m.Case, membership, role: str) -> m.Allocation:
-    require_on_case(actor, Perm.ALLOCATE_CASES, case)
+# ---------------------------------------------------------------- allocation
+
+
+def allocate(*, actor: Any, case: m.Case, membership: Membership, role: str) -> m.Allocation:
+    access.require(actor, Perm.ALLOCATE_CASES, case)
     if role not in c.AllocationRole.values:
         raise ValidationError({"role": _("Choose lead, co-worker or observer.")})
     if membership.organisation_id != case.organisation_id or not membership.is_active:
         raise ValidationError(_("Choose an active member of this organisation."))
-    if role == c.AllocationRole.LEAD and membership.role not in (
-        Role.PRACTITIONER,
-        Role.ADVANCED_PRACTITIONER,
-        Role.MANAGER,
-        Role.ADMINISTRATOR,
-    ):
+    if role == c.AllocationRole.LEAD and membership.role not in LEAD_ROLES:
         raise ValidationError({"membership": _("A lead practitioner must be a practitioner.")})
     with transaction.atomic():
-        case = lock_case(case)
+        case = lock(case)
         today = timezone.localdate()
         current = m.Allocation.objects.filter(case=case, ended_on=None)
         current.filter(membership=membership).update(ended_on=today)
@@ -189,8 +201,8 @@ def allocate(*, actor, case: m.Case, membership, role: str) -> m.Allocation:
     return allocation
 
 
-def end_allocation(*, actor, allocation: m.Allocation) -> None:
-    require_on_case(actor, Perm.ALLOCATE_CASES, allocation.case)
+def end_allocation(*, actor: Any, allocation: m.Allocation) -> None:
+    access.require(actor, Perm.ALLOCATE_CASES, allocation.case)
     if allocation.ended_on:
         raise ValidationError(_("This person is no longer allocated."))
     with transaction.atomic():
@@ -207,11 +219,53 @@ def end_allocation(*, actor, allocation: m.Allocation) -> None:
         )
 
 
-def require_transition_perm(actor, name: str, organisation) -> None:
-    if not access.has_perm(actor, workflow.TRANSITIONS[name].perm, organisation):
-        raise PermissionDenied
+# ---------------------------------------------------------------- tasks and duties
 
 
-def touch_case(case: m.Case) -> None:
-    """Mark the case as changed now (its lists sort by last change), without loading it."""
-    m.Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+def complete_task(*, actor: Any, task: m.Task, on: date | None = None) -> m.Task:
+    """Mark a task done (today unless `on` says otherwise)."""
+    access.require(actor, Perm.WORK_CASES, task.case)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"done_on": _("A task cannot be done in the future.")})
+    with transaction.atomic():
+        locked = lock(task)
+        if locked.done_on is not None:
+            raise ValidationError(_("This task is already done."))
+        locked.done_on = on
+        locked.save(update_fields=["done_on"])
+        audit.record(
+            CaseEvent.TASK_DONE,
+            actor=actor,
+            organisation=locked.organisation,
+            obj=locked.case,
+            changes={"task": locked.pk, "done_on": [None, on.isoformat()]},
+        )
+    return locked
+
+
+def _record_clock_date(actor: Any, case: m.Case, field: str, on: date, action: str) -> m.Case:
+    if on is None:
+        raise ValidationError({"on": _("Enter the date.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if case.reported_on and on < case.reported_on:
+        raise ValidationError({"on": _("The date cannot be before the crime was reported.")})
+    locked, _changes = update_fields(case, {field: on}, actor=actor, action=action)
+    return locked
+
+
+def record_information_offered(*, actor: Any, case: m.Case, on: date) -> m.Case:
+    """The date the victim was offered information about restorative justice."""
+    access.require(actor, Perm.WORK_CASES, case)
+    return _record_clock_date(
+        actor, case, "information_offered_on", on, CaseEvent.INFORMATION_OFFERED
+    )
+
+
+def record_support_referral_made(*, actor: Any, case: m.Case, on: date) -> m.Case:
+    """The date the victim was referred to support services."""
+    access.require(actor, Perm.WORK_CASES, case)
+    return _record_clock_date(
+        actor, case, "support_referred_on", on, CaseEvent.SUPPORT_REFERRAL_MADE
+    )

@@ -108,3 +108,7 @@ class DateDoneForm(GovukForm):
         super().__init__(*args, prefix=prefix, **kwargs)
         if label:
             self.fields["on"].label = label
+
+
+class ConfirmForm(GovukForm):
+    """A button that changes something, with nothing to fill in (end an allocation, a task done)."""

@@ -3,12 +3,13 @@ Victims' Code dashboard."""
 
 from django.urls import path
 
+from mend.cases.casework import dashboards
 from mend.cases.casework import views as v
 
 urlpatterns = [
     path("", v.case_list, name="case_list"),
-    path("caseload/", v.caseload, name="caseload"),
-    path("dashboard/", v.dashboard, name="casework_dashboard"),
+    path("caseload/", dashboards.caseload, name="caseload"),
+    path("dashboard/", dashboards.dashboard, name="casework_dashboard"),
     path("<int:pk>/", v.case_detail, name="case_detail"),
     path("<int:pk>/transition/<str:name>/", v.case_transition, name="case_transition"),
     path("<int:pk>/allocate/", v.case_allocate, name="case_allocate"),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import ngettext
 from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.access import can_on_case
+from mend.cases.parties import queries
 from mend.cases.parties.forms import (
     CONTACT_METHOD_LABELS,
     NEW_PERSON,
@@ -31,66 +30,14 @@ from mend.cases.parties.forms import (
 from mend.cases.workflow import PRINCIPAL_ROLES, party_label
 from mend.core import access, audit
 from mend.core.access import decide, requires
-from mend.core.forms import add_action_errors
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, handle_post, remember
+from mend.core.submissions import already_done, handle_post
 
 INFORM_TASK = "inform_withdrawal"
 
 
-def _get(queryset, **lookup):
-    try:
-        return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def _case(request: HttpRequest, pk: int, perm: str) -> m.Case:
-    return _get(m.Case.objects.for_user(request.user, perm).select_related("case_type"), pk=pk)
-
-
-def _consents():
-    return Prefetch(
-        "consents",
-        queryset=m.Consent.objects.select_related("recorded_by", "withdrawn_recorded_by").order_by(
-            "scope", "-given_on", "-id"
-        ),
-    )
-
-
-def _party(request: HttpRequest, pk: int, perm: str) -> m.Party:
-    queryset = (
-        m.Party.objects.for_user(request.user, perm)
-        .select_related("person", "case__case_type", "supports__person")
-        .prefetch_related(
-            _consents(),
-            Prefetch("supporters", queryset=m.Party.objects.select_related("person")),
-        )
-    )
-    return _get(queryset, pk=pk)
-
-
 def _may_work(request: HttpRequest, case: m.Case) -> bool:
-    return access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
-        request.user, Perm.WORK_CASES, case
-    )
-
-
-def consent_rows(party: m.Party) -> list[dict]:
-    """For each consent scope: given and current, withdrawn, or never given."""
-    rows = []
-    for scope in c.ConsentScope:
-        history = [k for k in party.consents.all() if k.scope == scope]
-        current = next((k for k in history if k.withdrawn_on is None), None)
-        rows.append(
-            {
-                "scope": scope,
-                "label": scope.label,
-                "current": current,
-                "withdrawn": None if current else next(iter(history), None),
-            }
-        )
-    return rows
+    return access.can(request.user, Perm.WORK_CASES, case)
 
 
 def _language(person) -> str:
@@ -108,11 +55,11 @@ def _language(person) -> str:
 
 @decide(requires(Perm.VIEW_CASES))
 def case_parties(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk, Perm.VIEW_CASES)
+    case = access.get_object_or_404(request, queries.cases(), Perm.VIEW_CASES, pk=pk)
     parties = list(
         m.Party.objects.filter(case=case)
         .select_related("person", "supports__person")
-        .prefetch_related(_consents())
+        .prefetch_related(queries.consents_prefetch())
         .order_by("id")
     )
     groups = []
@@ -121,7 +68,7 @@ def case_parties(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "party": p,
                 "language": _language(p.person),
-                "consents": consent_rows(p),
+                "consents": queries.consent_rows(p),
             }
             for p in parties
             if p.role == role
@@ -172,7 +119,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     Every step posts everything typed so far, so it works without JavaScript and nothing typed
     is lost. Likely duplicates are offered with the reasons; adding a new person is always open.
     """
-    case = _case(request, pk, Perm.WORK_CASES)
+    case = access.get_object_or_404(request, queries.cases(), Perm.WORK_CASES, pk=pk)
     if request.method != "POST":
         return _render_add(request, case, "add_find.html", {"find": FindPersonForm()})
     step = request.POST.get("step", "find")
@@ -198,7 +145,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
             date_of_birth=data["date_of_birth"],
             postcode=data["postcode"],
         )
-        if access.has_perm(request.user, Perm.CREATE_CASES)
+        if access.can(request.user, Perm.CREATE_CASES)
         else []
     )
     context = {"find": find, "candidates": candidates}
@@ -229,41 +176,42 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     details = details_form(request.POST)
     supports = SupportsForm(request.POST, parties=other_parties, role=data["role"])
     context.update({"details": details, "supports": supports})
-    if details.is_valid() and supports.is_valid():
-        already = [p for p in other_parties if person and p.person_id == person.pk]
+    already = [p for p in other_parties if person and p.person_id == person.pk]
+
+    def add(cleaned: dict) -> m.Party:
         if already:
-            details.add_error(
-                None,
+            raise ValidationError(
                 _("%(person)s is already part of this case as %(role)s.")
-                % {"person": person, "role": already[0].get_role_display().lower()},
+                % {"person": person, "role": already[0].get_role_display().lower()}
             )
-        else:
-            fields = details.party_fields()
-            if person is None:
-                fields.update(details.person_fields())
-            try:
-                party = actions.add_party(
-                    actor=request.user,
-                    case=case,
-                    role=data["role"],
-                    person=person,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    date_of_birth=data["date_of_birth"],
-                    postcode=data["postcode"],
-                    supports=supports.cleaned_data["supports"],
-                    **fields,
-                )
-            except ValidationError as exc:
-                add_action_errors(details, exc)
-            else:
-                target = reverse("party_detail", args=[party.pk])
-                remember(request, details.cleaned_data.get("submission_id"), target)
-                messages.success(
-                    request,
-                    _("%(party)s was added to the case.") % {"party": party_label(party)},
-                )
-                return redirect(target)
+        fields = details.party_fields()
+        if person is None:
+            fields.update(details.person_fields())
+        return actions.add_party(
+            actor=request.user,
+            case=case,
+            role=data["role"],
+            person=person,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+            supports=supports.cleaned_data["supports"],
+            **fields,
+        )
+
+    if details.is_valid() and supports.is_valid():
+        response = handle_post(
+            request,
+            details,
+            add,
+            redirect_to=lambda party: reverse("party_detail", args=[party.pk]),
+            message=lambda party: (
+                _("%(party)s was added to the case.") % {"party": party_label(party)}
+            ),
+        )
+        if response:
+            return response
     return _render_add(request, case, "add_details.html", context)
 
 
@@ -286,7 +234,7 @@ def _details_context(party: m.Party) -> dict:
 
 @decide(requires(Perm.VIEW_CASES))
 def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _party(request, pk, Perm.VIEW_CASES)
+    party = access.get_object_or_404(request, queries.party_pages(), Perm.VIEW_CASES, pk=pk)
     case = party.case
     # The page shows this party's contact and safety details: who looked is recorded.
     audit.log_access(request.user, party, request.organisation)
@@ -297,7 +245,7 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **tabs.tab_context(case, "case_parties"),
             **_details_context(party),
             "consents": list(party.consents.all()),
-            "consent_rows": consent_rows(party),
+            "consent_rows": queries.consent_rows(party),
             "supporters": list(party.supporters.all()),
             "may_work": _may_work(request, case),
             "page_title": _("People"),
@@ -307,14 +255,15 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _party(request, pk, Perm.WORK_CASES)
+    party = access.get_object_or_404(request, queries.party_pages(), Perm.WORK_CASES, pk=pk)
     saved_now = None
     if request.method == "POST":
         form = EditPartyForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+        refused = []
+
+        def act(data: dict) -> m.Party:
             try:
-                actions.update_party_details(
+                return actions.update_party_details(
                     actor=request.user,
                     party=party,
                     party_version=data.get("party_version"),
@@ -322,24 +271,32 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     party_fields=form.party_fields(),
                     person_fields=form.person_fields(),
                 )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-                fresh = _party(request, pk, Perm.WORK_CASES)
-                if (fresh.version, fresh.person.version) != (
-                    data.get("party_version"),
-                    data.get("person_version"),
-                ):
-                    # Show what the other person saved; saving again is then a choice made
-                    # knowing it, with what this person typed still in the form.
-                    saved_now = _details_context(fresh)
-                    form.data = form.data.copy()
-                    form.data["party_version"] = str(fresh.version)
-                    form.data["person_version"] = str(fresh.person.version)
-            else:
-                messages.success(
-                    request, _("%(name)s's details were saved.") % {"name": party.person}
-                )
-                return redirect("party_detail", pk=party.pk)
+            except ValidationError:
+                refused.append(True)
+                raise
+
+        response = handle_post(
+            request,
+            form,
+            act,
+            redirect_to=reverse("party_detail", args=[party.pk]),
+            message=_("%(name)s's details were saved.") % {"name": party.person},
+        )
+        if response:
+            return response
+        if refused:
+            data = form.cleaned_data
+            fresh = access.get_object_or_404(request, queries.party_pages(), Perm.WORK_CASES, pk=pk)
+            if (fresh.version, fresh.person.version) != (
+                data.get("party_version"),
+                data.get("person_version"),
+            ):
+                # Show what the other person saved; saving again is then a choice made
+                # knowing it, with what this person typed still in the form.
+                saved_now = _details_context(fresh)
+                form.data = form.data.copy()
+                form.data["party_version"] = str(fresh.version)
+                form.data["person_version"] = str(fresh.person.version)
     else:
         form = EditPartyForm(initial=EditPartyForm.initial_for(party))
         audit.log_access(request.user, party, request.organisation)
@@ -362,7 +319,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _party(request, pk, Perm.WORK_CASES)
+    party = access.get_object_or_404(request, queries.party_pages(), Perm.WORK_CASES, pk=pk)
     form = GiveConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         response = handle_post(
@@ -397,10 +354,10 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = _get(
-        m.Consent.objects.for_user(request.user, Perm.WORK_CASES).select_related(
-            "party__person", "party__case__case_type"
-        ),
+    consent = access.get_object_or_404(
+        request,
+        m.Consent.objects.select_related("party__person", "party__case__case_type"),
+        Perm.WORK_CASES,
         pk=pk,
     )
     party, case = consent.party, consent.party.case
@@ -425,29 +382,18 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("person")
         ]
     form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.withdraw_consent(
-                actor=request.user, consent=consent, method=form.cleaned_data["method"]
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            said = [_("Consent withdrawn: %(scope)s.") % {"scope": consent.get_scope_display()}]
-            if stops_process:
-                said.append(
-                    ngettext(
-                        "%(count)d planned meeting was cancelled.",
-                        "%(count)d planned meetings were cancelled.",
-                        len(meetings),
-                    )
-                    % {"count": len(meetings)}
-                )
-                said.append(_("The case is paused."))
-                if others:
-                    said.append(_("A task was created to tell the other side safely."))
-            messages.success(request, " ".join(said))
-            return redirect("case_parties", pk=case.pk)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.withdraw_consent(
+                actor=request.user, consent=consent, method=data["method"]
+            ),
+            redirect_to=reverse("case_parties", args=[case.pk]),
+            message=lambda _consent: _withdrawn_message(consent, meetings, others),
+        )
+        if response:
+            return response
     return render(
         request,
         "cases/parties/consent_withdraw.html",
@@ -462,3 +408,20 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": _("People"),
         },
     )
+
+
+def _withdrawn_message(consent: m.Consent, meetings: list[m.Meeting], others: list[str]) -> str:
+    said = [_("Consent withdrawn: %(scope)s.") % {"scope": consent.get_scope_display()}]
+    if consent.scope == c.ConsentScope.TAKE_PART:
+        said.append(
+            ngettext(
+                "%(count)d planned meeting was cancelled.",
+                "%(count)d planned meetings were cancelled.",
+                len(meetings),
+            )
+            % {"count": len(meetings)}
+        )
+        said.append(_("The case is paused."))
+        if others:
+            said.append(_("A task was created to tell the other side safely."))
+    return " ".join(said)

@@ -1,20 +1,28 @@
-"""Referrals that come from outside: partner agencies signed in, and people referring themselves."""
+"""Referrals come in: cases and their parties, entered by staff, referred by partner agencies
+signed in, and by people referring themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases import workflow
 from mend.cases.assessment.actions import handover_errors
 from mend.cases.events import CaseEvent
-from mend.cases.referrals.intake import add_party, create_case
+from mend.cases.referrals.queries import next_reference
 from mend.core import access, audit
+from mend.core.models import Organisation, Team
 from mend.core.roles import Perm
+from mend.people.models import Person
 
 # What a referrer told us about the people involved, kept as they gave it (inside the encrypted
 # referrer_contact) so that their status page never shows what practitioners learn later.
@@ -30,7 +38,9 @@ def _person_given(person: dict) -> bool:
     return bool((person.get("first_name") or "").strip())
 
 
-def _record_handover(*, actor, case: m.Case, level: str, handover_file) -> m.RiskAssessment:
+def _record_handover(
+    *, actor: Any, case: m.Case, level: str, handover_file: UploadedFile
+) -> m.RiskAssessment:
     """The referrer's risk assessment, handed over with the referral (the caller's transaction).
 
     Not actions.record_risk_assessment: that asks for WORK_CASES on the case, which the person
@@ -55,21 +65,251 @@ def _record_handover(*, actor, case: m.Case, level: str, handover_file) -> m.Ris
     return assessment
 
 
+def create_case(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    case_type: m.CaseType,
+    source: str,
+    summary: str = "",
+    referring_agency: str = "",
+    referrer_contact: dict | None = None,
+    justice_stage: str = c.JusticeStage.NONE,
+    sharing_basis: str = "",
+    sharing_reference: str = "",
+    incident_date: date | None = None,
+    reported_on: date | None = None,
+    enhanced_rights: bool = False,
+    harmed_initiated: bool = False,
+    complexity_factors: Iterable[m.ComplexityFactor] = (),
+    team: Team | None = None,
+) -> m.Case:
+    """Record a referral. `actor` is None for a public self-referral."""
+    if actor is not None and not (
+        access.can(actor, Perm.CREATE_CASES, organisation)
+        or access.can(actor, Perm.REFER, organisation)
+    ):
+        raise ValidationError(_("You cannot enter referrals for this organisation."))
+    return _create_case(
+        actor=actor,
+        organisation=organisation,
+        case_type=case_type,
+        source=source,
+        summary=summary,
+        referring_agency=referring_agency,
+        referrer_contact=referrer_contact,
+        justice_stage=justice_stage,
+        sharing_basis=sharing_basis,
+        sharing_reference=sharing_reference,
+        incident_date=incident_date,
+        reported_on=reported_on,
+        enhanced_rights=enhanced_rights,
+        harmed_initiated=harmed_initiated,
+        complexity_factors=complexity_factors,
+        team=team,
+    )
+
+
+def _create_case(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    case_type: m.CaseType,
+    source: str,
+    summary: str = "",
+    referring_agency: str = "",
+    referrer_contact: dict | None = None,
+    justice_stage: str = c.JusticeStage.NONE,
+    sharing_basis: str = "",
+    sharing_reference: str = "",
+    incident_date: date | None = None,
+    reported_on: date | None = None,
+    enhanced_rights: bool = False,
+    harmed_initiated: bool = False,
+    complexity_factors: Iterable[m.ComplexityFactor] = (),
+    team: Team | None = None,
+) -> m.Case:
+    if source not in c.Source.values:
+        raise ValidationError({"source": _("Choose where the referral came from.")})
+    if source == c.Source.AGENCY and not referring_agency.strip():
+        raise ValidationError({"referring_agency": _("Enter the referring agency.")})
+    if reported_on and reported_on > timezone.localdate():
+        raise ValidationError(
+            {"reported_on": _("The date the crime was reported cannot be in the future.")}
+        )
+    with transaction.atomic():
+        today = timezone.localdate()
+        case = m.Case.objects.create(
+            organisation=organisation,
+            reference=next_reference(organisation, today),
+            case_type=case_type,
+            source=source,
+            # Only partner-agency referrers follow their referrals; staff entering one do not.
+            referrer=actor
+            if actor is not None
+            and access.can(actor, Perm.REFER, organisation)
+            and not access.can(actor, Perm.CREATE_CASES, organisation)
+            else None,
+            referring_agency=referring_agency.strip(),
+            referrer_contact=referrer_contact,
+            summary=summary,
+            justice_stage=justice_stage,
+            sharing_basis=sharing_basis,
+            sharing_reference=sharing_reference,
+            received_on=today,
+            incident_date=incident_date,
+            reported_on=reported_on,
+            enhanced_rights=enhanced_rights,
+            harmed_initiated=harmed_initiated,
+            team=team,
+        )
+        if complexity_factors:
+            case.complexity_factors.set(complexity_factors)
+        m.StatusChange.objects.create(
+            organisation=organisation,
+            case=case,
+            transition="refer",
+            from_status="",
+            to_status=c.Status.REFERRED,
+            by=actor if actor is not None else None,
+        )
+        audit.record(
+            CaseEvent.REFERRED,
+            actor=actor,
+            organisation=organisation,
+            obj=case,
+            changes={
+                "source": [None, source],
+                "case_type": [None, case_type.code],
+                "summary": audit.REDACTED if summary else None,
+            },
+        )
+    return case
+
+
+def add_party(
+    *,
+    actor: Any,
+    case: m.Case,
+    role: str,
+    person: Person | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    contact: dict | None = None,
+    preferred_language: str = "en",
+    other_language: str = "",
+    needs_interpreter: bool = False,
+    contact_preferences: dict | None = None,
+    accessibility_needs: str = "",
+    safety_flags: str = "",
+    never_disclose: str = "",
+    is_under_18: bool = False,
+    supports: m.Party | None = None,
+) -> m.Party:
+    """Add a party: an existing person (chosen from the likely duplicates) or a new one."""
+    access.require(actor, Perm.WORK_CASES, case)
+    return _add_party(
+        actor=actor,
+        case=case,
+        role=role,
+        person=person,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        contact=contact,
+        preferred_language=preferred_language,
+        other_language=other_language,
+        needs_interpreter=needs_interpreter,
+        contact_preferences=contact_preferences,
+        accessibility_needs=accessibility_needs,
+        safety_flags=safety_flags,
+        never_disclose=never_disclose,
+        is_under_18=is_under_18,
+        supports=supports,
+    )
+
+
+def _add_party(
+    *,
+    actor: Any,
+    case: m.Case,
+    role: str,
+    person: Person | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    contact: dict | None = None,
+    preferred_language: str = "en",
+    other_language: str = "",
+    needs_interpreter: bool = False,
+    contact_preferences: dict | None = None,
+    accessibility_needs: str = "",
+    safety_flags: str = "",
+    never_disclose: str = "",
+    is_under_18: bool = False,
+    supports: m.Party | None = None,
+) -> m.Party:
+    """A party added by an action that has already checked who may do it (for a referral
+    coming in, `actor` is the referrer or None: they add the people they refer, nothing more)."""
+    if role not in c.PartyRole.values:
+        raise ValidationError({"role": _("Choose the person's part in the case.")})
+    if person is None and not first_name.strip():
+        raise ValidationError({"first_name": _("Enter the person's first name.")})
+    with transaction.atomic():
+        if person is None:
+            person = Person.objects.create(
+                organisation=case.organisation,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                date_of_birth=date_of_birth,
+                postcode=postcode.strip(),
+                contact=contact,
+                preferred_language=preferred_language,
+                other_language=other_language,
+                needs_interpreter=needs_interpreter,
+            )
+        elif person.organisation_id != case.organisation_id:
+            raise ValidationError(_("That person is not known to this organisation."))
+        party = m.Party.objects.create(
+            organisation=case.organisation,
+            case=case,
+            person=person,
+            role=role,
+            supports=supports,
+            contact_preferences=contact_preferences,
+            accessibility_needs=accessibility_needs,
+            safety_flags=safety_flags,
+            never_disclose=never_disclose,
+            is_under_18=is_under_18,
+        )
+        audit.record(
+            CaseEvent.PARTY_ADDED,
+            actor=actor,
+            organisation=case.organisation,
+            obj=party,
+            changes={"case": [None, case.pk], "role": [None, role], "person": [None, person.pk]},
+        )
+    return party
+
+
 def enter_referral(
     *,
-    actor,
-    organisation,
-    handover_file=None,
+    actor: Any,
+    organisation: Organisation,
+    handover_file: UploadedFile | None = None,
     handover_level: str = "",
-    **details,
+    **details: Any,
 ) -> m.Case:
     """Staff enter a referral (from an agency, the person themselves or internally).
 
     `details` are create_case's keyword arguments. With a file, the referrer's risk assessment is
     kept as the case's handover.
     """
-    if not access.has_perm(actor, Perm.CREATE_CASES, organisation):
-        raise PermissionDenied(_("You cannot enter referrals for this organisation."))
+    access.require(actor, Perm.CREATE_CASES, organisation)
     if handover_file is not None:
         errors = {}
         problems = handover_errors(handover_file)
@@ -80,7 +320,7 @@ def enter_referral(
         if errors:
             raise ValidationError(errors)
     with transaction.atomic():
-        case = create_case(actor=actor, organisation=organisation, **details)
+        case = _create_case(actor=actor, organisation=organisation, **details)
         if case.referrer_id is not None:
             # create_case takes anyone holding REFER (administrators too) for the referrer; a
             # referral entered by staff was referred by the agency in referrer_contact.
@@ -95,8 +335,8 @@ def enter_referral(
 
 def submit_partner_referral(
     *,
-    actor,
-    organisation,
+    actor: Any,
+    organisation: Organisation,
     case_type: m.CaseType,
     referring_agency: str,
     referrer_role: str = "",
@@ -109,7 +349,7 @@ def submit_partner_referral(
     reported_on: date | None = None,
     enhanced_rights: bool = False,
     harmed_initiated: bool = False,
-    handover_file,
+    handover_file: UploadedFile | None,
     handover_level: str,
     people: dict[str, dict] | None = None,
 ) -> m.Case:
@@ -119,8 +359,7 @@ def submit_partner_referral(
     {"first_name", "last_name", "phone", "email", "safe_times"}. The referrer becomes the case's
     referrer and may follow its status, nothing more.
     """
-    if not access.has_perm(actor, Perm.REFER, organisation):
-        raise PermissionDenied(_("You cannot refer cases to this organisation."))
+    access.require(actor, Perm.REFER, organisation)
     errors: dict[str, list[str]] = {}
     if sharing_basis not in c.SharingBasis.values:
         errors["sharing_basis"] = [_("Choose the basis on which you are sharing this information.")]
@@ -135,7 +374,7 @@ def submit_partner_referral(
     people = {
         role: person
         for role, person in (people or {}).items()
-        if role in (c.PartyRole.HARMED, c.PartyRole.RESPONSIBLE) and _person_given(person)
+        if role in workflow.PRINCIPAL_ROLES and _person_given(person)
     }
     if not people:
         errors["__all__"] = [
@@ -157,7 +396,7 @@ def submit_partner_referral(
         ],
     }
     with transaction.atomic():
-        case = create_case(
+        case = _create_case(
             actor=actor,
             organisation=organisation,
             case_type=case_type,
@@ -183,7 +422,7 @@ def submit_partner_referral(
         for role, person in people.items():
             safe_times = (person.get("safe_times") or "").strip()
             # actor=None: a referrer may add the people they refer, but not work on the case.
-            add_party(
+            _add_party(
                 actor=None,
                 case=case,
                 role=role,
@@ -204,7 +443,7 @@ def submit_partner_referral(
 
 def submit_self_referral(
     *,
-    organisation,
+    organisation: Organisation,
     case_type: m.CaseType,
     summary: str,
     role: str,
@@ -231,7 +470,7 @@ def submit_self_referral(
     if not (phone.strip() or email.strip()):
         raise ValidationError(_("Give a phone number or an email address so we can contact you."))
     with transaction.atomic():
-        case = create_case(
+        case = _create_case(
             actor=None,
             organisation=organisation,
             case_type=case_type,
@@ -244,7 +483,7 @@ def submit_self_referral(
             # enhanced pathway may only begin at their request, so correct it for anyone else.
             m.Case.objects.filter(pk=case.pk).update(harmed_initiated=False)
             case.harmed_initiated = False
-        party = add_party(
+        party = _add_party(
             actor=None,
             case=case,
             role=role,

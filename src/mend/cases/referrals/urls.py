@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from mend.cases.referrals import public
 from mend.cases.referrals import views as v
 
 urlpatterns = [
@@ -12,6 +13,6 @@ urlpatterns = [
     path("referrals/mine/<int:pk>/", v.referral_status, name="referral_status"),
     path("<int:pk>/decide/", v.referral_decide, name="referral_decide"),
     # Public (no sign-in): the organisation is named by its short name in the address.
-    path("refer/<slug:slug>/", v.self_referral, name="self_referral"),
-    path("refer/<slug:slug>/sent/", v.self_referral_sent, name="self_referral_sent"),
+    path("refer/<slug:slug>/", public.self_referral, name="self_referral"),
+    path("refer/<slug:slug>/sent/", public.self_referral_sent, name="self_referral_sent"),
 ]

@@ -1,19 +1,14 @@
-"""Referrals: staff entry, the public self-referral, partner referrers' pages, accept or decline."""
+"""Referrals: staff entry, partner referrers' pages, accept or decline (the public
+self-referral is in public.py)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.cases import actions
@@ -25,32 +20,14 @@ from mend.cases.referrals.forms import (
     AcceptForm,
     DeclineForm,
     PartnerReferralForm,
-    SelfReferralForm,
     StaffReferralForm,
 )
-from mend.core.access import PUBLIC, decide, requires
-from mend.core.forms import add_action_errors
-from mend.core.models import Organisation, Team
-from mend.core.public_forms import RateLimit, screen
+from mend.core import access
+from mend.core.access import decide, requires
+from mend.core.models import Team
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, handle_post, remember
-from mend.core.tenancy import organisation_scope
-from mend.core.web import current_language
-from mend.people.models import Language
-
-PAGE_SIZE = 50
-# Public self-referrals accepted from one address in an hour.
-SELF_REFERRAL_LIMIT = RateLimit("self-referral", limit=5, window=3600)
-SESSION_SENT = "mend_self_referral_sent"
-
-
-def _get(queryset, pk):
-    """One row of a queryset already limited to what the user may reach; 404 otherwise."""
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
+from mend.core.submissions import handle_post
+from mend.core.web import current_language, paginate
 
 # ---------------------------------------------------------------- staff entry
 
@@ -109,7 +86,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
         .select_related("case_type", "team")
         .order_by("received_on", "id")
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, cases)
     today = timezone.localdate()
     rows = []
     for case in page:
@@ -134,17 +111,17 @@ def _referrer_lines(case: m.Case) -> list[str]:
 
 @decide(requires(Perm.ALLOCATE_CASES))
 def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get(
-        m.Case.objects.for_user(request.user, Perm.ALLOCATE_CASES)
-        .select_related("case_type", "team")
-        .prefetch_related(
+    case = access.get_object_or_404(
+        request,
+        m.Case.objects.select_related("case_type", "team").prefetch_related(
             "complexity_factors",
             Prefetch("parties", queryset=m.Party.objects.select_related("person")),
             Prefetch(
                 "risk_assessments", queryset=m.RiskAssessment.objects.filter(is_handover=True)
             ),
         ),
-        pk,
+        Perm.ALLOCATE_CASES,
+        pk=pk,
     )
     accept_form = AcceptForm(initial={"version": case.version})
     decline_form = DeclineForm(initial={"version": case.version})
@@ -153,40 +130,47 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         decision = request.POST.get("decision")
         if decision not in ("accept", "decline"):
             raise Http404
-        form = (AcceptForm if decision == "accept" else DeclineForm)(request.POST)
+        form_class = AcceptForm if decision == "accept" else DeclineForm
+        form = form_class(request.POST)
+
+        def act(data: dict) -> m.Case:
+            try:
+                return actions.transition(
+                    actor=request.user,
+                    case=case,
+                    name=decision,
+                    reason=data.get("reason", ""),
+                    version=data.get("version"),
+                )
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+                raise
+
+        if decision == "accept":
+            done = {
+                "redirect_to": reverse("case_detail", args=[case.pk]),
+                "message": _("Referral %(ref)s accepted. The referrer has been told.")
+                % {"ref": case.reference},
+            }
+        else:
+            done = {
+                "redirect_to": reverse("referral_queue"),
+                "message": _("Referral %(ref)s declined. The referrer has been told the reason.")
+                % {"ref": case.reference},
+            }
+        response = handle_post(request, form, act, **done)
+        if response:
+            return response
+        if refused:
+            # The refusal is listed above both forms, not on the one that was sent.
+            form = form_class(request.POST)
+            form.is_valid()
         if decision == "accept":
             accept_form = form
         else:
             decline_form = form
-        if form.is_valid():
-            try:
-                actions.transition(
-                    actor=request.user,
-                    case=case,
-                    name=decision,
-                    reason=form.cleaned_data.get("reason", ""),
-                    version=form.cleaned_data.get("version"),
-                )
-            except actions.TransitionRefused as exc:
-                refused = exc.reasons
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                refused = exc.messages
-            else:
-                if decision == "accept":
-                    messages.success(
-                        request,
-                        _("Referral %(ref)s accepted. The referrer has been told.")
-                        % {"ref": case.reference},
-                    )
-                    return redirect("case_detail", pk=case.pk)
-                messages.success(
-                    request,
-                    _("Referral %(ref)s declined. The referrer has been told the reason.")
-                    % {"ref": case.reference},
-                )
-                return redirect("referral_queue")
     language = current_language()
     return render(
         request,
@@ -251,7 +235,7 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/referrals/submit.html", {"form": form})
 
 
-def _my_referrals(request: HttpRequest):
+def _my_referrals(request: HttpRequest) -> QuerySet[m.Case]:
     return m.Case.objects.for_user(request.user, Perm.REFER).filter(referrer=request.user)
 
 
@@ -263,7 +247,7 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
         .annotate(last_change=Max("status_changes__at"))
         .order_by("-received_on", "-id")
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, cases)
     language = current_language()
     rows = [{"case": case, "case_type": case.case_type.display_name(language)} for case in page]
     return render(request, "cases/referrals/mine.html", {"rows": rows, "page": page})
@@ -272,7 +256,9 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
 @decide(requires(Perm.REFER))
 def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
     """What a referrer may know: the status, its history, the decision and what they gave us."""
-    case = _get(_my_referrals(request).select_related("case_type"), pk)
+    case = access.get_object_or_404(
+        request, _my_referrals(request).select_related("case_type"), Perm.REFER, pk=pk
+    )
     history = list(
         m.StatusChange.objects.filter(case=case).only("to_status", "transition", "at", "case_id")
     )
@@ -291,120 +277,5 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "summary": provided.get("summary", ""),
             "people": people,
-        },
-    )
-
-
-# ---------------------------------------------------------------- the public self-referral
-
-
-def _public_organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404
-    return organisation
-
-
-def _acknowledge(case: m.Case, organisation: Organisation, email: str, language: str) -> None:
-    """A short acknowledgement in the person's language: the reference and nothing else."""
-    with translation.override(language):
-        context = {
-            "reference": case.reference,
-            "organisation": organisation.display_name(language),
-            "received_on": case.received_on,
-        }
-        subject = _("We have received your referral: %(ref)s") % {"ref": case.reference}
-        body = render_to_string("cases/referrals/email/acknowledgement.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-
-
-@decide(PUBLIC)
-def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _public_organisation(slug)
-    language = current_language()
-    with organisation_scope(organisation):
-        case_types = m.CaseType.objects.filter(is_active=True)
-        context = {
-            "organisation": organisation.display_name(language),
-            "slug": slug,
-            "privacy_url": reverse("privacy"),
-        }
-        if request.method != "POST":
-            form = SelfReferralForm(case_types=case_types, language=language)
-            return render(request, "cases/referrals/self.html", {**context, "form": form})
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        form = SelfReferralForm(request.POST, case_types=case_types, language=language)
-        status = screen(
-            request,
-            form,
-            SELF_REFERRAL_LIMIT,
-            too_many=_(
-                "We have received several referrals from your connection in the last hour, "
-                "so we cannot take another one just now. Please try again later. If you "
-                "need help now, please phone us."
-            ),
-        )
-        if status is None:
-            status = 200
-            if form.is_valid():
-                response = _create_self_referral(request, form, organisation, slug)
-                if response is not None:
-                    return response
-        return render(
-            request, "cases/referrals/self.html", {**context, "form": form}, status=status
-        )
-
-
-def _create_self_referral(request, form, organisation, slug) -> HttpResponse | None:
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            case, _party = actions.submit_self_referral(
-                organisation=organisation,
-                case_type=data["case_type"],
-                summary=data["summary"],
-                role=data["role"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                email=data["email"],
-                safe_times=data["safe_times"],
-                preferred_language=data["preferred_language"],
-                other_language=data["other_language"],
-                accessibility_needs=data["accessibility_needs"],
-            )
-            if data["email"]:
-                preferred = data["preferred_language"]
-                language = (
-                    preferred
-                    if preferred in (Language.ENGLISH, Language.WELSH)
-                    else current_language()
-                )
-                _acknowledge(case, organisation, data["email"], language)
-    except ValidationError as exc:
-        add_action_errors(form, exc)
-        return None
-    SELF_REFERRAL_LIMIT.count(request)
-    request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
-    url = reverse("self_referral_sent", args=[slug])
-    remember(request, data["submission_id"], url)
-    return redirect(url)
-
-
-@decide(PUBLIC)
-def self_referral_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _public_organisation(slug)
-    sent = request.session.get(SESSION_SENT) or {}
-    if sent.get("slug") != slug:
-        return redirect("self_referral", slug=slug)
-    return render(
-        request,
-        "cases/referrals/self_sent.html",
-        {
-            "organisation": organisation.display_name(current_language()),
-            "reference": sent["reference"],
-            "slug": slug,
         },
     )

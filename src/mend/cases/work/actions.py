@@ -1,9 +1,12 @@
-"""Work on the case: activities, processes from the menu of services, meetings."""
+"""Work on the case: activities, processes from the menu of services, meetings (scheduled,
+cancelled, held)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,25 +17,28 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.events import CaseEvent
-from mend.cases.kernel import lock_case, require_on_case
-from mend.core import audit
+from mend.core import access, audit
+from mend.core.changes import lock
+from mend.core.models import Membership
 from mend.core.roles import Perm
 
 
 class MeetingRefused(ValidationError):
-    def __init__(self, reasons: list[str]):
+    """The meeting may not be scheduled; `error_dict` says what is missing, by field or by the
+    thing missing (`messages` lists every reason)."""
+
+    def __init__(self, reasons: workflow.Reasons):
         super().__init__(reasons)
-        self.reasons = reasons
 
 
-def _same_case(case: m.Case, parties) -> list[m.Party]:
+def _same_case(case: m.Case, parties: Iterable[m.Party]) -> list[m.Party]:
     parties = list(parties)
     if any(p.case_id != case.pk for p in parties):
         raise ValidationError(_("Everyone involved must be part of this case."))
     return parties
 
 
-def _staff_of(case: m.Case, memberships) -> list:
+def _staff_of(case: m.Case, memberships: Iterable[Membership]) -> list[Membership]:
     memberships = list(memberships)
     if any(ms.organisation_id != case.organisation_id or not ms.is_active for ms in memberships):
         raise ValidationError(_("Choose active members of this organisation."))
@@ -41,17 +47,17 @@ def _staff_of(case: m.Case, memberships) -> list:
 
 def record_activity(
     *,
-    actor,
+    actor: Any,
     case: m.Case,
     kind: str,
     occurred_at: datetime,
     duration_minutes: int = 0,
-    practitioners=(),
-    parties=(),
+    practitioners: Iterable[Membership] = (),
+    parties: Iterable[m.Party] = (),
     belongs_to: m.Party | None = None,
     notes: str = "",
 ) -> m.Activity:
-    require_on_case(actor, Perm.WORK_CASES, case)
+    access.require(actor, Perm.WORK_CASES, case)
     if kind not in c.ActivityKind.values:
         raise ValidationError({"kind": _("Choose what kind of contact this was.")})
     if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
@@ -87,8 +93,8 @@ def record_activity(
     return activity
 
 
-def choose_process(*, actor, case: m.Case, kind: str, parties) -> m.Process:
-    require_on_case(actor, Perm.WORK_CASES, case)
+def choose_process(*, actor: Any, case: m.Case, kind: str, parties: Iterable[m.Party]) -> m.Process:
+    access.require(actor, Perm.WORK_CASES, case)
     if kind not in c.ProcessKind.values:
         raise ValidationError({"kind": _("Choose a process from the menu of services.")})
     parties = _same_case(case, parties)
@@ -109,36 +115,36 @@ def choose_process(*, actor, case: m.Case, kind: str, parties) -> m.Process:
 
 def schedule_meeting(
     *,
-    actor,
+    actor: Any,
     case: m.Case,
     kind: str,
     starts_at: datetime,
     ends_at: datetime,
     venue: str,
-    attendees,
-    facilitators=(),
+    attendees: Iterable[m.Party],
+    facilitators: Iterable[Membership] = (),
     process: m.Process | None = None,
 ) -> m.Meeting:
     """No direct meeting unless risk is signed off at the required level, every attending party
     has current consent, has had a preparation meeting, and the principles are recorded."""
-    require_on_case(actor, Perm.WORK_CASES, case)
+    access.require(actor, Perm.WORK_CASES, case)
     attendees = _same_case(case, attendees)
     facilitators = _staff_of(case, facilitators)
-    reasons = []
+    reasons: workflow.Reasons = {}
     if kind not in c.ProcessKind.values:
-        reasons.append(_("Choose the kind of meeting."))
+        workflow.add_reason(reasons, "kind", _("Choose the kind of meeting."))
     if not venue.strip():
-        reasons.append(_("Enter the venue (or the video link's name)."))
+        workflow.add_reason(reasons, "venue", _("Enter the venue (or the video link's name)."))
     if ends_at <= starts_at:
-        reasons.append(_("The meeting must end after it starts."))
+        workflow.add_reason(reasons, "ends_at", _("The meeting must end after it starts."))
     if starts_at < timezone.now():
-        reasons.append(_("A meeting cannot be scheduled in the past."))
+        workflow.add_reason(reasons, "starts_at", _("A meeting cannot be scheduled in the past."))
     if not attendees:
-        reasons.append(_("Choose who will attend."))
+        workflow.add_reason(reasons, "attendees", _("Choose who will attend."))
     with transaction.atomic():
-        case = lock_case(case)
+        case = lock(case)
         if kind in c.DIRECT_PROCESSES:
-            reasons.extend(workflow.direct_contact_blockers(case, attendees))
+            workflow.merge_reasons(reasons, workflow.direct_contact_blockers(case, attendees))
         if reasons:
             raise MeetingRefused(reasons)
         meeting = m.Meeting.objects.create(
@@ -163,12 +169,12 @@ def schedule_meeting(
     return meeting
 
 
-def cancel_meeting(*, actor, meeting: m.Meeting, reason: str) -> m.Meeting:
-    require_on_case(actor, Perm.WORK_CASES, meeting.case)
+def cancel_meeting(*, actor: Any, meeting: m.Meeting, reason: str) -> m.Meeting:
+    access.require(actor, Perm.WORK_CASES, meeting)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
     with transaction.atomic():
-        meeting = m.Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = lock(meeting)
         if meeting.status != c.MeetingStatus.PLANNED:
             raise ValidationError(_("Only a planned meeting can be cancelled."))
         meeting.status, meeting.cancelled_reason = c.MeetingStatus.CANCELLED, reason.strip()
@@ -184,25 +190,22 @@ def cancel_meeting(*, actor, meeting: m.Meeting, reason: str) -> m.Meeting:
     return meeting
 
 
-def meeting_invitation(meeting: m.Meeting, *, for_party: m.Party | None = None) -> bytes:
-    """An iCalendar invitation. For a party it names no other party: only time, venue, kind."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Mend//Restorative practice//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if meeting.status == c.MeetingStatus.CANCELLED else "REQUEST")
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
-    event.add("summary", str(c.ProcessKind(meeting.kind).label))
-    event.add("location", meeting.venue)
-    if meeting.status == c.MeetingStatus.CANCELLED:
-        event.add("status", "CANCELLED")
-    if for_party is None:
-        event.add("description", f"{meeting.case.reference}")
-    calendar.add_component(event)
-    return calendar.to_ical()
+def mark_meeting_held(*, actor: Any, meeting: m.Meeting) -> m.Meeting:
+    """A planned meeting that has started is recorded as held (cancelled ones stay cancelled)."""
+    access.require(actor, Perm.WORK_CASES, meeting)
+    with transaction.atomic():
+        meeting = lock(meeting)
+        if meeting.status != c.MeetingStatus.PLANNED:
+            raise ValidationError(_("Only a planned meeting can be marked as held."))
+        if meeting.starts_at > timezone.now():
+            raise ValidationError(_("A meeting cannot be marked as held before it starts."))
+        meeting.status = c.MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+        audit.record(
+            CaseEvent.MEETING_HELD,
+            actor=actor,
+            organisation=meeting.organisation,
+            obj=meeting.case,
+            changes={"meeting": meeting.pk, "status": [c.MeetingStatus.PLANNED, meeting.status]},
+        )
+    return meeting

@@ -194,3 +194,7 @@ class CancelMeetingForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Staff see this reason. The invitation sent to people says only: cancelled."),
     )
+
+
+class MeetingHeldForm(GovukForm):
+    """Confirms that a planned meeting took place (nothing to fill in)."""

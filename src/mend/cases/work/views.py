@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.contrib import messages
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,38 +17,32 @@ from django.utils.translation import gettext as _
 from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.access import can_on_case
-from mend.cases.work.forms import ActivityForm, CancelMeetingForm, MeetingForm, ProcessForm
+from mend.cases.work import queries
+from mend.cases.work.forms import (
+    ActivityForm,
+    CancelMeetingForm,
+    MeetingForm,
+    MeetingHeldForm,
+    ProcessForm,
+)
 from mend.core import access, audit, context
 from mend.core.access import decide, requires
-from mend.core.forms import add_action_errors
 from mend.core.models import AccessLog, Membership
 from mend.core.roles import Perm
 from mend.core.submissions import handle_post
 
-PAGE_SIZE = 50
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _get_case(request: HttpRequest, pk: int, perm: str) -> m.Case:
-    try:
-        return m.Case.objects.for_user(request.user, perm).select_related("case_type").get(pk=pk)
-    except (m.Case.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+def _cases() -> QuerySet[m.Case]:
+    return m.Case.objects.select_related("case_type")
 
 
-def _get_meeting(request: HttpRequest, pk: int, perm: str) -> m.Meeting:
-    try:
-        return (
-            m.Meeting.objects.for_user(request.user, perm)
-            .select_related("case__case_type", "process")
-            .get(pk=pk)
-        )
-    except (m.Meeting.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+def _meetings() -> QuerySet[m.Meeting]:
+    return m.Meeting.objects.select_related("case__case_type", "process")
 
 
 def _parties(case: m.Case):
@@ -109,10 +103,8 @@ def _log_notes_viewed(request: HttpRequest, activities: list[m.Activity]) -> Non
 
 @decide(requires(Perm.VIEW_CASES))
 def case_work(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(request, pk, Perm.VIEW_CASES)
-    can_work = access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
-        request.user, Perm.WORK_CASES, case
-    )
+    case = access.get_object_or_404(request, _cases(), Perm.VIEW_CASES, pk=pk)
+    can_work = access.can(request.user, Perm.WORK_CASES, case)
     parties = m.Party.objects.select_related("person")
     activities = (
         m.Activity.objects.filter(case=case)
@@ -127,10 +119,11 @@ def case_work(request: HttpRequest, pk: int) -> HttpResponse:
     if cursor is not None:
         at, before_pk = cursor
         activities = activities.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=before_pk))
-    page = list(activities[: PAGE_SIZE + 1])
+    size = settings.MEND_PAGE_SIZE
+    page = list(activities[: size + 1])
     older_url = None
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
+    if len(page) > size:
+        page = page[:size]
         older_url = "?" + urlencode({"before": _cursor(page[-1])})
     if can_work:
         _log_notes_viewed(request, page)
@@ -173,7 +166,7 @@ def _create(request, case, form, act, template, *, redirect_to, message, **extra
 
 @decide(requires(Perm.WORK_CASES))
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(request, pk, Perm.WORK_CASES)
+    case = access.get_object_or_404(request, _cases(), Perm.WORK_CASES, pk=pk)
     form = ActivityForm(
         request.POST or None,
         parties=_parties(case),
@@ -206,7 +199,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def process_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(request, pk, Perm.WORK_CASES)
+    case = access.get_object_or_404(request, _cases(), Perm.WORK_CASES, pk=pk)
     form = ProcessForm(request.POST or None, parties=_parties(case))
     suitability = list(case.suitability.all().order_by("-at"))
 
@@ -230,7 +223,7 @@ def process_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case(request, pk, Perm.WORK_CASES)
+    case = access.get_object_or_404(request, _cases(), Perm.WORK_CASES, pk=pk)
     form = MeetingForm(
         request.POST or None,
         parties=_parties(case),
@@ -239,21 +232,28 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"facilitators": [request.membership.pk]},
     )
 
+    def schedule(data: dict) -> m.Meeting:
+        try:
+            return actions.schedule_meeting(
+                actor=request.user,
+                case=case,
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                venue=data["venue"],
+                attendees=data["attendees"],
+                facilitators=data["facilitators"],
+                process=data["process"],
+            )
+        except actions.MeetingRefused as exc:
+            # Every reason is listed together at the top of the form, in the order found.
+            raise ValidationError(exc.messages) from exc
+
     return _create(
         request,
         case,
         form,
-        lambda data: actions.schedule_meeting(
-            actor=request.user,
-            case=case,
-            kind=data["kind"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            venue=data["venue"],
-            attendees=data["attendees"],
-            facilitators=data["facilitators"],
-            process=data["process"],
-        ),
+        schedule,
         "cases/work/meeting_form.html",
         redirect_to=lambda meeting: reverse("meeting_detail", args=[meeting.pk]),
         message=_("The meeting has been scheduled."),
@@ -267,12 +267,10 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_CASES))
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk, Perm.VIEW_CASES)
+    meeting = access.get_object_or_404(request, _meetings(), Perm.VIEW_CASES, pk=pk)
     attendees = list(meeting.attendees.select_related("person").order_by("role", "id"))
     facilitators = list(meeting.facilitators.select_related("user"))
-    can_work = access.has_perm(request.user, Perm.WORK_CASES) and can_on_case(
-        request.user, Perm.WORK_CASES, meeting.case
-    )
+    can_work = access.can(request.user, Perm.WORK_CASES, meeting.case)
     return render(
         request,
         "cases/work/meeting_detail.html",
@@ -297,46 +295,45 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 @decide(requires(Perm.VIEW_CASES))
 def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """The staff calendar entry (it names the case reference)."""
-    meeting = _get_meeting(request, pk, Perm.VIEW_CASES)
+    meeting = access.get_object_or_404(request, _meetings(), Perm.VIEW_CASES, pk=pk)
     audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
     return _calendar_response(
-        actions.meeting_invitation(meeting), f"{meeting.case.reference}-meeting.ics"
+        queries.meeting_invitation(meeting), f"{meeting.case.reference}-meeting.ics"
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def meeting_party_invite(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     """The invitation for one attending party: time, place and kind, naming nobody else."""
-    meeting = _get_meeting(request, pk, Perm.WORK_CASES)
+    meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
     party = meeting.attendees.filter(pk=party_pk).first()
     if party is None:
         raise Http404
     audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
     return _calendar_response(
-        actions.meeting_invitation(meeting, for_party=party), "invitation.ics"
+        queries.meeting_invitation(meeting, for_party=party), "invitation.ics"
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk, Perm.WORK_CASES)
+    meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
     form = CancelMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.cancel_meeting(
-                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The meeting has been cancelled. Send everyone invited the updated "
-                    "invitation so it leaves their calendars."
-                ),
-            )
-            return redirect("meeting_detail", meeting.pk)
+    if request.method == "POST":
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.cancel_meeting(
+                actor=request.user, meeting=meeting, reason=data["reason"]
+            ),
+            redirect_to=reverse("meeting_detail", args=[meeting.pk]),
+            message=_(
+                "The meeting has been cancelled. Send everyone invited the updated "
+                "invitation so it leaves their calendars."
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "cases/work/meeting_cancel.html",
@@ -346,18 +343,20 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk, Perm.WORK_CASES)
-    errors = []
+    meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
+    form = MeetingHeldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        try:
-            actions.mark_meeting_held(actor=request.user, meeting=meeting)
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, _("The meeting has been recorded as held."))
-            return redirect("meeting_detail", meeting.pk)
+        response = handle_post(
+            request,
+            form,
+            lambda data: actions.mark_meeting_held(actor=request.user, meeting=meeting),
+            redirect_to=reverse("meeting_detail", args=[meeting.pk]),
+            message=_("The meeting has been recorded as held."),
+        )
+        if response:
+            return response
     return render(
         request,
         "cases/work/meeting_held.html",
-        _case_context(meeting.case, meeting=meeting, errors=errors),
+        _case_context(meeting.case, meeting=meeting, errors=form.non_field_errors()),
     )

@@ -1,0 +1,143 @@
+"""The public self-referral (no sign-in): the organisation is named by its short name in the
+address; the person gets an acknowledgement with their reference and nothing else."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mend.cases import models as m
+from mend.cases.referrals import actions
+from mend.cases.referrals.forms import SelfReferralForm
+from mend.core.access import PUBLIC, decide
+from mend.core.forms import add_action_errors
+from mend.core.models import Organisation
+from mend.core.public_forms import RateLimit, screen
+from mend.core.submissions import already_done, remember
+from mend.core.tenancy import organisation_scope
+from mend.core.web import current_language
+from mend.people.models import Language
+
+# Public self-referrals accepted from one address in an hour.
+SELF_REFERRAL_LIMIT = RateLimit("self-referral", limit=5, window=3600)
+SESSION_SENT = "mend_self_referral_sent"
+
+
+def _public_organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def _acknowledge(case: m.Case, organisation: Organisation, email: str, language: str) -> None:
+    """A short acknowledgement in the person's language: the reference and nothing else."""
+    with translation.override(language):
+        context = {
+            "reference": case.reference,
+            "organisation": organisation.display_name(language),
+            "received_on": case.received_on,
+        }
+        subject = _("We have received your referral: %(ref)s") % {"ref": case.reference}
+        body = render_to_string("cases/referrals/email/acknowledgement.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+
+
+@decide(PUBLIC)
+def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _public_organisation(slug)
+    language = current_language()
+    with organisation_scope(organisation):
+        case_types = m.CaseType.objects.filter(is_active=True)
+        context = {
+            "organisation": organisation.display_name(language),
+            "slug": slug,
+            "privacy_url": reverse("privacy"),
+        }
+        if request.method != "POST":
+            form = SelfReferralForm(case_types=case_types, language=language)
+            return render(request, "cases/referrals/self.html", {**context, "form": form})
+        done = already_done(request, request.POST.get("submission_id"))
+        if done:
+            return redirect(done)
+        form = SelfReferralForm(request.POST, case_types=case_types, language=language)
+        status = screen(
+            request,
+            form,
+            SELF_REFERRAL_LIMIT,
+            too_many=_(
+                "We have received several referrals from your connection in the last hour, "
+                "so we cannot take another one just now. Please try again later. If you "
+                "need help now, please phone us."
+            ),
+        )
+        if status is None:
+            status = 200
+            if form.is_valid():
+                response = _create_self_referral(request, form, organisation, slug)
+                if response is not None:
+                    return response
+        return render(
+            request, "cases/referrals/self.html", {**context, "form": form}, status=status
+        )
+
+
+def _create_self_referral(request, form, organisation, slug) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            case, _party = actions.submit_self_referral(
+                organisation=organisation,
+                case_type=data["case_type"],
+                summary=data["summary"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                email=data["email"],
+                safe_times=data["safe_times"],
+                preferred_language=data["preferred_language"],
+                other_language=data["other_language"],
+                accessibility_needs=data["accessibility_needs"],
+            )
+            if data["email"]:
+                preferred = data["preferred_language"]
+                language = (
+                    preferred
+                    if preferred in (Language.ENGLISH, Language.WELSH)
+                    else current_language()
+                )
+                _acknowledge(case, organisation, data["email"], language)
+    except ValidationError as exc:
+        add_action_errors(form, exc)
+        return None
+    SELF_REFERRAL_LIMIT.count(request)
+    request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
+    url = reverse("self_referral_sent", args=[slug])
+    remember(request, data["submission_id"], url)
+    return redirect(url)
+
+
+@decide(PUBLIC)
+def self_referral_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _public_organisation(slug)
+    sent = request.session.get(SESSION_SENT) or {}
+    if sent.get("slug") != slug:
+        return redirect("self_referral", slug=slug)
+    return render(
+        request,
+        "cases/referrals/self_sent.html",
+        {
+            "organisation": organisation.display_name(current_language()),
+            "reference": sent["reference"],
+            "slug": slug,
+        },
+    )
