@@ -31,7 +31,7 @@ from mend.core.forms import (
 )
 from mend.core.models import AccessLog, AuditEvent, Invitation, Membership, Team
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.web import MemberRequest
 
 # ---------------------------------------------------------------- people
@@ -107,25 +107,19 @@ def member_role(request: MemberRequest, pk: int) -> HttpResponse:
     form = RoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.change_role(
-                actor=request.user,
-                membership=membership,
-                role=data["role"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("member_detail", args=[membership.pk]),
-            message=_("Role changed."),
-        )
-        if done:
-            return done
-    return render(
+    return form_page(
         request,
-        "core/manage/member_form.html",
-        {"member": membership, "form": form, "title": _("Change role")},
+        form,
+        lambda data: actions.change_role(
+            actor=request.user,
+            membership=membership,
+            role=data["role"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("member_detail", args=[membership.pk]),
+        message=_("Role changed."),
+        template="core/manage/member_form.html",
+        context={"member": membership, "form": form, "title": _("Change role")},
     )
 
 
@@ -137,22 +131,16 @@ def member_teams(request: MemberRequest, pk: int) -> HttpResponse:
         teams=Team.objects.all(),
         initial={"teams": list(membership.teams.all())},
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.set_member_teams(
-                actor=request.user, membership=membership, teams=list(data["teams"])
-            ),
-            redirect_to=reverse("member_detail", args=[membership.pk]),
-            message=_("Teams changed."),
-        )
-        if done:
-            return done
-    return render(
+    return form_page(
         request,
-        "core/manage/member_form.html",
-        {"member": membership, "form": form, "title": _("Change teams")},
+        form,
+        lambda data: actions.set_member_teams(
+            actor=request.user, membership=membership, teams=list(data["teams"])
+        ),
+        redirect_to=reverse("member_detail", args=[membership.pk]),
+        message=_("Teams changed."),
+        template="core/manage/member_form.html",
+        context={"member": membership, "form": form, "title": _("Change teams")},
     )
 
 
@@ -165,25 +153,19 @@ def member_notes(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"support_notes": membership.support_notes, "version": membership.version},
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.update_support_notes(
-                actor=request.user,
-                membership=membership,
-                notes=data["support_notes"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("member_detail", args=[membership.pk]),
-            message=_("Support notes saved."),
-        )
-        if done:
-            return done
-    return render(
+    return form_page(
         request,
-        "core/manage/member_form.html",
-        {"member": membership, "form": form, "title": _("Support notes")},
+        form,
+        lambda data: actions.update_support_notes(
+            actor=request.user,
+            membership=membership,
+            notes=data["support_notes"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("member_detail", args=[membership.pk]),
+        message=_("Support notes saved."),
+        template="core/manage/member_form.html",
+        context={"member": membership, "form": form, "title": _("Support notes")},
     )
 
 
@@ -223,24 +205,22 @@ def member_deactivate(request: MemberRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_MEMBERS))
 def invite(request: MemberRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, teams=Team.objects.all())
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.invite_member(
-                actor=request.user,
-                organisation=request.organisation,
-                email=data["email"],
-                role=data["role"],
-                teams=list(data["teams"]),
-                language=request.LANGUAGE_CODE,
-            ),
-            redirect_to=reverse("member_list"),
-            message=lambda made: _("Invitation sent to %(email)s.") % {"email": made[0].email},
-        )
-        if done:
-            return done
-    return render(request, "core/manage/invite.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.invite_member(
+            actor=request.user,
+            organisation=request.organisation,
+            email=data["email"],
+            role=data["role"],
+            teams=list(data["teams"]),
+            language=request.LANGUAGE_CODE,
+        ),
+        redirect_to=reverse("member_list"),
+        message=lambda made: _("Invitation sent to %(email)s.") % {"email": made[0].email},
+        template="core/manage/invite.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(Perm.MANAGE_MEMBERS))
@@ -327,22 +307,20 @@ def team_list(request: MemberRequest) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TEAMS))
 def team_create(request: MemberRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.create_team(
-                actor=request.user,
-                organisation=request.organisation,
-                name=data["name"],
-                description=data["description"],
-            ),
-            redirect_to=reverse("team_list"),
-            message=_("Team created."),
-        )
-        if done:
-            return done
-    return render(request, "core/manage/team_form.html", {"form": form, "team": None})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_team(
+            actor=request.user,
+            organisation=request.organisation,
+            name=data["name"],
+            description=data["description"],
+        ),
+        redirect_to=reverse("team_list"),
+        message=_("Team created."),
+        template="core/manage/team_form.html",
+        context={"form": form, "team": None},
+    )
 
 
 @decide(requires(Perm.MANAGE_TEAMS))
@@ -352,23 +330,21 @@ def team_edit(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"name": team.name, "description": team.description, "version": team.version},
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.update_team(
-                actor=request.user,
-                team=team,
-                name=data["name"],
-                description=data["description"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("team_list"),
-            message=_("Team saved."),
-        )
-        if done:
-            return done
-    return render(request, "core/manage/team_form.html", {"form": form, "team": team})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_team(
+            actor=request.user,
+            team=team,
+            name=data["name"],
+            description=data["description"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("team_list"),
+        message=_("Team saved."),
+        template="core/manage/team_form.html",
+        context={"form": form, "team": team},
+    )
 
 
 @decide(requires(Perm.MANAGE_TEAMS))

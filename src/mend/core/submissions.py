@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from mend.core.forms import add_action_errors
 
@@ -92,3 +92,46 @@ def handle_post(
     if message:
         messages.success(request, message(result) if callable(message) else message)
     return redirect(target)
+
+
+def handle_button(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    redirect_to: str | Callable[[Any], str],
+    back_to: str | None = None,
+    message: str | Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """A POST button with nothing to fill in: `handle_post`, or its refusal shown as error
+    messages back on the page the button was on (`back_to`, or `redirect_to` when that is a
+    plain address)."""
+    response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
+    if response:
+        return response
+    for errors in form.errors.values():
+        for reason in errors:
+            messages.error(request, cast(str, reason))
+    target = back_to if back_to is not None else redirect_to
+    if callable(target):
+        raise TypeError("handle_button needs back_to when redirect_to is a function")
+    return redirect(target)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    redirect_to: str | Callable[[Any], str],
+    message: str | Callable[[Any], str] | None = None,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page with one form: on POST `handle_post`; unless that redirected, the page is shown
+    (again, with the form's errors) from `template` and `context`."""
+    if request.method == "POST":
+        response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
+        if response:
+            return response
+    return render(request, template, context)

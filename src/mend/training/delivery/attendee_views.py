@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.delivery import actions as delivery
@@ -62,23 +62,19 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
 def attendees_paste(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = AttendeeListForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: delivery.add_attendees(
-                actor=request.user,
-                engagement=engagement,
-                text=data["attendees"],
-                language=data["language"],
-            ),
-            redirect_to=reverse("training_attendees", args=[engagement.pk]),
-            message=lambda added: _("%(count)s attendees added.") % {"count": len(added)},
-        )
-        if response:
-            return response
-    return render(
-        request, "training/delivery/attendees_paste.html", {"engagement": engagement, "form": form}
+    return form_page(
+        request,
+        form,
+        lambda data: delivery.add_attendees(
+            actor=request.user,
+            engagement=engagement,
+            text=data["attendees"],
+            language=data["language"],
+        ),
+        redirect_to=reverse("training_attendees", args=[engagement.pk]),
+        message=lambda added: _("%(count)s attendees added.") % {"count": len(added)},
+        template="training/delivery/attendees_paste.html",
+        context={"engagement": engagement, "form": form},
     )
 
 

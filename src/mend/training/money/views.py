@@ -9,9 +9,8 @@ import csv
 from datetime import date
 from decimal import Decimal
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_button, handle_post
 from mend.core.web import current_language, paginate
 from mend.training import actions
 from mend.training import models as m
@@ -53,13 +52,6 @@ from mend.training.sales.forms import ConfirmForm
 
 def _engagement_url(engagement_pk: int) -> str:
     return reverse("training_engagement", args=[engagement_pk])
-
-
-def _refused(request: HttpRequest, form: ConfirmForm, back_to: str) -> HttpResponse:
-    """A button's action was refused: say why, on the page the button was on."""
-    for reason in form.non_field_errors():
-        messages.error(request, reason)
-    return redirect(back_to)
 
 
 def _labelled(invoice: m.Invoice) -> m.Invoice:
@@ -217,18 +209,17 @@ def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.TRAINING_FINANCE))
 def engagement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, m.Engagement, Perm.TRAINING_FINANCE, pk=pk)
-    form = ConfirmForm(request.POST)
-    response = handle_post(
+    return handle_button(
         request,
-        form,
+        ConfirmForm(request.POST),
         lambda data: actions.invoice_engagement(actor=request.user, engagement=engagement),
         redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
+        back_to=_engagement_url(engagement.pk),
         message=lambda invoice: (
             _("Invoice %(number)s issued for %(total)s.")
             % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
         ),
     )
-    return response or _refused(request, form, _engagement_url(engagement.pk))
 
 
 # ---------------------------------------------------------------- reports
@@ -390,16 +381,13 @@ def cancellation_quote(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancellation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     quote = access.get_object_or_404(request, m.CancellationQuote, Perm.MANAGE_TRAINING, pk=pk)
-    form = ConfirmForm(request.POST)
-    response = handle_post(
+    return handle_button(
         request,
-        form,
+        ConfirmForm(request.POST),
         lambda data: actions.confirm_cancellation(actor=request.user, quote=quote),
         redirect_to=_engagement_url(quote.engagement_id),
+        back_to=reverse("training_cancellation_quote", args=[quote.pk]),
         message=_confirmed_text,
-    )
-    return response or _refused(
-        request, form, reverse("training_cancellation_quote", args=[quote.pk])
     )
 
 
@@ -465,19 +453,17 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     initial["vat_rate"] = engine.percent_label(row.vat_rate)
     initial["version"] = row.version
     form = TrainingSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_training_settings(
-                actor=request.user,
-                organisation=request.organisation,
-                version=data.get("version"),
-                **{name: data[name] for name in fields},
-            ),
-            redirect_to=reverse("training_settings"),
-            message=_("Invoice settings saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/money/settings.html", {"form": form, "settings_row": row})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_training_settings(
+            actor=request.user,
+            organisation=request.organisation,
+            version=data.get("version"),
+            **{name: data[name] for name in fields},
+        ),
+        redirect_to=reverse("training_settings"),
+        message=_("Invoice settings saved."),
+        template="training/money/settings.html",
+        context={"form": form, "settings_row": row},
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.web import current_language, paginate
 from mend.training import actions, panels, workflow
 from mend.training import choices as c
@@ -77,27 +77,23 @@ def training_engagement_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("client", "").isdigit():
         initial["client"] = int(request.GET["client"])
     form = EngagementForm(request.POST or None, initial=initial, **options)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_engagement(
-                actor=request.user,
-                client=data["client"],
-                contact=data["contact"],
-                course=data["course"],
-                title=data["title"],
-                participants=data["participants"],
-                notes=data["notes"],
-            ),
-            redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
-            message=lambda engagement: (
-                _("Engagement %(ref)s created.") % {"ref": engagement.reference}
-            ),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/engagement_new.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_engagement(
+            actor=request.user,
+            client=data["client"],
+            contact=data["contact"],
+            course=data["course"],
+            title=data["title"],
+            participants=data["participants"],
+            notes=data["notes"],
+        ),
+        redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
+        message=lambda engagement: _("Engagement %(ref)s created.") % {"ref": engagement.reference},
+        template="training/sales/engagement_new.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(Perm.DELIVER_TRAINING))
@@ -161,28 +157,22 @@ def training_proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST or None, initial={"valid_until": default_until})
     language = engagement.language
     lines = proposal_lines(engagement, language)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.issue_proposal(
-                actor=request.user,
-                engagement=engagement,
-                valid_until=data["valid_until"],
-                notes=data["notes"],
-            ),
-            redirect_to=reverse("training_engagement", args=[engagement.pk]),
-            message=lambda proposal: (
-                _("Quote %(number)s issued. Download it and send it to the client.")
-                % {"number": proposal.number}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/proposal_new.html",
-        {"form": form, "engagement": engagement, "lines": lines, "language": language},
+        form,
+        lambda data: actions.issue_proposal(
+            actor=request.user,
+            engagement=engagement,
+            valid_until=data["valid_until"],
+            notes=data["notes"],
+        ),
+        redirect_to=reverse("training_engagement", args=[engagement.pk]),
+        message=lambda proposal: (
+            _("Quote %(number)s issued. Download it and send it to the client.")
+            % {"number": proposal.number}
+        ),
+        template="training/sales/proposal_new.html",
+        context={"form": form, "engagement": engagement, "lines": lines, "language": language},
     )
 
 
@@ -256,14 +246,12 @@ def training_sla_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.withdraw_sla(actor=request.user, sla=sla),
-            redirect_to=reverse("training_engagement", args=[sla.engagement_id]),
-            message=_("The agreement was withdrawn. Its link no longer works."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/sla_withdraw.html", {"form": form, "sla": sla})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.withdraw_sla(actor=request.user, sla=sla),
+        redirect_to=reverse("training_engagement", args=[sla.engagement_id]),
+        message=_("The agreement was withdrawn. Its link no longer works."),
+        template="training/sales/sla_withdraw.html",
+        context={"form": form, "sla": sla},
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.core.web import current_language, paginate
 from mend.training import actions
 from mend.training import choices as c
@@ -76,19 +76,17 @@ def training_enquiry_new(request: HttpRequest) -> HttpResponse:
     form = StaffEnquiryForm(
         request.POST or None, courses=courses, initial={"language": current_language()}
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.receive_enquiry(
-                organisation=request.organisation, actor=request.user, **enquiry_values(data)
-            ),
-            redirect_to=lambda enquiry: reverse("training_enquiry", args=[enquiry.pk]),
-            message=_("Enquiry recorded."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/enquiry_new.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.receive_enquiry(
+            organisation=request.organisation, actor=request.user, **enquiry_values(data)
+        ),
+        redirect_to=lambda enquiry: reverse("training_enquiry", args=[enquiry.pk]),
+        message=_("Enquiry recorded."),
+        template="training/sales/enquiry_new.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -105,29 +103,23 @@ def training_enquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"course": enquiry.course_id, "version": enquiry.version},
     )
     existing = client_named(enquiry.organisation, enquiry.organisation_name)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.convert_enquiry(
-                actor=request.user,
-                enquiry=enquiry,
-                course=data["course"],
-                title=data["title"],
-                version=data.get("version"),
-            ),
-            redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
-            message=lambda engagement: (
-                _("Engagement %(ref)s created for %(client)s.")
-                % {"ref": engagement.reference, "client": engagement.client.name}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/enquiry_convert.html",
-        {"form": form, "enquiry": enquiry, "existing": existing},
+        form,
+        lambda data: actions.convert_enquiry(
+            actor=request.user,
+            enquiry=enquiry,
+            course=data["course"],
+            title=data["title"],
+            version=data.get("version"),
+        ),
+        redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
+        message=lambda engagement: (
+            _("Engagement %(ref)s created for %(client)s.")
+            % {"ref": engagement.reference, "client": engagement.client.name}
+        ),
+        template="training/sales/enquiry_convert.html",
+        context={"form": form, "enquiry": enquiry, "existing": existing},
     )
 
 
@@ -140,19 +132,17 @@ def training_enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This enquiry has already been dealt with."))
         return redirect("training_enquiry", pk=enquiry.pk)
     form = CloseEnquiryForm(request.POST or None, initial={"version": enquiry.version})
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.close_enquiry(
-                actor=request.user,
-                enquiry=enquiry,
-                reason=data["reason"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("training_enquiry", args=[enquiry.pk]),
-            message=_("Enquiry closed."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/enquiry_close.html", {"form": form, "enquiry": enquiry})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.close_enquiry(
+            actor=request.user,
+            enquiry=enquiry,
+            reason=data["reason"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("training_enquiry", args=[enquiry.pk]),
+        message=_("Enquiry closed."),
+        template="training/sales/enquiry_close.html",
+        context={"form": form, "enquiry": enquiry},
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.core.web import paginate
 from mend.training import actions
 from mend.training import choices as c
@@ -153,19 +153,17 @@ def _client_values(data: dict) -> dict:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_client_new(request: HttpRequest) -> HttpResponse:
     form = ClientNewForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_client(
-                actor=request.user, organisation=request.organisation, **_client_values(data)
-            ),
-            redirect_to=lambda client: reverse("training_client", args=[client.pk]),
-            message=lambda client: _("Client %(name)s added.") % {"name": client.name},
-        )
-        if response:
-            return response
-    return render(request, "training/sales/client_form.html", {"form": form, "client": None})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_client(
+            actor=request.user, organisation=request.organisation, **_client_values(data)
+        ),
+        redirect_to=lambda client: reverse("training_client", args=[client.pk]),
+        message=lambda client: _("Client %(name)s added.") % {"name": client.name},
+        template="training/sales/client_form.html",
+        context={"form": form, "client": None},
+    )
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -174,22 +172,20 @@ def training_client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {**_client_values(vars(client)), "version": client.version}
     initial["is_active"] = client.is_active
     form = ClientEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_client(
-                actor=request.user,
-                client=client,
-                version=data.get("version"),
-                **_client_values(data),
-            ),
-            redirect_to=reverse("training_client", args=[client.pk]),
-            message=_("Client details saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/client_form.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_client(
+            actor=request.user,
+            client=client,
+            version=data.get("version"),
+            **_client_values(data),
+        ),
+        redirect_to=reverse("training_client", args=[client.pk]),
+        message=_("Client details saved."),
+        template="training/sales/client_form.html",
+        context={"form": form, "client": client},
+    )
 
 
 CONTACT_FIELDS = ["name", "role", "job_title", "email", "phone", "language"]
@@ -206,22 +202,16 @@ def _contact_values(data: dict) -> dict:
 def training_contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.MANAGE_TRAINING, pk=pk)
     form = ContactNewForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.add_contact(
-                actor=request.user, client=client, **_contact_values(data)
-            ),
-            redirect_to=reverse("training_client", args=[client.pk]),
-            message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/contact_form.html",
-        {"form": form, "client": client, "contact": None},
+        form,
+        lambda data: actions.add_contact(
+            actor=request.user, client=client, **_contact_values(data)
+        ),
+        redirect_to=reverse("training_client", args=[client.pk]),
+        message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
+        template="training/sales/contact_form.html",
+        context={"form": form, "client": client, "contact": None},
     )
 
 
@@ -234,25 +224,19 @@ def training_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(contact, f) for f in CONTACT_FIELDS}
     initial.update(is_active=contact.is_active, version=contact.version)
     form = ContactEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_contact(
-                actor=request.user,
-                contact=contact,
-                version=data.get("version"),
-                **_contact_values(data),
-            ),
-            redirect_to=reverse("training_client", args=[client.pk]),
-            message=_("Contact details saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/contact_form.html",
-        {"form": form, "client": client, "contact": contact},
+        form,
+        lambda data: actions.update_contact(
+            actor=request.user,
+            contact=contact,
+            version=data.get("version"),
+            **_contact_values(data),
+        ),
+        redirect_to=reverse("training_client", args=[client.pk]),
+        message=_("Contact details saved."),
+        template="training/sales/contact_form.html",
+        context={"form": form, "client": client, "contact": contact},
     )
 
 
@@ -299,19 +283,17 @@ def training_courses(request: HttpRequest) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_course_new(request: HttpRequest) -> HttpResponse:
     form = CourseNewForm(request.POST or None, initial={"format": c.CourseFormat.IN_PERSON})
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_course(
-                actor=request.user, organisation=request.organisation, **_course_values(data)
-            ),
-            redirect_to=reverse("training_courses"),
-            message=lambda course: _("Course %(title)s added.") % {"title": course.title},
-        )
-        if response:
-            return response
-    return render(request, "training/sales/course_form.html", {"form": form, "course": None})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_course(
+            actor=request.user, organisation=request.organisation, **_course_values(data)
+        ),
+        redirect_to=reverse("training_courses"),
+        message=lambda course: _("Course %(title)s added.") % {"title": course.title},
+        template="training/sales/course_form.html",
+        context={"form": form, "course": None},
+    )
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -320,19 +302,17 @@ def training_course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(course, f) for f in COURSE_FIELDS}
     initial.update(is_active=course.is_active, version=course.version)
     form = CourseEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_course(
-                actor=request.user,
-                course=course,
-                version=data.get("version"),
-                **_course_values(data),
-            ),
-            redirect_to=reverse("training_courses"),
-            message=_("Course saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/course_form.html", {"form": form, "course": course})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_course(
+            actor=request.user,
+            course=course,
+            version=data.get("version"),
+            **_course_values(data),
+        ),
+        redirect_to=reverse("training_courses"),
+        message=_("Course saved."),
+        template="training/sales/course_form.html",
+        context={"form": form, "course": course},
+    )
