@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -101,14 +103,36 @@ def member_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
+def _member_form(
+    request: MemberRequest,
+    membership: Membership,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    message: str,
+    title: str,
+) -> HttpResponse:
+    """One of the small forms that change a member, back to the member's page when done."""
+    return form_page(
+        request,
+        form,
+        act,
+        redirect_to=reverse("member_detail", args=[membership.pk]),
+        message=message,
+        template="core/manage/member_form.html",
+        context={"member": membership, "form": form, "title": title},
+    )
+
+
 @decide(requires(Perm.MANAGE_MEMBERS))
 def member_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
     form = RoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
-    return form_page(
+    return _member_form(
         request,
+        membership,
         form,
         lambda data: actions.change_role(
             actor=request.user,
@@ -116,10 +140,8 @@ def member_role(request: MemberRequest, pk: int) -> HttpResponse:
             role=data["role"],
             version=data.get("version"),
         ),
-        redirect_to=reverse("member_detail", args=[membership.pk]),
         message=_("Role changed."),
-        template="core/manage/member_form.html",
-        context={"member": membership, "form": form, "title": _("Change role")},
+        title=_("Change role"),
     )
 
 
@@ -131,16 +153,15 @@ def member_teams(request: MemberRequest, pk: int) -> HttpResponse:
         teams=Team.objects.all(),
         initial={"teams": list(membership.teams.all())},
     )
-    return form_page(
+    return _member_form(
         request,
+        membership,
         form,
         lambda data: actions.set_member_teams(
             actor=request.user, membership=membership, teams=list(data["teams"])
         ),
-        redirect_to=reverse("member_detail", args=[membership.pk]),
         message=_("Teams changed."),
-        template="core/manage/member_form.html",
-        context={"member": membership, "form": form, "title": _("Change teams")},
+        title=_("Change teams"),
     )
 
 
@@ -153,8 +174,9 @@ def member_notes(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"support_notes": membership.support_notes, "version": membership.version},
     )
-    return form_page(
+    return _member_form(
         request,
+        membership,
         form,
         lambda data: actions.update_support_notes(
             actor=request.user,
@@ -162,10 +184,8 @@ def member_notes(request: MemberRequest, pk: int) -> HttpResponse:
             notes=data["support_notes"],
             version=data.get("version"),
         ),
-        redirect_to=reverse("member_detail", args=[membership.pk]),
         message=_("Support notes saved."),
-        template="core/manage/member_form.html",
-        context={"member": membership, "form": form, "title": _("Support notes")},
+        title=_("Support notes"),
     )
 
 

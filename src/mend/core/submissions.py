@@ -62,6 +62,22 @@ def remember(request: HttpRequest, submission_id: str | None, redirect_to: str) 
     request.session[SESSION_KEY] = done
 
 
+def translating_refusal(
+    act: Callable[[dict[str, Any]], Any],
+    translate: Callable[[ValidationError], ValidationError],
+) -> Callable[[dict[str, Any]], Any]:
+    """`act` for `handle_post`, its refusal passed through `translate` first (for an action that
+    names its fields differently from the form that shows them)."""
+
+    def run(data: dict[str, Any]) -> Any:
+        try:
+            return act(data)
+        except ValidationError as exc:
+            raise translate(exc) from exc
+
+    return run
+
+
 def handle_post(
     request: HttpRequest,
     form: forms.Form,

@@ -20,7 +20,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.models import Membership
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_button, handle_post
+from mend.core.submissions import form_page, handle_button, handle_post, translating_refusal
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
@@ -97,13 +97,7 @@ def _field_names(exc: ValidationError) -> ValidationError:
 
 
 def _renaming(act: Callable[[dict], Any]) -> Callable[[dict], Any]:
-    def run(data: dict) -> Any:
-        try:
-            return act(data)
-        except ValidationError as exc:
-            raise _field_names(exc) from exc
-
-    return run
+    return translating_refusal(act, _field_names)
 
 
 @decide(requires(Perm.MANAGE_TRAINING))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_post
+from mend.core.submissions import form_page, handle_post, translating_refusal
 from mend.core.web import paginate
 from mend.training import models as m
 from mend.training.elearning import actions, queries, richtext
@@ -213,22 +213,19 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = QuestionForm(request.POST or None)
 
-    def add(data: dict) -> m.QuizQuestion:
-        try:
-            return actions.add_question(
+    return form_page(
+        request,
+        form,
+        translating_refusal(
+            lambda data: actions.add_question(
                 actor=request.user,
                 module=module,
                 text=data["text"],
                 text_cy=data["text_cy"],
                 choices=form.choices(),
-            )
-        except ValidationError as exc:
-            raise _question_refusal(exc) from exc
-
-    return form_page(
-        request,
-        form,
-        add,
+            ),
+            _question_refusal,
+        ),
         redirect_to=_module_url(module.pk) + "#quiz",
         message=_("Question added."),
         template="training/elearning/question_form.html",
@@ -243,22 +240,19 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     choices = list(m.QuizChoice.objects.filter(question=question).order_by("position", "pk"))
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, choices))
 
-    def update(data: dict) -> m.QuizQuestion:
-        try:
-            return actions.update_question(
+    return form_page(
+        request,
+        form,
+        translating_refusal(
+            lambda data: actions.update_question(
                 actor=request.user,
                 question=question,
                 text=data["text"],
                 text_cy=data["text_cy"],
                 choices=form.choices(),
-            )
-        except ValidationError as exc:
-            raise _question_refusal(exc) from exc
-
-    return form_page(
-        request,
-        form,
-        update,
+            ),
+            _question_refusal,
+        ),
         redirect_to=_module_url(module.pk) + "#quiz",
         message=_("Question saved."),
         template="training/elearning/question_form.html",
