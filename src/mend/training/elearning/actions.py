@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
-from mend.core.changes import check_version, lock
+from mend.core.changes import check_version, create, lock
 from mend.core.models import Organisation
 from mend.core.roles import Perm
 from mend.training import models as m
@@ -90,19 +90,14 @@ def create_module(*, actor: object, organisation: Organisation, **values: object
         raise ValidationError(
             {"is_published": _("Add at least one lesson and one quiz question before publishing.")}
         )
-    with transaction.atomic():
-        module = m.Module(organisation=organisation, **values)
-        module.title = module.title.strip()
-        module.full_clean()
-        module.save()
-        audit.record(
-            TrainingEvent.MODULE_CREATED,
-            actor=actor,
-            organisation=organisation,
-            obj=module,
-            changes={"title": [None, module.title]},
-        )
-    return module
+    module = m.Module(organisation=organisation, **values)
+    module.title = module.title.strip()
+    return create(
+        module,
+        actor=actor,
+        action=TrainingEvent.MODULE_CREATED,
+        changes=lambda module: {"title": [None, module.title]},
+    )
 
 
 def update_module(
