@@ -142,12 +142,13 @@ def form_page(
     redirect_to: str | Callable[[Any], str],
     message: str | Callable[[Any], str] | None = None,
     template: str,
-    context: dict[str, Any],
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
 ) -> HttpResponse:
     """A page with one form: on POST `handle_post`; unless that redirected, the page is shown
-    (again, with the form's errors) from `template` and `context`."""
+    (again, with the form's errors) from `template` and `context` (a function when the page's
+    data is only worth reading when the page is shown)."""
     if request.method == "POST":
         response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
         if response:
             return response
-    return render(request, template, context)
+    return render(request, template, context() if callable(context) else context)

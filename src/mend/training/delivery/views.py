@@ -319,26 +319,20 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 def trainers(request: HttpRequest) -> HttpResponse:
     others = queries.members_without_level()
     form = NewTrainerForm(request.POST or None, members=others)
-    if request.method == "POST":
 
-        def set_level(data: dict) -> Membership:
-            chosen = next(mb for mb in others if str(mb.pk) == data["membership"])
-            delivery.set_trainer_level(actor=request.user, membership=chosen, level=data["level"])
-            return chosen
+    def set_level(data: dict) -> Membership:
+        chosen = next(mb for mb in others if str(mb.pk) == data["membership"])
+        delivery.set_trainer_level(actor=request.user, membership=chosen, level=data["level"])
+        return chosen
 
-        response = handle_post(
-            request,
-            form,
-            set_level,
-            redirect_to=reverse("training_trainers"),
-            message=lambda chosen: _("%(name)s's trainer level saved.") % {"name": chosen.user},
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/delivery/trainers.html",
-        {
+        form,
+        set_level,
+        redirect_to=reverse("training_trainers"),
+        message=lambda chosen: _("%(name)s's trainer level saved.") % {"name": chosen.user},
+        template="training/delivery/trainers.html",
+        context=lambda: {
             "trainers": queries.trainer_candidates(),
             "form": form,
             "has_others": bool(others),

@@ -118,17 +118,18 @@ def update_module(
                 raise ValidationError({"is_published": problem})
         changes = audit.diff(locked, before, MODULE_FIELDS)
         if changes:
-            locked.version += 1
-            locked.full_clean()
-            locked.save()
-            audit.record(
-                TrainingEvent.MODULE_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+            _save_changed(locked, changes, actor=actor, action=TrainingEvent.MODULE_CHANGED)
     return locked
+
+
+def _save_changed(
+    locked: m.Module | m.Lesson, changes: dict, *, actor: object, action: str
+) -> None:
+    """An edited row that changed: the next version, validated as a whole, saved, audited."""
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    audit.record(action, actor=actor, organisation=locked.organisation, obj=locked, changes=changes)
 
 
 # ---------------------------------------------------------------- lessons
@@ -184,20 +185,11 @@ def update_lesson(
             setattr(locked, field, value)
         changes = audit.diff(locked, before, LESSON_FIELDS)
         if changes:
-            locked.version += 1
-            locked.full_clean()
-            locked.save()
             # The texts can be long: say they changed rather than copying them into the trail.
             for field in ("body", "body_cy"):
                 if field in changes:
                     changes[field] = "changed"
-            audit.record(
-                TrainingEvent.LESSON_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+            _save_changed(locked, changes, actor=actor, action=TrainingEvent.LESSON_CHANGED)
     return locked
 
 

@@ -154,28 +154,22 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": lesson.version,
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_lesson(
-                actor=request.user,
-                lesson=lesson,
-                version=data.get("version"),
-                title=data["title"],
-                title_cy=data["title_cy"],
-                body=data["body"],
-                body_cy=data["body_cy"],
-            ),
-            redirect_to=_module_url(module.pk),
-            message=_("Lesson saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/elearning/lesson_form.html",
-        {
+        form,
+        lambda data: actions.update_lesson(
+            actor=request.user,
+            lesson=lesson,
+            version=data.get("version"),
+            title=data["title"],
+            title_cy=data["title_cy"],
+            body=data["body"],
+            body_cy=data["body_cy"],
+        ),
+        redirect_to=_module_url(module.pk),
+        message=_("Lesson saved."),
+        template="training/elearning/lesson_form.html",
+        context=lambda: {
             "form": form,
             "module": module,
             "lesson": lesson,

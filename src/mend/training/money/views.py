@@ -98,29 +98,23 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     form = InvoiceForm(
         request.POST or None, initial=initial, clients=clients.order_by("name", "pk")
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.issue_invoice(
-                actor=request.user,
-                organisation=request.organisation,
-                client=data["client"],
-                lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
-                notes=data["notes"],
-            ),
-            redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
-            message=lambda invoice: (
-                _("Invoice %(number)s issued for %(total)s.")
-                % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/money/invoice_new.html",
-        {"form": form, "settings_row": training_settings(request.organisation)},
+        form,
+        lambda data: actions.issue_invoice(
+            actor=request.user,
+            organisation=request.organisation,
+            client=data["client"],
+            lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
+            notes=data["notes"],
+        ),
+        redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
+        message=lambda invoice: (
+            _("Invoice %(number)s issued for %(total)s.")
+            % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
+        ),
+        template="training/money/invoice_new.html",
+        context=lambda: {"form": form, "settings_row": training_settings(request.organisation)},
     )
 
 
@@ -131,25 +125,19 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
         access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
     )
     form = CreditInvoiceForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.credit_invoice(
-                actor=request.user, invoice=invoice, reason=data["reason"]
-            ),
-            redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
-            message=lambda note: (
-                _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
-                % {"number": note.number, "invoice": invoice.number}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/money/invoice_credit.html",
-        {"invoice": invoice, "form": form, "lines": list(invoice.lines.all())},
+        form,
+        lambda data: actions.credit_invoice(
+            actor=request.user, invoice=invoice, reason=data["reason"]
+        ),
+        redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
+        message=lambda note: (
+            _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
+            % {"number": note.number, "invoice": invoice.number}
+        ),
+        template="training/money/invoice_credit.html",
+        context=lambda: {"invoice": invoice, "form": form, "lines": list(invoice.lines.all())},
     )
 
 
@@ -280,29 +268,23 @@ def cancel_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelSessionsForm(
         request.POST or None, sessions=[(s.pk, _session_label(s)) for s in sessions]
     )
-    if request.method == "POST":
 
-        def quote(data):
-            chosen = {int(pk) for pk in data["sessions"]}
-            return actions.quote_cancellation(
-                actor=request.user,
-                engagement=engagement,
-                sessions=[s for s in sessions if s.pk in chosen],
-                reason=data["reason"],
-            )
-
-        response = handle_post(
-            request,
-            form,
-            quote,
-            redirect_to=lambda made: reverse("training_cancellation_quote", args=[made.pk]),
+    def quote(data):
+        chosen = {int(pk) for pk in data["sessions"]}
+        return actions.quote_cancellation(
+            actor=request.user,
+            engagement=engagement,
+            sessions=[s for s in sessions if s.pk in chosen],
+            reason=data["reason"],
         )
-        if response:
-            return response
-    return render(
+
+    return form_page(
         request,
-        "training/money/cancel.html",
-        {
+        form,
+        quote,
+        redirect_to=lambda made: reverse("training_cancellation_quote", args=[made.pk]),
+        template="training/money/cancel.html",
+        context=lambda: {
             "form": form,
             "engagement": engagement,
             "sessions": sessions,
@@ -420,28 +402,27 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         with contextlib.suppress(ValueError):
             rows = max(rows, min(int(request.POST.get("rows", rows)), 30))
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy), rows=rows)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_cancellation_policy(
-                actor=request.user,
-                organisation=request.organisation,
-                tiers=data["tiers"],
-                minimum_fee=data["minimum_fee"],
-                free_postponement_days=data["free_postponement_days"],
-                free_postponements=data["free_postponements"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("training_policy"),
-            message=_("Cancellation policy saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/money/policy.html",
-        {"form": form, "policy": policy, "rows": rows, "language": current_language()},
+        form,
+        lambda data: actions.update_cancellation_policy(
+            actor=request.user,
+            organisation=request.organisation,
+            tiers=data["tiers"],
+            minimum_fee=data["minimum_fee"],
+            free_postponement_days=data["free_postponement_days"],
+            free_postponements=data["free_postponements"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("training_policy"),
+        message=_("Cancellation policy saved."),
+        template="training/money/policy.html",
+        context=lambda: {
+            "form": form,
+            "policy": policy,
+            "rows": rows,
+            "language": current_language(),
+        },
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_post
+from mend.core.submissions import form_page
 from mend.core.web import current_language, paginate
 from mend.training import actions, panels, workflow
 from mend.training import choices as c
@@ -209,25 +209,19 @@ def training_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, contacts=contacts, initial={"contact": engagement.contact_id}
     )
     sessions = list(engagement.sessions.exclude(status=c.SessionStatus.CANCELLED))
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.send_sla(
-                actor=request.user, engagement=engagement, contact=data["contact"]
-            ),
-            redirect_to=reverse("training_engagement", args=[engagement.pk]),
-            message=lambda sla: (
-                _("The agreement was emailed to %(name)s.")
-                % {"name": form.cleaned_data["contact"].name}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/sla_send.html",
-        {
+        form,
+        lambda data: actions.send_sla(
+            actor=request.user, engagement=engagement, contact=data["contact"]
+        ),
+        redirect_to=reverse("training_engagement", args=[engagement.pk]),
+        message=lambda sla: (
+            _("The agreement was emailed to %(name)s.")
+            % {"name": form.cleaned_data["contact"].name}
+        ),
+        template="training/sales/sla_send.html",
+        context=lambda: {
             "form": form,
             "engagement": engagement,
             "sessions": sessions,
