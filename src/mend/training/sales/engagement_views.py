@@ -16,7 +16,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
 from mend.core.submissions import form_page
-from mend.core.web import current_language, paginate
+from mend.core.web import current_language
 from mend.training import actions, panels, workflow
 from mend.training import choices as c
 from mend.training import models as m
@@ -29,7 +29,7 @@ from mend.training.sales.forms import (
 )
 from mend.training.sales.proposals import proposal_filename, proposal_pdf
 from mend.training.sales.queries import offered_courses, proposal_lines
-from mend.training.sales.views import SHOWN, query_without_page
+from mend.training.sales.views import SHOWN, list_page
 
 # ---------------------------------------------------------------- engagements
 
@@ -51,16 +51,8 @@ def training_engagements(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["status"]:
         engagements = engagements.filter(status=form.cleaned_data["status"])
-    page = paginate(request, engagements.order_by("-created_at", "-pk"))
-    return render(
-        request,
-        "training/sales/engagements.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
+    return list_page(
+        request, "training/sales/engagements.html", form, engagements.order_by("-created_at", "-pk")
     )
 
 

@@ -13,7 +13,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
 from mend.core.submissions import form_page
-from mend.core.web import current_language, paginate
+from mend.core.web import current_language
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
@@ -25,7 +25,7 @@ from mend.training.sales.forms import (
     enquiry_values,
 )
 from mend.training.sales.queries import client_named, offered_courses
-from mend.training.sales.views import SHOWN, query_without_page
+from mend.training.sales.views import SHOWN, list_page
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -36,16 +36,8 @@ def training_enquiries(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["status"]:
         enquiries = enquiries.filter(status=form.cleaned_data["status"])
-    page = paginate(request, enquiries.order_by("-received_at", "-pk"))
-    return render(
-        request,
-        "training/sales/enquiries.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
+    return list_page(
+        request, "training/sales/enquiries.html", form, enquiries.order_by("-received_at", "-pk")
     )
 
 

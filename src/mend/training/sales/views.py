@@ -5,7 +5,8 @@ the pages that need no sign-in (the public enquiry form, the agreement link) in 
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django import forms
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -61,6 +62,23 @@ def existing_links(request: HttpRequest, pages=OTHER_PAGES) -> list[dict]:
     return found
 
 
+def list_page(
+    request: HttpRequest, template: str, form: forms.Form, rows: QuerySet
+) -> HttpResponse:
+    """A list page of the sales area: its filter form, a page of `rows` (already filtered and
+    ordered) and the query string for the page links."""
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
+        },
+    )
+
+
 def query_without_page(request: HttpRequest) -> str:
     """The list page's query string without its page number (for the pagination links)."""
     params = request.GET.copy()
@@ -99,17 +117,7 @@ def training_clients(request: HttpRequest) -> HttpResponse:
             clients = clients.filter(name__icontains=form.cleaned_data["q"].strip())
         if form.cleaned_data["sector"]:
             clients = clients.filter(sector=form.cleaned_data["sector"])
-    page = paginate(request, clients.order_by("name", "pk"))
-    return render(
-        request,
-        "training/sales/clients.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
-    )
+    return list_page(request, "training/sales/clients.html", form, clients.order_by("name", "pk"))
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -142,12 +150,19 @@ def training_client(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _client_values(data: dict) -> dict:
-    fields = ["name", "sector", "address", "email", "phone", "language", "notes"]
+def _values(data: dict, fields: list[str]) -> dict:
+    """The form's values for an action: `fields`, and `is_active` where the form has it."""
     values = {f: data[f] for f in fields}
     if "is_active" in data:
         values["is_active"] = data["is_active"]
     return values
+
+
+CLIENT_FIELDS = ["name", "sector", "address", "email", "phone", "language", "notes"]
+
+
+def _client_values(data: dict) -> dict:
+    return _values(data, CLIENT_FIELDS)
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -192,10 +207,7 @@ CONTACT_FIELDS = ["name", "role", "job_title", "email", "phone", "language"]
 
 
 def _contact_values(data: dict) -> dict:
-    values = {f: data[f] for f in CONTACT_FIELDS}
-    if "is_active" in data:
-        values["is_active"] = data["is_active"]
-    return values
+    return _values(data, CONTACT_FIELDS)
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -258,10 +270,7 @@ COURSE_FIELDS = [
 
 
 def _course_values(data: dict) -> dict:
-    values = {f: data[f] for f in COURSE_FIELDS}
-    if "is_active" in data:
-        values["is_active"] = data["is_active"]
-    return values
+    return _values(data, COURSE_FIELDS)
 
 
 @decide(requires(Perm.VIEW_TRAINING))
