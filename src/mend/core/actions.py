@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -83,15 +84,21 @@ def add_member(
 # ---------------------------------------------------------------- teams
 
 
+def _team_name(name: str, others: QuerySet[Team]) -> str:
+    """The name tidied, refused when empty or already used by one of `others`."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name for the team.")})
+    if others.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("There is already a team with this name.")})
+    return name
+
+
 def create_team(
     *, actor: Any, organisation: Organisation, name: str, description: str = ""
 ) -> Team:
     access.require(actor, Perm.MANAGE_TEAMS, organisation)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Enter a name for the team.")})
-    if Team.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("There is already a team with this name.")})
+    name = _team_name(name, Team.objects.all())
     with transaction.atomic():
         team = Team.objects.create(organisation=organisation, name=name, description=description)
         audit.record(
@@ -108,11 +115,7 @@ def update_team(
     *, actor: Any, team: Team, name: str, description: str, version: int | None
 ) -> Team:
     access.require(actor, Perm.MANAGE_TEAMS, team)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Enter a name for the team.")})
-    if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
-        raise ValidationError({"name": _("There is already a team with this name.")})
+    name = _team_name(name, Team.objects.exclude(pk=team.pk))
     with transaction.atomic():
         locked = Team.objects.select_for_update().get(pk=team.pk)
         check_version(locked, version)

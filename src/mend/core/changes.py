@@ -2,13 +2,14 @@
 
 Every editable row carries a `version`. An edit form sends back the version the person started
 from; `check_version` refuses with `ConflictError` when someone saved in between, so nothing is
-overwritten. `update_fields` is the one way an action changes a row's fields: it locks the row,
+overwritten. `create` saves a new row and its audit event. `update_fields` is the one way an action changes a row's fields: it locks the row,
 checks the version, applies the values, diffs them (sensitive fields masked), bumps the version
 and records the audit event, all inside the caller's transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -83,3 +84,26 @@ def update_fields(
             changes=changes,
         )
     return locked, changes
+
+
+def create(
+    obj: M,
+    *,
+    actor: Any,
+    action: str,
+    changes: Callable[[M], dict[str, Any]],
+    organisation: Any = None,
+) -> M:
+    """Validate a new row as a whole (`full_clean`), save it and record `action` with
+    `changes(obj)` (taken after validation, which may tidy the values), in one transaction."""
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        audit.record(
+            action,
+            actor=actor,
+            organisation=organisation or getattr(obj, "organisation", None),
+            obj=obj,
+            changes=changes(obj),
+        )
+    return obj

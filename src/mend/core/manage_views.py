@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -31,7 +33,7 @@ from mend.core.forms import (
 )
 from mend.core.models import AccessLog, AuditEvent, Invitation, Membership, Team
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.web import MemberRequest
 
 # ---------------------------------------------------------------- people
@@ -101,31 +103,45 @@ def member_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
+def _member_form(
+    request: MemberRequest,
+    membership: Membership,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    message: str,
+    title: str,
+) -> HttpResponse:
+    """One of the small forms that change a member, back to the member's page when done."""
+    return form_page(
+        request,
+        form,
+        act,
+        redirect_to=reverse("member_detail", args=[membership.pk]),
+        message=message,
+        template="core/manage/member_form.html",
+        context={"member": membership, "form": form, "title": title},
+    )
+
+
 @decide(requires(Perm.MANAGE_MEMBERS))
 def member_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
     form = RoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.change_role(
-                actor=request.user,
-                membership=membership,
-                role=data["role"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("member_detail", args=[membership.pk]),
-            message=_("Role changed."),
-        )
-        if done:
-            return done
-    return render(
+    return _member_form(
         request,
-        "core/manage/member_form.html",
-        {"member": membership, "form": form, "title": _("Change role")},
+        membership,
+        form,
+        lambda data: actions.change_role(
+            actor=request.user,
+            membership=membership,
+            role=data["role"],
+            version=data.get("version"),
+        ),
+        message=_("Role changed."),
+        title=_("Change role"),
     )
 
 
@@ -137,22 +153,15 @@ def member_teams(request: MemberRequest, pk: int) -> HttpResponse:
         teams=Team.objects.all(),
         initial={"teams": list(membership.teams.all())},
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.set_member_teams(
-                actor=request.user, membership=membership, teams=list(data["teams"])
-            ),
-            redirect_to=reverse("member_detail", args=[membership.pk]),
-            message=_("Teams changed."),
-        )
-        if done:
-            return done
-    return render(
+    return _member_form(
         request,
-        "core/manage/member_form.html",
-        {"member": membership, "form": form, "title": _("Change teams")},
+        membership,
+        form,
+        lambda data: actions.set_member_teams(
+            actor=request.user, membership=membership, teams=list(data["teams"])
+        ),
+        message=_("Teams changed."),
+        title=_("Change teams"),
     )
 
 
@@ -165,25 +174,18 @@ def member_notes(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"support_notes": membership.support_notes, "version": membership.version},
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.update_support_notes(
-                actor=request.user,
-                membership=membership,
-                notes=data["support_notes"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("member_detail", args=[membership.pk]),
-            message=_("Support notes saved."),
-        )
-        if done:
-            return done
-    return render(
+    return _member_form(
         request,
-        "core/manage/member_form.html",
-        {"member": membership, "form": form, "title": _("Support notes")},
+        membership,
+        form,
+        lambda data: actions.update_support_notes(
+            actor=request.user,
+            membership=membership,
+            notes=data["support_notes"],
+            version=data.get("version"),
+        ),
+        message=_("Support notes saved."),
+        title=_("Support notes"),
     )
 
 
@@ -223,24 +225,22 @@ def member_deactivate(request: MemberRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_MEMBERS))
 def invite(request: MemberRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, teams=Team.objects.all())
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.invite_member(
-                actor=request.user,
-                organisation=request.organisation,
-                email=data["email"],
-                role=data["role"],
-                teams=list(data["teams"]),
-                language=request.LANGUAGE_CODE,
-            ),
-            redirect_to=reverse("member_list"),
-            message=lambda made: _("Invitation sent to %(email)s.") % {"email": made[0].email},
-        )
-        if done:
-            return done
-    return render(request, "core/manage/invite.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.invite_member(
+            actor=request.user,
+            organisation=request.organisation,
+            email=data["email"],
+            role=data["role"],
+            teams=list(data["teams"]),
+            language=request.LANGUAGE_CODE,
+        ),
+        redirect_to=reverse("member_list"),
+        message=lambda made: _("Invitation sent to %(email)s.") % {"email": made[0].email},
+        template="core/manage/invite.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(Perm.MANAGE_MEMBERS))
@@ -327,22 +327,20 @@ def team_list(request: MemberRequest) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TEAMS))
 def team_create(request: MemberRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.create_team(
-                actor=request.user,
-                organisation=request.organisation,
-                name=data["name"],
-                description=data["description"],
-            ),
-            redirect_to=reverse("team_list"),
-            message=_("Team created."),
-        )
-        if done:
-            return done
-    return render(request, "core/manage/team_form.html", {"form": form, "team": None})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_team(
+            actor=request.user,
+            organisation=request.organisation,
+            name=data["name"],
+            description=data["description"],
+        ),
+        redirect_to=reverse("team_list"),
+        message=_("Team created."),
+        template="core/manage/team_form.html",
+        context={"form": form, "team": None},
+    )
 
 
 @decide(requires(Perm.MANAGE_TEAMS))
@@ -352,23 +350,21 @@ def team_edit(request: MemberRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"name": team.name, "description": team.description, "version": team.version},
     )
-    if request.method == "POST":
-        done = handle_post(
-            request,
-            form,
-            lambda data: actions.update_team(
-                actor=request.user,
-                team=team,
-                name=data["name"],
-                description=data["description"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("team_list"),
-            message=_("Team saved."),
-        )
-        if done:
-            return done
-    return render(request, "core/manage/team_form.html", {"form": form, "team": team})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_team(
+            actor=request.user,
+            team=team,
+            name=data["name"],
+            description=data["description"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("team_list"),
+        message=_("Team saved."),
+        template="core/manage/team_form.html",
+        context={"form": form, "team": team},
+    )
 
 
 @decide(requires(Perm.MANAGE_TEAMS))

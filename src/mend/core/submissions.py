@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from mend.core.forms import add_action_errors
 
@@ -62,6 +62,22 @@ def remember(request: HttpRequest, submission_id: str | None, redirect_to: str) 
     request.session[SESSION_KEY] = done
 
 
+def translating_refusal(
+    act: Callable[[dict[str, Any]], Any],
+    translate: Callable[[ValidationError], ValidationError],
+) -> Callable[[dict[str, Any]], Any]:
+    """`act` for `handle_post`, its refusal passed through `translate` first (for an action that
+    names its fields differently from the form that shows them)."""
+
+    def run(data: dict[str, Any]) -> Any:
+        try:
+            return act(data)
+        except ValidationError as exc:
+            raise translate(exc) from exc
+
+    return run
+
+
 def handle_post(
     request: HttpRequest,
     form: forms.Form,
@@ -92,3 +108,47 @@ def handle_post(
     if message:
         messages.success(request, message(result) if callable(message) else message)
     return redirect(target)
+
+
+def handle_button(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    redirect_to: str | Callable[[Any], str],
+    back_to: str | None = None,
+    message: str | Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """A POST button with nothing to fill in: `handle_post`, or its refusal shown as error
+    messages back on the page the button was on (`back_to`, or `redirect_to` when that is a
+    plain address)."""
+    response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
+    if response:
+        return response
+    for errors in form.errors.values():
+        for reason in errors:
+            messages.error(request, cast(str, reason))
+    target = back_to if back_to is not None else redirect_to
+    if callable(target):
+        raise TypeError("handle_button needs back_to when redirect_to is a function")
+    return redirect(target)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    redirect_to: str | Callable[[Any], str],
+    message: str | Callable[[Any], str] | None = None,
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A page with one form: on POST `handle_post`; unless that redirected, the page is shown
+    (again, with the form's errors) from `template` and `context` (a function when the page's
+    data is only worth reading when the page is shown)."""
+    if request.method == "POST":
+        response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
+        if response:
+            return response
+    return render(request, template, context() if callable(context) else context)

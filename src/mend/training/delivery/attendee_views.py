@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.delivery import actions as delivery
@@ -34,27 +34,25 @@ from mend.training.delivery.views import button, engagements, members
 def attendees(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = AttendeeForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: delivery.add_attendee(
-                actor=request.user,
-                engagement=engagement,
-                name=data["name"],
-                email=data["email"],
-                job_title=data["job_title"],
-                language=data["language"],
-            ),
-            redirect_to=reverse("training_attendees", args=[engagement.pk]),
-            message=lambda attendee: _("%(name)s added.") % {"name": attendee.name},
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/delivery/attendees.html",
-        {"engagement": engagement, "attendees": queries.attendee_list(engagement), "form": form},
+        form,
+        lambda data: delivery.add_attendee(
+            actor=request.user,
+            engagement=engagement,
+            name=data["name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            language=data["language"],
+        ),
+        redirect_to=reverse("training_attendees", args=[engagement.pk]),
+        message=lambda attendee: _("%(name)s added.") % {"name": attendee.name},
+        template="training/delivery/attendees.html",
+        context=lambda: {
+            "engagement": engagement,
+            "attendees": queries.attendee_list(engagement),
+            "form": form,
+        },
     )
 
 
@@ -62,23 +60,19 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
 def attendees_paste(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = AttendeeListForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: delivery.add_attendees(
-                actor=request.user,
-                engagement=engagement,
-                text=data["attendees"],
-                language=data["language"],
-            ),
-            redirect_to=reverse("training_attendees", args=[engagement.pk]),
-            message=lambda added: _("%(count)s attendees added.") % {"count": len(added)},
-        )
-        if response:
-            return response
-    return render(
-        request, "training/delivery/attendees_paste.html", {"engagement": engagement, "form": form}
+    return form_page(
+        request,
+        form,
+        lambda data: delivery.add_attendees(
+            actor=request.user,
+            engagement=engagement,
+            text=data["attendees"],
+            language=data["language"],
+        ),
+        redirect_to=reverse("training_attendees", args=[engagement.pk]),
+        message=lambda added: _("%(count)s attendees added.") % {"count": len(added)},
+        template="training/delivery/attendees_paste.html",
+        context={"engagement": engagement, "form": form},
     )
 
 
@@ -146,22 +140,16 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluations_send(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = SendEvaluationsForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: surveys.send_evaluations(
-                actor=request.user, engagement=engagement, stage=data["stage"]
-            ),
-            redirect_to=reverse("training_evaluations_send", args=[engagement.pk]),
-            message=lambda sent: _("%(count)s survey links emailed.") % {"count": len(sent)},
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/delivery/evaluations_send.html",
-        {
+        form,
+        lambda data: surveys.send_evaluations(
+            actor=request.user, engagement=engagement, stage=data["stage"]
+        ),
+        redirect_to=reverse("training_evaluations_send", args=[engagement.pk]),
+        message=lambda sent: _("%(count)s survey links emailed.") % {"count": len(sent)},
+        template="training/delivery/evaluations_send.html",
+        context=lambda: {
             "engagement": engagement,
             "form": form,
             "counts": queries.survey_counts(engagement),

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.models import Membership
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_button, handle_post, translating_refusal
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
@@ -64,16 +63,13 @@ def button(
 ) -> HttpResponse:
     """A POST button that does one thing: done, or its refusal shown as messages; either way
     back to `redirect_to`."""
-    form = ConfirmForm(request.POST)
-    response = handle_post(
-        request, form, lambda _data: act(), redirect_to=redirect_to, message=message
+    return handle_button(
+        request,
+        ConfirmForm(request.POST),
+        lambda _data: act(),
+        redirect_to=redirect_to,
+        message=message,
     )
-    if response:
-        return response
-    for errors in form.errors.values():
-        for reason in errors:
-            messages.error(request, reason)
-    return redirect(redirect_to)
 
 
 # ---------------------------------------------------------------- sessions
@@ -101,40 +97,28 @@ def _field_names(exc: ValidationError) -> ValidationError:
 
 
 def _renaming(act: Callable[[dict], Any]) -> Callable[[dict], Any]:
-    def run(data: dict) -> Any:
-        try:
-            return act(data)
-        except ValidationError as exc:
-            raise _field_names(exc) from exc
-
-    return run
+    return translating_refusal(act, _field_names)
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = SessionNewForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            _renaming(
-                lambda data: actions.add_session(
-                    actor=request.user,
-                    engagement=engagement,
-                    value=data["value"],
-                    **_session_values(data),
-                )
-            ),
-            redirect_to=_session_url,
-            message=_("Session added."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/delivery/session_form.html",
-        {"form": form, "engagement": engagement, "session": None},
+        form,
+        _renaming(
+            lambda data: actions.add_session(
+                actor=request.user,
+                engagement=engagement,
+                value=data["value"],
+                **_session_values(data),
+            )
+        ),
+        redirect_to=_session_url,
+        message=_("Session added."),
+        template="training/delivery/session_form.html",
+        context={"form": form, "engagement": engagement, "session": None},
     )
 
 
@@ -155,29 +139,23 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": session.version,
         },
     )
-    if request.method == "POST":
 
-        def update(data: dict) -> m.DeliverySession:
-            values = _session_values(data)
-            if data["value"] is not None:
-                values["value"] = data["value"]
-            return actions.update_session(
-                actor=request.user, session=session, version=data.get("version"), **values
-            )
-
-        response = handle_post(
-            request,
-            form,
-            _renaming(update),
-            redirect_to=_session_url(session),
-            message=_("Session updated."),
+    def update(data: dict) -> m.DeliverySession:
+        values = _session_values(data)
+        if data["value"] is not None:
+            values["value"] = data["value"]
+        return actions.update_session(
+            actor=request.user, session=session, version=data.get("version"), **values
         )
-        if response:
-            return response
-    return render(
+
+    return form_page(
         request,
-        "training/delivery/session_form.html",
-        {"form": form, "engagement": session.engagement, "session": session},
+        form,
+        _renaming(update),
+        redirect_to=_session_url(session),
+        message=_("Session updated."),
+        template="training/delivery/session_form.html",
+        context={"form": form, "engagement": session.engagement, "session": session},
     )
 
 
@@ -341,26 +319,20 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 def trainers(request: HttpRequest) -> HttpResponse:
     others = queries.members_without_level()
     form = NewTrainerForm(request.POST or None, members=others)
-    if request.method == "POST":
 
-        def set_level(data: dict) -> Membership:
-            chosen = next(mb for mb in others if str(mb.pk) == data["membership"])
-            delivery.set_trainer_level(actor=request.user, membership=chosen, level=data["level"])
-            return chosen
+    def set_level(data: dict) -> Membership:
+        chosen = next(mb for mb in others if str(mb.pk) == data["membership"])
+        delivery.set_trainer_level(actor=request.user, membership=chosen, level=data["level"])
+        return chosen
 
-        response = handle_post(
-            request,
-            form,
-            set_level,
-            redirect_to=reverse("training_trainers"),
-            message=lambda chosen: _("%(name)s's trainer level saved.") % {"name": chosen.user},
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/delivery/trainers.html",
-        {
+        form,
+        set_level,
+        redirect_to=reverse("training_trainers"),
+        message=lambda chosen: _("%(name)s's trainer level saved.") % {"name": chosen.user},
+        template="training/delivery/trainers.html",
+        context=lambda: {
             "trainers": queries.trainer_candidates(),
             "form": form,
             "has_others": bool(others),
@@ -381,24 +353,20 @@ def trainer_level(request: HttpRequest, pk: int) -> HttpResponse:
             "version": profile.version if profile else None,
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: delivery.set_trainer_level(
-                actor=request.user,
-                membership=membership,
-                level=data["level"],
-                notes=data["notes"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("training_trainers"),
-            message=_("%(name)s's trainer level saved.") % {"name": membership.user},
-        )
-        if response:
-            return response
-    return render(
-        request, "training/delivery/trainer_level.html", {"form": form, "member": membership}
+    return form_page(
+        request,
+        form,
+        lambda data: delivery.set_trainer_level(
+            actor=request.user,
+            membership=membership,
+            level=data["level"],
+            notes=data["notes"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("training_trainers"),
+        message=_("%(name)s's trainer level saved.") % {"name": membership.user},
+        template="training/delivery/trainer_level.html",
+        context={"form": form, "member": membership},
     )
 
 

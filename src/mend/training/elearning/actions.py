@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
-from mend.core.changes import check_version, lock
+from mend.core.changes import check_version, create, lock
 from mend.core.models import Organisation
 from mend.core.roles import Perm
 from mend.training import models as m
@@ -90,19 +90,14 @@ def create_module(*, actor: object, organisation: Organisation, **values: object
         raise ValidationError(
             {"is_published": _("Add at least one lesson and one quiz question before publishing.")}
         )
-    with transaction.atomic():
-        module = m.Module(organisation=organisation, **values)
-        module.title = module.title.strip()
-        module.full_clean()
-        module.save()
-        audit.record(
-            TrainingEvent.MODULE_CREATED,
-            actor=actor,
-            organisation=organisation,
-            obj=module,
-            changes={"title": [None, module.title]},
-        )
-    return module
+    module = m.Module(organisation=organisation, **values)
+    module.title = module.title.strip()
+    return create(
+        module,
+        actor=actor,
+        action=TrainingEvent.MODULE_CREATED,
+        changes=lambda module: {"title": [None, module.title]},
+    )
 
 
 def update_module(
@@ -123,17 +118,18 @@ def update_module(
                 raise ValidationError({"is_published": problem})
         changes = audit.diff(locked, before, MODULE_FIELDS)
         if changes:
-            locked.version += 1
-            locked.full_clean()
-            locked.save()
-            audit.record(
-                TrainingEvent.MODULE_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+            _save_changed(locked, changes, actor=actor, action=TrainingEvent.MODULE_CHANGED)
     return locked
+
+
+def _save_changed(
+    locked: m.Module | m.Lesson, changes: dict, *, actor: object, action: str
+) -> None:
+    """An edited row that changed: the next version, validated as a whole, saved, audited."""
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    audit.record(action, actor=actor, organisation=locked.organisation, obj=locked, changes=changes)
 
 
 # ---------------------------------------------------------------- lessons
@@ -189,20 +185,11 @@ def update_lesson(
             setattr(locked, field, value)
         changes = audit.diff(locked, before, LESSON_FIELDS)
         if changes:
-            locked.version += 1
-            locked.full_clean()
-            locked.save()
             # The texts can be long: say they changed rather than copying them into the trail.
             for field in ("body", "body_cy"):
                 if field in changes:
                     changes[field] = "changed"
-            audit.record(
-                TrainingEvent.LESSON_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+            _save_changed(locked, changes, actor=actor, action=TrainingEvent.LESSON_CHANGED)
     return locked
 
 

@@ -76,7 +76,7 @@ class ModuleForm(VersionedForm):
 
     def values(self) -> dict:
         data = self.cleaned_data
-        return {
+        values = {
             "title": data["title"],
             "title_cy": data["title_cy"],
             "summary": data["summary"],
@@ -84,8 +84,10 @@ class ModuleForm(VersionedForm):
             "cpd_hours": data["cpd_hours"],
             "pass_mark": data["pass_mark"],
             "open_to_public": data["open_to_public"] == "yes",
-            "is_published": data["is_published"] == "yes",
         }
+        if "is_published" in self.fields:
+            values["is_published"] = data["is_published"] == "yes"
+        return values
 
 
 class NewModuleForm(SubmissionMixin, ModuleForm):
@@ -93,18 +95,6 @@ class NewModuleForm(SubmissionMixin, ModuleForm):
         super().__init__(*args, **kwargs)
         del self.fields["is_published"]
         del self.fields["version"]
-
-    def values(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "title_cy": data["title_cy"],
-            "summary": data["summary"],
-            "summary_cy": data["summary_cy"],
-            "cpd_hours": data["cpd_hours"],
-            "pass_mark": data["pass_mark"],
-            "open_to_public": data["open_to_public"] == "yes",
-        }
 
 
 class LessonForm(VersionedForm):

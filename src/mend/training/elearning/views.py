@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post, translating_refusal
 from mend.core.web import paginate
 from mend.training import models as m
 from mend.training.elearning import actions, queries, richtext
@@ -52,19 +52,17 @@ def modules(request: HttpRequest) -> HttpResponse:
 @decide(requires(AUTHOR))
 def module_new(request: HttpRequest) -> HttpResponse:
     form = NewModuleForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_module(
-                actor=request.user, organisation=request.organisation, **form.values()
-            ),
-            redirect_to=lambda module: _module_url(module.pk),
-            message=_("Module created. Now add its lessons and quiz."),
-        )
-        if response:
-            return response
-    return render(request, "training/elearning/module_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_module(
+            actor=request.user, organisation=request.organisation, **form.values()
+        ),
+        redirect_to=lambda module: _module_url(module.pk),
+        message=_("Module created. Now add its lessons and quiz."),
+        template="training/elearning/module_form.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(AUTHOR))
@@ -84,19 +82,17 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": module.version,
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_module(
-                actor=request.user, module=module, version=data.get("version"), **form.values()
-            ),
-            redirect_to=_module_url(module.pk),
-            message=_("Module saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/elearning/module_form.html", {"form": form, "module": module})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_module(
+            actor=request.user, module=module, version=data.get("version"), **form.values()
+        ),
+        redirect_to=_module_url(module.pk),
+        message=_("Module saved."),
+        template="training/elearning/module_form.html",
+        context={"form": form, "module": module},
+    )
 
 
 @decide(requires(AUTHOR))
@@ -126,24 +122,22 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = NewLessonForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.add_lesson(
-                actor=request.user,
-                module=module,
-                title=data["title"],
-                title_cy=data["title_cy"],
-                body=data["body"],
-                body_cy=data["body_cy"],
-            ),
-            redirect_to=_module_url(module.pk),
-            message=_("Lesson added."),
-        )
-        if response:
-            return response
-    return render(request, "training/elearning/lesson_form.html", {"form": form, "module": module})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.add_lesson(
+            actor=request.user,
+            module=module,
+            title=data["title"],
+            title_cy=data["title_cy"],
+            body=data["body"],
+            body_cy=data["body_cy"],
+        ),
+        redirect_to=_module_url(module.pk),
+        message=_("Lesson added."),
+        template="training/elearning/lesson_form.html",
+        context={"form": form, "module": module},
+    )
 
 
 @decide(requires(AUTHOR))
@@ -160,28 +154,22 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": lesson.version,
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_lesson(
-                actor=request.user,
-                lesson=lesson,
-                version=data.get("version"),
-                title=data["title"],
-                title_cy=data["title_cy"],
-                body=data["body"],
-                body_cy=data["body_cy"],
-            ),
-            redirect_to=_module_url(module.pk),
-            message=_("Lesson saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/elearning/lesson_form.html",
-        {
+        form,
+        lambda data: actions.update_lesson(
+            actor=request.user,
+            lesson=lesson,
+            version=data.get("version"),
+            title=data["title"],
+            title_cy=data["title_cy"],
+            body=data["body"],
+            body_cy=data["body_cy"],
+        ),
+        redirect_to=_module_url(module.pk),
+        message=_("Lesson saved."),
+        template="training/elearning/lesson_form.html",
+        context=lambda: {
             "form": form,
             "module": module,
             "lesson": lesson,
@@ -218,31 +206,24 @@ def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
 def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST":
 
-        def add(data: dict) -> m.QuizQuestion:
-            try:
-                return actions.add_question(
-                    actor=request.user,
-                    module=module,
-                    text=data["text"],
-                    text_cy=data["text_cy"],
-                    choices=form.choices(),
-                )
-            except ValidationError as exc:
-                raise _question_refusal(exc) from exc
-
-        response = handle_post(
-            request,
-            form,
-            add,
-            redirect_to=_module_url(module.pk) + "#quiz",
-            message=_("Question added."),
-        )
-        if response:
-            return response
-    return render(
-        request, "training/elearning/question_form.html", {"form": form, "module": module}
+    return form_page(
+        request,
+        form,
+        translating_refusal(
+            lambda data: actions.add_question(
+                actor=request.user,
+                module=module,
+                text=data["text"],
+                text_cy=data["text_cy"],
+                choices=form.choices(),
+            ),
+            _question_refusal,
+        ),
+        redirect_to=_module_url(module.pk) + "#quiz",
+        message=_("Question added."),
+        template="training/elearning/question_form.html",
+        context={"form": form, "module": module},
     )
 
 
@@ -252,33 +233,24 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = m.Module.objects.get(pk=question.module_id)
     choices = list(m.QuizChoice.objects.filter(question=question).order_by("position", "pk"))
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, choices))
-    if request.method == "POST":
 
-        def update(data: dict) -> m.QuizQuestion:
-            try:
-                return actions.update_question(
-                    actor=request.user,
-                    question=question,
-                    text=data["text"],
-                    text_cy=data["text_cy"],
-                    choices=form.choices(),
-                )
-            except ValidationError as exc:
-                raise _question_refusal(exc) from exc
-
-        response = handle_post(
-            request,
-            form,
-            update,
-            redirect_to=_module_url(module.pk) + "#quiz",
-            message=_("Question saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/elearning/question_form.html",
-        {"form": form, "module": module, "question": question},
+        form,
+        translating_refusal(
+            lambda data: actions.update_question(
+                actor=request.user,
+                question=question,
+                text=data["text"],
+                text_cy=data["text_cy"],
+                choices=form.choices(),
+            ),
+            _question_refusal,
+        ),
+        redirect_to=_module_url(module.pk) + "#quiz",
+        message=_("Question saved."),
+        template="training/elearning/question_form.html",
+        context={"form": form, "module": module, "question": question},
     )
 
 
@@ -301,46 +273,40 @@ def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     clients = queries.active_clients()
     form = ClientEnrolmentForm(request.POST or None, clients=clients)
-    if request.method == "POST":
 
-        def enrol(data: dict) -> list:
-            client = next(cl for cl in clients if str(cl.pk) == data["client"])
-            people = enrolling.parse_learner_lines(data["people"])
-            return enrolling.enrol_client_learners(
-                actor=request.user, module=module, client=client, people=people
-            )
-
-        def enrolled(results) -> str:
-            new_accounts = sum(r.new_account for r in results)
-            return (
-                ngettext(
-                    "%(count)d person enrolled and emailed.",
-                    "%(count)d people enrolled and emailed.",
-                    len(results),
-                )
-                % {"count": len(results)}
-                + " "
-                + ngettext(
-                    "%(count)d new account was made.",
-                    "%(count)d new accounts were made.",
-                    new_accounts,
-                )
-                % {"count": new_accounts}
-            )
-
-        response = handle_post(
-            request,
-            form,
-            enrol,
-            redirect_to=_module_url(module.pk) + "#enrolments",
-            message=enrolled,
+    def enrol(data: dict) -> list:
+        client = next(cl for cl in clients if str(cl.pk) == data["client"])
+        people = enrolling.parse_learner_lines(data["people"])
+        return enrolling.enrol_client_learners(
+            actor=request.user, module=module, client=client, people=people
         )
-        if response:
-            return response
-    return render(
+
+    def enrolled(results) -> str:
+        new_accounts = sum(r.new_account for r in results)
+        return (
+            ngettext(
+                "%(count)d person enrolled and emailed.",
+                "%(count)d people enrolled and emailed.",
+                len(results),
+            )
+            % {"count": len(results)}
+            + " "
+            + ngettext(
+                "%(count)d new account was made.",
+                "%(count)d new accounts were made.",
+                new_accounts,
+            )
+            % {"count": new_accounts}
+        )
+
+    return form_page(
         request,
-        "training/elearning/enrol_client.html",
-        {"form": form, "module": module, "no_clients": not clients},
+        form,
+        enrol,
+        redirect_to=_module_url(module.pk) + "#enrolments",
+        message=enrolled,
+        template="training/elearning/enrol_client.html",
+        context={"form": form, "module": module, "no_clients": not clients},
     )
 
 

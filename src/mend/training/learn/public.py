@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from mend.core.access import PUBLIC, decide
 from mend.core.models import Organisation
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.core.web import paginate
 from mend.training.elearning.enrolment import sign_up_learner
 from mend.training.elearning.forms import JoinForm
@@ -42,32 +42,26 @@ def join(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             return redirect(catalogue_url)
         return render(request, "training/learn/join.html", page_context(request, organisation))
     form = JoinForm(request.POST or None, initial={"language": translation.get_language() or "en"})
-    if request.method == "POST":
 
-        def sign_up(data: dict) -> object:
-            user = sign_up_learner(
-                organisation=organisation,
-                full_name=data["full_name"],
-                email=data["email"],
-                password=data["password1"],
-                language=data["language"],
-            )
-            login(request, user, backend=SIGN_IN_BACKEND)
-            return user
-
-        response = handle_post(
-            request,
-            form,
-            sign_up,
-            redirect_to=catalogue_url,
-            message=_("Your account is ready. Choose a module to start."),
+    def sign_up(data: dict) -> object:
+        user = sign_up_learner(
+            organisation=organisation,
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password1"],
+            language=data["language"],
         )
-        if response:
-            return response
-    return render(
+        login(request, user, backend=SIGN_IN_BACKEND)
+        return user
+
+    return form_page(
         request,
-        "training/learn/join.html",
-        page_context(
+        form,
+        sign_up,
+        redirect_to=catalogue_url,
+        message=_("Your account is ready. Choose a module to start."),
+        template="training/learn/join.html",
+        context=lambda: page_context(
             request,
             organisation,
             form=form,

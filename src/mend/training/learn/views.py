@@ -24,7 +24,7 @@ from mend.core import access
 from mend.core.access import LEARNER, decide
 from mend.core.forms import GovukForm
 from mend.core.models import Organisation
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.tenancy import organisation_scope
 from mend.training import models as m
 from mend.training.delivery.certificates import certificate_pdf
@@ -192,23 +192,17 @@ def quiz(request: HttpRequest, organisation, pk: int) -> HttpResponse:
         return redirect(learn_path("training_learn_module", organisation, pk))
     questions = queries.quiz_questions(enrolment)
     form = QuizForm(request.POST or None, questions=questions)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda _data: actions.submit_quiz(
-                user=request.user, enrolment=enrolment, answers=form.answers()
-            ),
-            redirect_to=lambda attempt: learn_path(
-                "training_learn_result", organisation, pk, attempt.pk
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/learn/quiz.html",
-        page_context(
+        form,
+        lambda _data: actions.submit_quiz(
+            user=request.user, enrolment=enrolment, answers=form.answers()
+        ),
+        redirect_to=lambda attempt: learn_path(
+            "training_learn_result", organisation, pk, attempt.pk
+        ),
+        template="training/learn/quiz.html",
+        context=lambda: page_context(
             request, organisation, enrolment=enrolment, module=enrolment.module, form=form
         ),
     )

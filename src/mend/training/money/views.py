@@ -9,9 +9,8 @@ import csv
 from datetime import date
 from decimal import Decimal
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_button, handle_post
 from mend.core.web import current_language, paginate
 from mend.training import actions
 from mend.training import models as m
@@ -53,13 +52,6 @@ from mend.training.sales.forms import ConfirmForm
 
 def _engagement_url(engagement_pk: int) -> str:
     return reverse("training_engagement", args=[engagement_pk])
-
-
-def _refused(request: HttpRequest, form: ConfirmForm, back_to: str) -> HttpResponse:
-    """A button's action was refused: say why, on the page the button was on."""
-    for reason in form.non_field_errors():
-        messages.error(request, reason)
-    return redirect(back_to)
 
 
 def _labelled(invoice: m.Invoice) -> m.Invoice:
@@ -106,29 +98,23 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     form = InvoiceForm(
         request.POST or None, initial=initial, clients=clients.order_by("name", "pk")
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.issue_invoice(
-                actor=request.user,
-                organisation=request.organisation,
-                client=data["client"],
-                lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
-                notes=data["notes"],
-            ),
-            redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
-            message=lambda invoice: (
-                _("Invoice %(number)s issued for %(total)s.")
-                % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/money/invoice_new.html",
-        {"form": form, "settings_row": training_settings(request.organisation)},
+        form,
+        lambda data: actions.issue_invoice(
+            actor=request.user,
+            organisation=request.organisation,
+            client=data["client"],
+            lines=[actions.LineSpec(text, amount) for text, amount in data["lines"]],
+            notes=data["notes"],
+        ),
+        redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
+        message=lambda invoice: (
+            _("Invoice %(number)s issued for %(total)s.")
+            % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
+        ),
+        template="training/money/invoice_new.html",
+        context=lambda: {"form": form, "settings_row": training_settings(request.organisation)},
     )
 
 
@@ -139,25 +125,19 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
         access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
     )
     form = CreditInvoiceForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.credit_invoice(
-                actor=request.user, invoice=invoice, reason=data["reason"]
-            ),
-            redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
-            message=lambda note: (
-                _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
-                % {"number": note.number, "invoice": invoice.number}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/money/invoice_credit.html",
-        {"invoice": invoice, "form": form, "lines": list(invoice.lines.all())},
+        form,
+        lambda data: actions.credit_invoice(
+            actor=request.user, invoice=invoice, reason=data["reason"]
+        ),
+        redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
+        message=lambda note: (
+            _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
+            % {"number": note.number, "invoice": invoice.number}
+        ),
+        template="training/money/invoice_credit.html",
+        context=lambda: {"invoice": invoice, "form": form, "lines": list(invoice.lines.all())},
     )
 
 
@@ -217,18 +197,17 @@ def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.TRAINING_FINANCE))
 def engagement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, m.Engagement, Perm.TRAINING_FINANCE, pk=pk)
-    form = ConfirmForm(request.POST)
-    response = handle_post(
+    return handle_button(
         request,
-        form,
+        ConfirmForm(request.POST),
         lambda data: actions.invoice_engagement(actor=request.user, engagement=engagement),
         redirect_to=lambda invoice: reverse("training_invoice", args=[invoice.pk]),
+        back_to=_engagement_url(engagement.pk),
         message=lambda invoice: (
             _("Invoice %(number)s issued for %(total)s.")
             % {"number": invoice.number, "total": f"£{invoice.total:,.2f}"}
         ),
     )
-    return response or _refused(request, form, _engagement_url(engagement.pk))
 
 
 # ---------------------------------------------------------------- reports
@@ -289,29 +268,23 @@ def cancel_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelSessionsForm(
         request.POST or None, sessions=[(s.pk, _session_label(s)) for s in sessions]
     )
-    if request.method == "POST":
 
-        def quote(data):
-            chosen = {int(pk) for pk in data["sessions"]}
-            return actions.quote_cancellation(
-                actor=request.user,
-                engagement=engagement,
-                sessions=[s for s in sessions if s.pk in chosen],
-                reason=data["reason"],
-            )
-
-        response = handle_post(
-            request,
-            form,
-            quote,
-            redirect_to=lambda made: reverse("training_cancellation_quote", args=[made.pk]),
+    def quote(data):
+        chosen = {int(pk) for pk in data["sessions"]}
+        return actions.quote_cancellation(
+            actor=request.user,
+            engagement=engagement,
+            sessions=[s for s in sessions if s.pk in chosen],
+            reason=data["reason"],
         )
-        if response:
-            return response
-    return render(
+
+    return form_page(
         request,
-        "training/money/cancel.html",
-        {
+        form,
+        quote,
+        redirect_to=lambda made: reverse("training_cancellation_quote", args=[made.pk]),
+        template="training/money/cancel.html",
+        context=lambda: {
             "form": form,
             "engagement": engagement,
             "sessions": sessions,
@@ -390,16 +363,13 @@ def cancellation_quote(request: HttpRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancellation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     quote = access.get_object_or_404(request, m.CancellationQuote, Perm.MANAGE_TRAINING, pk=pk)
-    form = ConfirmForm(request.POST)
-    response = handle_post(
+    return handle_button(
         request,
-        form,
+        ConfirmForm(request.POST),
         lambda data: actions.confirm_cancellation(actor=request.user, quote=quote),
         redirect_to=_engagement_url(quote.engagement_id),
+        back_to=reverse("training_cancellation_quote", args=[quote.pk]),
         message=_confirmed_text,
-    )
-    return response or _refused(
-        request, form, reverse("training_cancellation_quote", args=[quote.pk])
     )
 
 
@@ -432,28 +402,27 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         with contextlib.suppress(ValueError):
             rows = max(rows, min(int(request.POST.get("rows", rows)), 30))
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy), rows=rows)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_cancellation_policy(
-                actor=request.user,
-                organisation=request.organisation,
-                tiers=data["tiers"],
-                minimum_fee=data["minimum_fee"],
-                free_postponement_days=data["free_postponement_days"],
-                free_postponements=data["free_postponements"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("training_policy"),
-            message=_("Cancellation policy saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/money/policy.html",
-        {"form": form, "policy": policy, "rows": rows, "language": current_language()},
+        form,
+        lambda data: actions.update_cancellation_policy(
+            actor=request.user,
+            organisation=request.organisation,
+            tiers=data["tiers"],
+            minimum_fee=data["minimum_fee"],
+            free_postponement_days=data["free_postponement_days"],
+            free_postponements=data["free_postponements"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("training_policy"),
+        message=_("Cancellation policy saved."),
+        template="training/money/policy.html",
+        context=lambda: {
+            "form": form,
+            "policy": policy,
+            "rows": rows,
+            "language": current_language(),
+        },
     )
 
 
@@ -465,19 +434,17 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     initial["vat_rate"] = engine.percent_label(row.vat_rate)
     initial["version"] = row.version
     form = TrainingSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_training_settings(
-                actor=request.user,
-                organisation=request.organisation,
-                version=data.get("version"),
-                **{name: data[name] for name in fields},
-            ),
-            redirect_to=reverse("training_settings"),
-            message=_("Invoice settings saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/money/settings.html", {"form": form, "settings_row": row})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_training_settings(
+            actor=request.user,
+            organisation=request.organisation,
+            version=data.get("version"),
+            **{name: data[name] for name in fields},
+        ),
+        redirect_to=reverse("training_settings"),
+        message=_("Invoice settings saved."),
+        template="training/money/settings.html",
+        context={"form": form, "settings_row": row},
+    )

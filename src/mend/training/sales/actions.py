@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
-from mend.core.changes import update_fields
+from mend.core.changes import create, update_fields
 from mend.core.models import Organisation, User
 from mend.core.roles import Perm
 from mend.training import choices as c
@@ -103,18 +103,12 @@ def create_client(*, actor: User, organisation: Organisation, **values: Any) -> 
     access.require(actor, Perm.MANAGE_TRAINING, organisation)
     _check_client(values)
     values["name"] = values["name"].strip()
-    with transaction.atomic():
-        client = m.Client(organisation=organisation, **values)
-        client.full_clean()
-        client.save()
-        audit.record(
-            TrainingEvent.CLIENT_CREATED,
-            actor=actor,
-            organisation=organisation,
-            obj=client,
-            changes={"name": [None, client.name], "sector": [None, client.sector]},
-        )
-    return client
+    return create(
+        m.Client(organisation=organisation, **values),
+        actor=actor,
+        action=TrainingEvent.CLIENT_CREATED,
+        changes=lambda client: {"name": [None, client.name], "sector": [None, client.sector]},
+    )
 
 
 def update_client(
@@ -143,18 +137,12 @@ def _check_contact(values: dict) -> None:
 def add_contact(*, actor: User, client: m.Client, **values: Any) -> m.ClientContact:
     access.require(actor, Perm.MANAGE_TRAINING, client)
     _check_contact(values)
-    with transaction.atomic():
-        contact = m.ClientContact(organisation=client.organisation, client=client, **values)
-        contact.full_clean()
-        contact.save()
-        audit.record(
-            TrainingEvent.CONTACT_ADDED,
-            actor=actor,
-            organisation=client.organisation,
-            obj=contact,
-            changes={"client": client.pk, "role": [None, contact.role]},
-        )
-    return contact
+    return create(
+        m.ClientContact(organisation=client.organisation, client=client, **values),
+        actor=actor,
+        action=TrainingEvent.CONTACT_ADDED,
+        changes=lambda contact: {"client": client.pk, "role": [None, contact.role]},
+    )
 
 
 def update_contact(
@@ -201,18 +189,12 @@ def _check_course(values: dict, organisation, exclude_pk=None) -> None:
 def create_course(*, actor: User, organisation: Organisation, **values: Any) -> m.Course:
     access.require(actor, Perm.MANAGE_TRAINING, organisation)
     _check_course(values, organisation)
-    with transaction.atomic():
-        course = m.Course(organisation=organisation, **values)
-        course.full_clean()
-        course.save()
-        audit.record(
-            TrainingEvent.COURSE_CREATED,
-            actor=actor,
-            organisation=organisation,
-            obj=course,
-            changes={"title": [None, course.title], "price": [None, str(course.price)]},
-        )
-    return course
+    return create(
+        m.Course(organisation=organisation, **values),
+        actor=actor,
+        action=TrainingEvent.COURSE_CREATED,
+        changes=lambda course: {"title": [None, course.title], "price": [None, str(course.price)]},
+    )
 
 
 def update_course(

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
-from mend.core.web import current_language, paginate
+from mend.core.submissions import form_page
+from mend.core.web import current_language
 from mend.training import actions, panels, workflow
 from mend.training import choices as c
 from mend.training import models as m
@@ -29,7 +29,7 @@ from mend.training.sales.forms import (
 )
 from mend.training.sales.proposals import proposal_filename, proposal_pdf
 from mend.training.sales.queries import offered_courses, proposal_lines
-from mend.training.sales.views import SHOWN, query_without_page
+from mend.training.sales.views import SHOWN, list_page
 
 # ---------------------------------------------------------------- engagements
 
@@ -51,16 +51,8 @@ def training_engagements(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["status"]:
         engagements = engagements.filter(status=form.cleaned_data["status"])
-    page = paginate(request, engagements.order_by("-created_at", "-pk"))
-    return render(
-        request,
-        "training/sales/engagements.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
+    return list_page(
+        request, "training/sales/engagements.html", form, engagements.order_by("-created_at", "-pk")
     )
 
 
@@ -77,27 +69,23 @@ def training_engagement_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("client", "").isdigit():
         initial["client"] = int(request.GET["client"])
     form = EngagementForm(request.POST or None, initial=initial, **options)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_engagement(
-                actor=request.user,
-                client=data["client"],
-                contact=data["contact"],
-                course=data["course"],
-                title=data["title"],
-                participants=data["participants"],
-                notes=data["notes"],
-            ),
-            redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
-            message=lambda engagement: (
-                _("Engagement %(ref)s created.") % {"ref": engagement.reference}
-            ),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/engagement_new.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_engagement(
+            actor=request.user,
+            client=data["client"],
+            contact=data["contact"],
+            course=data["course"],
+            title=data["title"],
+            participants=data["participants"],
+            notes=data["notes"],
+        ),
+        redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
+        message=lambda engagement: _("Engagement %(ref)s created.") % {"ref": engagement.reference},
+        template="training/sales/engagement_new.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(Perm.DELIVER_TRAINING))
@@ -161,28 +149,22 @@ def training_proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST or None, initial={"valid_until": default_until})
     language = engagement.language
     lines = proposal_lines(engagement, language)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.issue_proposal(
-                actor=request.user,
-                engagement=engagement,
-                valid_until=data["valid_until"],
-                notes=data["notes"],
-            ),
-            redirect_to=reverse("training_engagement", args=[engagement.pk]),
-            message=lambda proposal: (
-                _("Quote %(number)s issued. Download it and send it to the client.")
-                % {"number": proposal.number}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/proposal_new.html",
-        {"form": form, "engagement": engagement, "lines": lines, "language": language},
+        form,
+        lambda data: actions.issue_proposal(
+            actor=request.user,
+            engagement=engagement,
+            valid_until=data["valid_until"],
+            notes=data["notes"],
+        ),
+        redirect_to=reverse("training_engagement", args=[engagement.pk]),
+        message=lambda proposal: (
+            _("Quote %(number)s issued. Download it and send it to the client.")
+            % {"number": proposal.number}
+        ),
+        template="training/sales/proposal_new.html",
+        context={"form": form, "engagement": engagement, "lines": lines, "language": language},
     )
 
 
@@ -219,25 +201,19 @@ def training_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, contacts=contacts, initial={"contact": engagement.contact_id}
     )
     sessions = list(engagement.sessions.exclude(status=c.SessionStatus.CANCELLED))
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.send_sla(
-                actor=request.user, engagement=engagement, contact=data["contact"]
-            ),
-            redirect_to=reverse("training_engagement", args=[engagement.pk]),
-            message=lambda sla: (
-                _("The agreement was emailed to %(name)s.")
-                % {"name": form.cleaned_data["contact"].name}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/sla_send.html",
-        {
+        form,
+        lambda data: actions.send_sla(
+            actor=request.user, engagement=engagement, contact=data["contact"]
+        ),
+        redirect_to=reverse("training_engagement", args=[engagement.pk]),
+        message=lambda sla: (
+            _("The agreement was emailed to %(name)s.")
+            % {"name": form.cleaned_data["contact"].name}
+        ),
+        template="training/sales/sla_send.html",
+        context=lambda: {
             "form": form,
             "engagement": engagement,
             "sessions": sessions,
@@ -256,14 +232,12 @@ def training_sla_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.withdraw_sla(actor=request.user, sla=sla),
-            redirect_to=reverse("training_engagement", args=[sla.engagement_id]),
-            message=_("The agreement was withdrawn. Its link no longer works."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/sla_withdraw.html", {"form": form, "sla": sla})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.withdraw_sla(actor=request.user, sla=sla),
+        redirect_to=reverse("training_engagement", args=[sla.engagement_id]),
+        message=_("The agreement was withdrawn. Its link no longer works."),
+        template="training/sales/sla_withdraw.html",
+        context={"form": form, "sla": sla},
+    )

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
-from mend.core.web import current_language, paginate
+from mend.core.submissions import form_page
+from mend.core.web import current_language
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
@@ -25,7 +25,7 @@ from mend.training.sales.forms import (
     enquiry_values,
 )
 from mend.training.sales.queries import client_named, offered_courses
-from mend.training.sales.views import SHOWN, query_without_page
+from mend.training.sales.views import SHOWN, list_page
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -36,16 +36,8 @@ def training_enquiries(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["status"]:
         enquiries = enquiries.filter(status=form.cleaned_data["status"])
-    page = paginate(request, enquiries.order_by("-received_at", "-pk"))
-    return render(
-        request,
-        "training/sales/enquiries.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
+    return list_page(
+        request, "training/sales/enquiries.html", form, enquiries.order_by("-received_at", "-pk")
     )
 
 
@@ -76,19 +68,17 @@ def training_enquiry_new(request: HttpRequest) -> HttpResponse:
     form = StaffEnquiryForm(
         request.POST or None, courses=courses, initial={"language": current_language()}
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.receive_enquiry(
-                organisation=request.organisation, actor=request.user, **enquiry_values(data)
-            ),
-            redirect_to=lambda enquiry: reverse("training_enquiry", args=[enquiry.pk]),
-            message=_("Enquiry recorded."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/enquiry_new.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.receive_enquiry(
+            organisation=request.organisation, actor=request.user, **enquiry_values(data)
+        ),
+        redirect_to=lambda enquiry: reverse("training_enquiry", args=[enquiry.pk]),
+        message=_("Enquiry recorded."),
+        template="training/sales/enquiry_new.html",
+        context={"form": form},
+    )
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -105,29 +95,23 @@ def training_enquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"course": enquiry.course_id, "version": enquiry.version},
     )
     existing = client_named(enquiry.organisation, enquiry.organisation_name)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.convert_enquiry(
-                actor=request.user,
-                enquiry=enquiry,
-                course=data["course"],
-                title=data["title"],
-                version=data.get("version"),
-            ),
-            redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
-            message=lambda engagement: (
-                _("Engagement %(ref)s created for %(client)s.")
-                % {"ref": engagement.reference, "client": engagement.client.name}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/enquiry_convert.html",
-        {"form": form, "enquiry": enquiry, "existing": existing},
+        form,
+        lambda data: actions.convert_enquiry(
+            actor=request.user,
+            enquiry=enquiry,
+            course=data["course"],
+            title=data["title"],
+            version=data.get("version"),
+        ),
+        redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
+        message=lambda engagement: (
+            _("Engagement %(ref)s created for %(client)s.")
+            % {"ref": engagement.reference, "client": engagement.client.name}
+        ),
+        template="training/sales/enquiry_convert.html",
+        context={"form": form, "enquiry": enquiry, "existing": existing},
     )
 
 
@@ -140,19 +124,17 @@ def training_enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This enquiry has already been dealt with."))
         return redirect("training_enquiry", pk=enquiry.pk)
     form = CloseEnquiryForm(request.POST or None, initial={"version": enquiry.version})
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.close_enquiry(
-                actor=request.user,
-                enquiry=enquiry,
-                reason=data["reason"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("training_enquiry", args=[enquiry.pk]),
-            message=_("Enquiry closed."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/enquiry_close.html", {"form": form, "enquiry": enquiry})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.close_enquiry(
+            actor=request.user,
+            enquiry=enquiry,
+            reason=data["reason"],
+            version=data.get("version"),
+        ),
+        redirect_to=reverse("training_enquiry", args=[enquiry.pk]),
+        message=_("Enquiry closed."),
+        template="training/sales/enquiry_close.html",
+        context={"form": form, "enquiry": enquiry},
+    )

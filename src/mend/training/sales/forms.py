@@ -21,6 +21,18 @@ def _blank(choices, label=None) -> list:
     return [("", label or _("Choose")), *list(choices)]
 
 
+def _hours_field(label, missing) -> forms.DecimalField:
+    """A number of hours to one decimal place, required."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        error_messages=_required(missing),
+    )
+
+
 class CourseChoiceField(forms.ModelChoiceField):
     """Courses named in the reader's language."""
 
@@ -156,22 +168,10 @@ class CourseForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages=_required(_("Choose how it is delivered.")),
     )
-    duration_hours = forms.DecimalField(
-        label=_("Duration (hours)"),
-        max_digits=6,
-        decimal_places=1,
-        min_value=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
-        error_messages=_required(_("Enter how long the course is, in hours.")),
+    duration_hours = _hours_field(
+        _("Duration (hours)"), _("Enter how long the course is, in hours.")
     )
-    cpd_hours = forms.DecimalField(
-        label=_("CPD hours"),
-        max_digits=6,
-        decimal_places=1,
-        min_value=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
-        error_messages=_required(_("Enter the CPD hours the course gives.")),
-    )
+    cpd_hours = _hours_field(_("CPD hours"), _("Enter the CPD hours the course gives."))
     price = forms.DecimalField(
         label=_("Price per session (£)"),
         max_digits=12,

@@ -5,7 +5,8 @@ the pages that need no sign-in (the public enquiry form, the agreement link) in 
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django import forms
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.core.web import paginate
 from mend.training import actions
 from mend.training import choices as c
@@ -61,6 +62,23 @@ def existing_links(request: HttpRequest, pages=OTHER_PAGES) -> list[dict]:
     return found
 
 
+def list_page(
+    request: HttpRequest, template: str, form: forms.Form, rows: QuerySet
+) -> HttpResponse:
+    """A list page of the sales area: its filter form, a page of `rows` (already filtered and
+    ordered) and the query string for the page links."""
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
+        },
+    )
+
+
 def query_without_page(request: HttpRequest) -> str:
     """The list page's query string without its page number (for the pagination links)."""
     params = request.GET.copy()
@@ -99,17 +117,7 @@ def training_clients(request: HttpRequest) -> HttpResponse:
             clients = clients.filter(name__icontains=form.cleaned_data["q"].strip())
         if form.cleaned_data["sector"]:
             clients = clients.filter(sector=form.cleaned_data["sector"])
-    page = paginate(request, clients.order_by("name", "pk"))
-    return render(
-        request,
-        "training/sales/clients.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
-    )
+    return list_page(request, "training/sales/clients.html", form, clients.order_by("name", "pk"))
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -142,30 +150,35 @@ def training_client(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _client_values(data: dict) -> dict:
-    fields = ["name", "sector", "address", "email", "phone", "language", "notes"]
+def _values(data: dict, fields: list[str]) -> dict:
+    """The form's values for an action: `fields`, and `is_active` where the form has it."""
     values = {f: data[f] for f in fields}
     if "is_active" in data:
         values["is_active"] = data["is_active"]
     return values
 
 
+CLIENT_FIELDS = ["name", "sector", "address", "email", "phone", "language", "notes"]
+
+
+def _client_values(data: dict) -> dict:
+    return _values(data, CLIENT_FIELDS)
+
+
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_client_new(request: HttpRequest) -> HttpResponse:
     form = ClientNewForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_client(
-                actor=request.user, organisation=request.organisation, **_client_values(data)
-            ),
-            redirect_to=lambda client: reverse("training_client", args=[client.pk]),
-            message=lambda client: _("Client %(name)s added.") % {"name": client.name},
-        )
-        if response:
-            return response
-    return render(request, "training/sales/client_form.html", {"form": form, "client": None})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_client(
+            actor=request.user, organisation=request.organisation, **_client_values(data)
+        ),
+        redirect_to=lambda client: reverse("training_client", args=[client.pk]),
+        message=lambda client: _("Client %(name)s added.") % {"name": client.name},
+        template="training/sales/client_form.html",
+        context={"form": form, "client": None},
+    )
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -174,54 +187,43 @@ def training_client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {**_client_values(vars(client)), "version": client.version}
     initial["is_active"] = client.is_active
     form = ClientEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_client(
-                actor=request.user,
-                client=client,
-                version=data.get("version"),
-                **_client_values(data),
-            ),
-            redirect_to=reverse("training_client", args=[client.pk]),
-            message=_("Client details saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/client_form.html", {"form": form, "client": client})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_client(
+            actor=request.user,
+            client=client,
+            version=data.get("version"),
+            **_client_values(data),
+        ),
+        redirect_to=reverse("training_client", args=[client.pk]),
+        message=_("Client details saved."),
+        template="training/sales/client_form.html",
+        context={"form": form, "client": client},
+    )
 
 
 CONTACT_FIELDS = ["name", "role", "job_title", "email", "phone", "language"]
 
 
 def _contact_values(data: dict) -> dict:
-    values = {f: data[f] for f in CONTACT_FIELDS}
-    if "is_active" in data:
-        values["is_active"] = data["is_active"]
-    return values
+    return _values(data, CONTACT_FIELDS)
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.MANAGE_TRAINING, pk=pk)
     form = ContactNewForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.add_contact(
-                actor=request.user, client=client, **_contact_values(data)
-            ),
-            redirect_to=reverse("training_client", args=[client.pk]),
-            message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/contact_form.html",
-        {"form": form, "client": client, "contact": None},
+        form,
+        lambda data: actions.add_contact(
+            actor=request.user, client=client, **_contact_values(data)
+        ),
+        redirect_to=reverse("training_client", args=[client.pk]),
+        message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
+        template="training/sales/contact_form.html",
+        context={"form": form, "client": client, "contact": None},
     )
 
 
@@ -234,25 +236,19 @@ def training_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(contact, f) for f in CONTACT_FIELDS}
     initial.update(is_active=contact.is_active, version=contact.version)
     form = ContactEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_contact(
-                actor=request.user,
-                contact=contact,
-                version=data.get("version"),
-                **_contact_values(data),
-            ),
-            redirect_to=reverse("training_client", args=[client.pk]),
-            message=_("Contact details saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
-        "training/sales/contact_form.html",
-        {"form": form, "client": client, "contact": contact},
+        form,
+        lambda data: actions.update_contact(
+            actor=request.user,
+            contact=contact,
+            version=data.get("version"),
+            **_contact_values(data),
+        ),
+        redirect_to=reverse("training_client", args=[client.pk]),
+        message=_("Contact details saved."),
+        template="training/sales/contact_form.html",
+        context={"form": form, "client": client, "contact": contact},
     )
 
 
@@ -274,10 +270,7 @@ COURSE_FIELDS = [
 
 
 def _course_values(data: dict) -> dict:
-    values = {f: data[f] for f in COURSE_FIELDS}
-    if "is_active" in data:
-        values["is_active"] = data["is_active"]
-    return values
+    return _values(data, COURSE_FIELDS)
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -299,19 +292,17 @@ def training_courses(request: HttpRequest) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_course_new(request: HttpRequest) -> HttpResponse:
     form = CourseNewForm(request.POST or None, initial={"format": c.CourseFormat.IN_PERSON})
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_course(
-                actor=request.user, organisation=request.organisation, **_course_values(data)
-            ),
-            redirect_to=reverse("training_courses"),
-            message=lambda course: _("Course %(title)s added.") % {"title": course.title},
-        )
-        if response:
-            return response
-    return render(request, "training/sales/course_form.html", {"form": form, "course": None})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.create_course(
+            actor=request.user, organisation=request.organisation, **_course_values(data)
+        ),
+        redirect_to=reverse("training_courses"),
+        message=lambda course: _("Course %(title)s added.") % {"title": course.title},
+        template="training/sales/course_form.html",
+        context={"form": form, "course": None},
+    )
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -320,19 +311,17 @@ def training_course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(course, f) for f in COURSE_FIELDS}
     initial.update(is_active=course.is_active, version=course.version)
     form = CourseEditForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_course(
-                actor=request.user,
-                course=course,
-                version=data.get("version"),
-                **_course_values(data),
-            ),
-            redirect_to=reverse("training_courses"),
-            message=_("Course saved."),
-        )
-        if response:
-            return response
-    return render(request, "training/sales/course_form.html", {"form": form, "course": course})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.update_course(
+            actor=request.user,
+            course=course,
+            version=data.get("version"),
+            **_course_values(data),
+        ),
+        redirect_to=reverse("training_courses"),
+        message=_("Course saved."),
+        template="training/sales/course_form.html",
+        context={"form": form, "course": course},
+    )
