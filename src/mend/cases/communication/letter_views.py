@@ -14,6 +14,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.communication import documents, forms, queries
 from mend.cases.communication.views import TEMPLATES, page, refuse
+from mend.cases.web import form_page
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
@@ -223,26 +224,20 @@ def letter_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
         initial["opted_in_on"] = letter.recipient_opted_in_on
         initial["writer_may_know_read"] = "yes" if letter.writer_may_know_read else "no"
     form = forms.OptInForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_letter_opt_in(
-                actor=request.user,
-                letter=letter,
-                opted_in_on=data["opted_in_on"],
-                writer_may_know_read=data["writer_may_know_read"] == "yes",
-                version=data.get("version"),
-            ),
-            redirect_to=_letter_url(letter),
-            message=_("Their choice is recorded."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.record_letter_opt_in(
+            actor=request.user,
+            letter=letter,
+            opted_in_on=data["opted_in_on"],
+            writer_may_know_read=data["writer_may_know_read"] == "yes",
+            version=data.get("version"),
+        ),
         TEMPLATES + "letter_opt_in.html",
         page(case, form=form, letter=letter, heading=_("Do they want the letter?")),
+        redirect_to=_letter_url(letter),
+        message=_("Their choice is recorded."),
     )
 
 
@@ -255,29 +250,17 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DeliverLetterForm(
         request.POST if request.method == "POST" else None, initial={"version": letter.version}
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.deliver_letter(
-                actor=request.user,
-                letter=letter,
-                route=data["route"],
-                route_agency=data["route_agency"],
-                on=data["delivered_on"],
-                version=data.get("version"),
-            ),
-            redirect_to=_letter_url(letter),
-            message=lambda delivered: (
-                _("The letter is held on file until they want it.")
-                if delivered.route == c.DeliveryRoute.HOLD
-                else _("Delivery recorded.")
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.deliver_letter(
+            actor=request.user,
+            letter=letter,
+            route=data["route"],
+            route_agency=data["route_agency"],
+            on=data["delivered_on"],
+            version=data.get("version"),
+        ),
         TEMPLATES + "letter_deliver.html",
         page(
             case,
@@ -285,6 +268,12 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
             letter=letter,
             heading=_("Deliver the letter"),
             blockers=queries.delivery_blockers(letter, c.DeliveryRoute.DIRECT),
+        ),
+        redirect_to=_letter_url(letter),
+        message=lambda delivered: (
+            _("The letter is held on file until they want it.")
+            if delivered.route == c.DeliveryRoute.HOLD
+            else _("Delivery recorded.")
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -187,49 +187,30 @@ def _create_case(
     return case
 
 
-def add_party(
-    *,
-    actor: Any,
-    case: m.Case,
-    role: str,
-    person: Person | None = None,
-    first_name: str = "",
-    last_name: str = "",
-    date_of_birth: date | None = None,
-    postcode: str = "",
-    contact: dict | None = None,
-    preferred_language: str = "en",
-    other_language: str = "",
-    needs_interpreter: bool = False,
-    contact_preferences: dict | None = None,
-    accessibility_needs: str = "",
-    safety_flags: str = "",
-    never_disclose: str = "",
-    is_under_18: bool = False,
-    supports: m.Party | None = None,
-) -> m.Party:
+class PartyDetails(TypedDict, total=False):
+    """What `add_party` is told about the party beyond its case and role (see `_add_party`)."""
+
+    person: Person | None
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    postcode: str
+    contact: dict | None
+    preferred_language: str
+    other_language: str
+    needs_interpreter: bool
+    contact_preferences: dict | None
+    accessibility_needs: str
+    safety_flags: str
+    never_disclose: str
+    is_under_18: bool
+    supports: m.Party | None
+
+
+def add_party(*, actor: Any, case: m.Case, role: str, **details: Unpack[PartyDetails]) -> m.Party:
     """Add a party: an existing person (chosen from the likely duplicates) or a new one."""
     access.require(actor, Perm.WORK_CASES, case)
-    return _add_party(
-        actor=actor,
-        case=case,
-        role=role,
-        person=person,
-        first_name=first_name,
-        last_name=last_name,
-        date_of_birth=date_of_birth,
-        postcode=postcode,
-        contact=contact,
-        preferred_language=preferred_language,
-        other_language=other_language,
-        needs_interpreter=needs_interpreter,
-        contact_preferences=contact_preferences,
-        accessibility_needs=accessibility_needs,
-        safety_flags=safety_flags,
-        never_disclose=never_disclose,
-        is_under_18=is_under_18,
-        supports=supports,
-    )
+    return _add_party(actor=actor, case=case, role=role, **details)
 
 
 def _add_party(

@@ -22,6 +22,7 @@ from mend.cases.referrals.forms import (
     PartnerReferralForm,
     StaffReferralForm,
 )
+from mend.cases.web import form_page
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.models import Team
@@ -40,11 +41,11 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.all(),
         "language": current_language(),
     }
-    if request.method != "POST":
-        form = StaffReferralForm(**options)
-        return render(request, "cases/referrals/new.html", {"form": form})
-    form = StaffReferralForm(request.POST, request.FILES, **options)
-    response = handle_post(
+    posted = request.method == "POST"
+    form = StaffReferralForm(
+        request.POST if posted else None, request.FILES if posted else None, **options
+    )
+    return form_page(
         request,
         form,
         lambda data: actions.enter_referral(
@@ -67,12 +68,11 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             handover_file=data["handover_file"],
             handover_level=data["handover_level"],
         ),
+        "cases/referrals/new.html",
+        {"form": form},
         redirect_to=lambda case: reverse("case_detail", args=[case.pk]),
         message=lambda case: _("Referral %(ref)s recorded.") % {"ref": case.reference},
     )
-    if response:
-        return response
-    return render(request, "cases/referrals/new.html", {"form": form})
 
 
 # ---------------------------------------------------------------- referrals waiting for a decision
@@ -199,11 +199,11 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
         "case_types": m.CaseType.objects.filter(is_active=True),
         "language": current_language(),
     }
-    if request.method != "POST":
-        form = PartnerReferralForm(**options)
-        return render(request, "cases/referrals/submit.html", {"form": form})
-    form = PartnerReferralForm(request.POST, request.FILES, **options)
-    response = handle_post(
+    posted = request.method == "POST"
+    form = PartnerReferralForm(
+        request.POST if posted else None, request.FILES if posted else None, **options
+    )
+    return form_page(
         request,
         form,
         lambda data: actions.submit_partner_referral(
@@ -225,14 +225,13 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
             handover_level=data["handover_level"],
             people=form.people(),
         ),
+        "cases/referrals/submit.html",
+        {"form": form},
         redirect_to=lambda case: reverse("referral_status", args=[case.pk]),
         message=lambda case: (
             _("Thank you. Your referral's reference is %(ref)s.") % {"ref": case.reference}
         ),
     )
-    if response:
-        return response
-    return render(request, "cases/referrals/submit.html", {"form": form})
 
 
 def _my_referrals(request: HttpRequest) -> QuerySet[m.Case]:
