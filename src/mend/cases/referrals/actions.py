@@ -65,24 +65,31 @@ def _record_handover(
     return assessment
 
 
+class CaseDetails(TypedDict, total=False):
+    """What `create_case` is told about the referral beyond its organisation, type and source
+    (see `_create_case`)."""
+
+    summary: str
+    referring_agency: str
+    referrer_contact: dict | None
+    justice_stage: str
+    sharing_basis: str
+    sharing_reference: str
+    incident_date: date | None
+    reported_on: date | None
+    enhanced_rights: bool
+    harmed_initiated: bool
+    complexity_factors: Iterable[m.ComplexityFactor]
+    team: Team | None
+
+
 def create_case(
     *,
     actor: Any,
     organisation: Organisation,
     case_type: m.CaseType,
     source: str,
-    summary: str = "",
-    referring_agency: str = "",
-    referrer_contact: dict | None = None,
-    justice_stage: str = c.JusticeStage.NONE,
-    sharing_basis: str = "",
-    sharing_reference: str = "",
-    incident_date: date | None = None,
-    reported_on: date | None = None,
-    enhanced_rights: bool = False,
-    harmed_initiated: bool = False,
-    complexity_factors: Iterable[m.ComplexityFactor] = (),
-    team: Team | None = None,
+    **details: Unpack[CaseDetails],
 ) -> m.Case:
     """Record a referral. `actor` is None for a public self-referral."""
     if actor is not None and not (
@@ -91,22 +98,7 @@ def create_case(
     ):
         raise ValidationError(_("You cannot enter referrals for this organisation."))
     return _create_case(
-        actor=actor,
-        organisation=organisation,
-        case_type=case_type,
-        source=source,
-        summary=summary,
-        referring_agency=referring_agency,
-        referrer_contact=referrer_contact,
-        justice_stage=justice_stage,
-        sharing_basis=sharing_basis,
-        sharing_reference=sharing_reference,
-        incident_date=incident_date,
-        reported_on=reported_on,
-        enhanced_rights=enhanced_rights,
-        harmed_initiated=harmed_initiated,
-        complexity_factors=complexity_factors,
-        team=team,
+        actor=actor, organisation=organisation, case_type=case_type, source=source, **details
     )
 
 
