@@ -30,6 +30,35 @@ from mend.core.roles import Perm
 from mend.core.submissions import handle_post
 from mend.core.web import current_language, paginate
 
+# What the staff and partner referral forms both ask, passed to their actions as it is.
+REFERRAL_FACTS = (
+    "case_type",
+    "referring_agency",
+    "summary",
+    "justice_stage",
+    "sharing_basis",
+    "sharing_reference",
+    "incident_date",
+    "reported_on",
+    "enhanced_rights",
+    "harmed_initiated",
+    "handover_file",
+    "handover_level",
+)
+
+
+def _referral_facts(data: dict) -> dict:
+    return {name: data[name] for name in REFERRAL_FACTS}
+
+
+def _referral_form(request: HttpRequest, form_class, **options):
+    """A referral form: the POST with its uploaded file, or a blank one."""
+    posted = request.method == "POST"
+    return form_class(
+        request.POST if posted else None, request.FILES if posted else None, **options
+    )
+
+
 # ---------------------------------------------------------------- staff entry
 
 
@@ -41,32 +70,18 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.all(),
         "language": current_language(),
     }
-    posted = request.method == "POST"
-    form = StaffReferralForm(
-        request.POST if posted else None, request.FILES if posted else None, **options
-    )
+    form = _referral_form(request, StaffReferralForm, **options)
     return form_page(
         request,
         form,
         lambda data: actions.enter_referral(
             actor=request.user,
             organisation=request.organisation,
-            case_type=data["case_type"],
+            **_referral_facts(data),
             source=data["source"],
-            summary=data["summary"],
-            referring_agency=data["referring_agency"],
             referrer_contact=form.referrer_contact(),
-            justice_stage=data["justice_stage"],
-            sharing_basis=data["sharing_basis"],
-            sharing_reference=data["sharing_reference"],
-            incident_date=data["incident_date"],
-            reported_on=data["reported_on"],
-            enhanced_rights=data["enhanced_rights"],
-            harmed_initiated=data["harmed_initiated"],
             complexity_factors=list(data["complexity_factors"]),
             team=data["team"],
-            handover_file=data["handover_file"],
-            handover_level=data["handover_level"],
         ),
         "cases/referrals/new.html",
         {"form": form},
@@ -199,30 +214,16 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
         "case_types": m.CaseType.objects.filter(is_active=True),
         "language": current_language(),
     }
-    posted = request.method == "POST"
-    form = PartnerReferralForm(
-        request.POST if posted else None, request.FILES if posted else None, **options
-    )
+    form = _referral_form(request, PartnerReferralForm, **options)
     return form_page(
         request,
         form,
         lambda data: actions.submit_partner_referral(
             actor=request.user,
             organisation=request.organisation,
-            case_type=data["case_type"],
-            referring_agency=data["referring_agency"],
+            **_referral_facts(data),
             referrer_role=data["referrer_role"],
             referrer_phone=data["referrer_phone"],
-            summary=data["summary"],
-            justice_stage=data["justice_stage"],
-            sharing_basis=data["sharing_basis"],
-            sharing_reference=data["sharing_reference"],
-            incident_date=data["incident_date"],
-            reported_on=data["reported_on"],
-            enhanced_rights=data["enhanced_rights"],
-            harmed_initiated=data["harmed_initiated"],
-            handover_file=data["handover_file"],
-            handover_level=data["handover_level"],
             people=form.people(),
         ),
         "cases/referrals/submit.html",
