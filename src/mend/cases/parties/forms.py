@@ -52,21 +52,31 @@ def _not_in_future(value, message):
     return value
 
 
+def _first_name() -> forms.CharField:
+    return forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={"required": _("Enter the person's first name.")},
+    )
+
+
+def _last_name() -> forms.CharField:
+    return forms.CharField(label=_("Last name"), max_length=100, required=False)
+
+
+def _date_of_birth() -> forms.DateField:
+    return date_field(_("Date of birth"), help_text=_("Optional. For example, 27/03/2007."))
+
+
 # ---------------------------------------------------------------- adding a party
 
 
 class FindPersonForm(GovukForm):
     """Step 1: enough to look for someone already known."""
 
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        error_messages={"required": _("Enter the person's first name.")},
-    )
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = date_field(
-        _("Date of birth"), help_text=_("Optional. For example, 27/03/2007.")
-    )
+    first_name = _first_name()
+    last_name = _last_name()
+    date_of_birth = _date_of_birth()
     postcode = forms.CharField(
         label=_("Postcode"), max_length=10, required=False, help_text=_("Optional.")
     )
@@ -287,15 +297,9 @@ class ExistingPersonPartyForm(SubmissionMixin, PartyDetailsForm):
 
 
 class EditPartyForm(PersonDetailsForm, PartyDetailsForm):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        error_messages={"required": _("Enter the person's first name.")},
-    )
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = date_field(
-        _("Date of birth"), help_text=_("Optional. For example, 27/03/2007.")
-    )
+    first_name = _first_name()
+    last_name = _last_name()
+    date_of_birth = _date_of_birth()
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     party_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     person_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
