@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.assessment.queries import ADVANCED_ROLES, SIGNOFF_ROLES
+from mend.cases.edits import save_changed
 from mend.cases.events import CaseEvent
 from mend.core import access, audit, changes
 from mend.core.models import User
@@ -224,14 +225,8 @@ def update_party(*, actor: User, party: m.Party, version: int | None, **fields: 
     with transaction.atomic():
         locked = changes.lock(party)
         changes.check_version(locked, version)
-        changed = []
-        for name, value in fields.items():
-            if getattr(locked, name) != value:
-                setattr(locked, name, value)
-                changed.append(name)
+        changed = save_changed(locked, fields)
         if changed:
-            locked.version += 1
-            locked.save()
             audit.record(
                 CaseEvent.PARTY_CHANGED,
                 actor=actor,

@@ -21,6 +21,7 @@ from mend.cases.assessment.forms import (
     SignOffForm,
     SuitabilityForm,
 )
+from mend.cases.web import form_page
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.models import AccessLog
@@ -128,24 +129,22 @@ def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     parties = list(case.parties.select_related("person"))
     form = RiskAssessmentForm(request.POST or None, parties=parties)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_risk_assessment(
-                actor=request.user,
-                case=case,
-                level=data["level"],
-                notes=data["notes"],
-                mitigation=data["mitigation"],
-                party=data["party"],
-            ),
-            redirect_to=reverse("case_assessment", args=[case.pk]),
-            message=_("Risk assessment recorded."),
-        )
-        if response:
-            return response
-    return render(request, "cases/assessment/risk_form.html", {"case": case, "form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.record_risk_assessment(
+            actor=request.user,
+            case=case,
+            level=data["level"],
+            notes=data["notes"],
+            mitigation=data["mitigation"],
+            party=data["party"],
+        ),
+        "cases/assessment/risk_form.html",
+        {"case": case, "form": form},
+        redirect_to=reverse("case_assessment", args=[case.pk]),
+        message=_("Risk assessment recorded."),
+    )
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -260,26 +259,20 @@ def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
 def suitability(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = SuitabilityForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_suitability(
-                actor=request.user,
-                case=case,
-                process_kind=data["process_kind"],
-                decision=data["decision"],
-                reason=data["reason"],
-            ),
-            redirect_to=reverse("case_assessment", args=[case.pk]),
-            message=_("Suitability decision recorded."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.record_suitability(
+            actor=request.user,
+            case=case,
+            process_kind=data["process_kind"],
+            decision=data["decision"],
+            reason=data["reason"],
+        ),
         "cases/assessment/suitability_form.html",
         {"case": case, "form": form, "decisions": list(case.suitability.select_related("by"))},
+        redirect_to=reverse("case_assessment", args=[case.pk]),
+        message=_("Suitability decision recorded."),
     )
 
 
@@ -288,16 +281,14 @@ def principles(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     latest = case.principles.order_by("-at", "-id").first()
     form = PrinciplesForm(request.POST or None, initial=(latest.considered if latest else {}))
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_principles(
-                actor=request.user, case=case, considered=form.considered()
-            ),
-            redirect_to=reverse("case_assessment", args=[case.pk]),
-            message=_("Guiding principles checklist recorded."),
-        )
-        if response:
-            return response
-    return render(request, "cases/assessment/principles_form.html", {"case": case, "form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: actions.record_principles(
+            actor=request.user, case=case, considered=form.considered()
+        ),
+        "cases/assessment/principles_form.html",
+        {"case": case, "form": form},
+        redirect_to=reverse("case_assessment", args=[case.pk]),
+        message=_("Guiding principles checklist recorded."),
+    )

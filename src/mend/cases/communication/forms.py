@@ -14,6 +14,13 @@ LETTER_LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
+def _writer_may_know_read(label, help_text) -> forms.ChoiceField:
+    """The recipient's yes or no: may the writer learn the letter was read?"""
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, help_text=help_text
+    )
+
+
 def _date_field(label, help_text=""):
     return forms.DateField(
         label=label, widget=DateInput(), initial=timezone.localdate, help_text=help_text
@@ -180,11 +187,9 @@ class ScreenLetterForm(VersionedForm):
 
 class OptInForm(VersionedForm):
     opted_in_on = _date_field(_("Date they said they want the letter"))
-    writer_may_know_read = forms.ChoiceField(
-        label=_("May the writer be told when the letter has been read?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        help_text=_("This is the choice of the person receiving the letter."),
+    writer_may_know_read = _writer_may_know_read(
+        _("May the writer be told when the letter has been read?"),
+        _("This is the choice of the person receiving the letter."),
     )
 
 
@@ -211,9 +216,7 @@ class DeliverLetterForm(VersionedForm):
 
 class ReadForm(VersionedForm):
     read_on = _date_field(_("Date they read it"))
-    writer_may_know_read = forms.ChoiceField(
-        label=_("May the writer be told it was read?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        help_text=_("This is the choice of the person who received the letter."),
+    writer_may_know_read = _writer_may_know_read(
+        _("May the writer be told it was read?"),
+        _("This is the choice of the person who received the letter."),
     )

@@ -13,7 +13,8 @@ from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.communication import documents, forms, queries
-from mend.cases.communication.views import TEMPLATES, page, refuse
+from mend.cases.communication.views import TEMPLATES, page, refuse, screening_page
+from mend.cases.web import form_page
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
@@ -23,6 +24,15 @@ from mend.core.web import current_language
 
 def _letter_url(letter: m.Letter) -> str:
     return reverse("letter_detail", args=[letter.pk])
+
+
+def _letter_form(request: HttpRequest, writer: m.Party, initial) -> forms.LetterForm:
+    """The letter form for `writer`'s questions: the POST, or a blank form with `initial()`."""
+    questions = queries.letter_questions(writer)
+    language = current_language()
+    if request.method == "POST":
+        return forms.LetterForm(request.POST, questions=questions, language=language)
+    return forms.LetterForm(questions=questions, language=language, initial=initial())
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -40,35 +50,21 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             page(case, form=who, heading=_("Start a letter")),
         )
     writer, recipient = who.cleaned_data["writer"], who.cleaned_data["recipient"]
-    questions = queries.letter_questions(writer)
-    language = current_language()
-    if request.method == "POST":
-        form = forms.LetterForm(request.POST, questions=questions, language=language)
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.draft_letter(
-                actor=request.user,
-                case=case,
-                writer=writer,
-                recipient=recipient,
-                answers=form.answers(),
-                body=data["body"],
-                language=data["language"],
-            ),
-            redirect_to=lambda letter: reverse("letter_detail", args=[letter.pk]),
-            message=_("Letter saved as a draft. It must be screened next."),
-        )
-        if response:
-            return response
-    else:
-        form = forms.LetterForm(
-            questions=questions,
-            language=language,
-            initial={"language": queries.default_letter_language(recipient)},
-        )
-    return render(
+    form = _letter_form(
+        request, writer, lambda: {"language": queries.default_letter_language(recipient)}
+    )
+    return form_page(
         request,
+        form,
+        lambda data: actions.draft_letter(
+            actor=request.user,
+            case=case,
+            writer=writer,
+            recipient=recipient,
+            answers=form.answers(),
+            body=data["body"],
+            language=data["language"],
+        ),
         TEMPLATES + "letter_form.html",
         page(
             case,
@@ -78,6 +74,8 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             query=request.GET.urlencode(),
             heading=_("Write the letter"),
         ),
+        redirect_to=lambda letter: reverse("letter_detail", args=[letter.pk]),
+        message=_("Letter saved as a draft. It must be screened next."),
     )
 
 
@@ -90,37 +88,27 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if letter.status != c.LetterStatus.DRAFT:
         messages.info(request, _("Only a draft letter can be changed."))
         return redirect("letter_detail", letter.pk)
-    questions = queries.letter_questions(letter.writer)
-    language = current_language()
-    if request.method == "POST":
-        form = forms.LetterForm(request.POST, questions=questions, language=language)
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_letter(
-                actor=request.user,
-                letter=letter,
-                answers=form.answers(),
-                body=data["body"],
-                language=data["language"],
-                version=data.get("version"),
-            ),
-            redirect_to=_letter_url(letter),
-            message=_("Letter saved."),
-        )
-        if response:
-            return response
-    else:
-        initial = {
+    form = _letter_form(
+        request,
+        letter.writer,
+        lambda: {
             "body": letter.body,
             "language": letter.language,
             "version": letter.version,
-        }
-        for key, text in (letter.answers or {}).items():
-            initial[f"answer_{key}"] = text
-        form = forms.LetterForm(questions=questions, language=language, initial=initial)
-    return render(
+            **{f"answer_{key}": text for key, text in (letter.answers or {}).items()},
+        },
+    )
+    return form_page(
         request,
+        form,
+        lambda data: actions.update_letter(
+            actor=request.user,
+            letter=letter,
+            answers=form.answers(),
+            body=data["body"],
+            language=data["language"],
+            version=data.get("version"),
+        ),
         TEMPLATES + "letter_form.html",
         page(
             case,
@@ -130,6 +118,8 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
             letter=letter,
             heading=_("Change the draft letter"),
         ),
+        redirect_to=_letter_url(letter),
+        message=_("Letter saved."),
     )
 
 
@@ -191,24 +181,17 @@ def letter_screen(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return data["decision"]
 
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            act,
-            redirect_to=_letter_url(letter),
-            message=lambda decision: (
-                _("Letter screened.") if decision == "screened" else _("Letter sent back to draft.")
-            ),
-        )
-        if response:
-            return response
-    if letter.writer.never_disclose:
-        audit.log_access(request.user, letter.writer, case.organisation)
-    return render(
+    return screening_page(
         request,
-        TEMPLATES + "letter_screen.html",
+        form,
+        act,
+        "letter_screen.html",
         page(case, form=form, letter=letter, heading=_("Screen the letter")),
+        writer=letter.writer,
+        redirect_to=_letter_url(letter),
+        message=lambda decision: (
+            _("Letter screened.") if decision == "screened" else _("Letter sent back to draft.")
+        ),
     )
 
 
@@ -223,26 +206,20 @@ def letter_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
         initial["opted_in_on"] = letter.recipient_opted_in_on
         initial["writer_may_know_read"] = "yes" if letter.writer_may_know_read else "no"
     form = forms.OptInForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_letter_opt_in(
-                actor=request.user,
-                letter=letter,
-                opted_in_on=data["opted_in_on"],
-                writer_may_know_read=data["writer_may_know_read"] == "yes",
-                version=data.get("version"),
-            ),
-            redirect_to=_letter_url(letter),
-            message=_("Their choice is recorded."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.record_letter_opt_in(
+            actor=request.user,
+            letter=letter,
+            opted_in_on=data["opted_in_on"],
+            writer_may_know_read=data["writer_may_know_read"] == "yes",
+            version=data.get("version"),
+        ),
         TEMPLATES + "letter_opt_in.html",
         page(case, form=form, letter=letter, heading=_("Do they want the letter?")),
+        redirect_to=_letter_url(letter),
+        message=_("Their choice is recorded."),
     )
 
 
@@ -255,29 +232,17 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DeliverLetterForm(
         request.POST if request.method == "POST" else None, initial={"version": letter.version}
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.deliver_letter(
-                actor=request.user,
-                letter=letter,
-                route=data["route"],
-                route_agency=data["route_agency"],
-                on=data["delivered_on"],
-                version=data.get("version"),
-            ),
-            redirect_to=_letter_url(letter),
-            message=lambda delivered: (
-                _("The letter is held on file until they want it.")
-                if delivered.route == c.DeliveryRoute.HOLD
-                else _("Delivery recorded.")
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.deliver_letter(
+            actor=request.user,
+            letter=letter,
+            route=data["route"],
+            route_agency=data["route_agency"],
+            on=data["delivered_on"],
+            version=data.get("version"),
+        ),
         TEMPLATES + "letter_deliver.html",
         page(
             case,
@@ -285,6 +250,12 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
             letter=letter,
             heading=_("Deliver the letter"),
             blockers=queries.delivery_blockers(letter, c.DeliveryRoute.DIRECT),
+        ),
+        redirect_to=_letter_url(letter),
+        message=lambda delivered: (
+            _("The letter is held on file until they want it.")
+            if delivered.route == c.DeliveryRoute.HOLD
+            else _("Delivery recorded.")
         ),
     )
 

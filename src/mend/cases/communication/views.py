@@ -33,6 +33,29 @@ def page(case: m.Case, **extra) -> dict:
     return {**tabs.tab_context(case, "case_communication"), **extra}
 
 
+def screening_page(
+    request: HttpRequest,
+    form,
+    act,
+    template: str,
+    context: dict,
+    *,
+    writer: m.Party,
+    redirect_to: str,
+    message,
+) -> HttpResponse:
+    """A screening form (a message or a letter checked before it is passed on): the POST goes
+    through `handle_post`; showing the page shows the screener what the writer must never have
+    disclosed, so that look is logged."""
+    if request.method == "POST":
+        response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
+        if response:
+            return response
+    if writer.never_disclose:
+        audit.log_access(request.user, writer, context["case"].organisation)
+    return render(request, TEMPLATES + template, context)
+
+
 def tab_url(case_or_pk) -> str:
     pk = getattr(case_or_pk, "pk", case_or_pk)
     return reverse("case_communication", args=[pk])
@@ -113,26 +136,19 @@ def message_approve(request: HttpRequest, pk: int) -> HttpResponse:
             actions.withhold_message(actor=request.user, message=message, reason=data["reason"])
         return data["decision"]
 
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            act,
-            redirect_to=tab_url(case),
-            message=lambda decision: (
-                _("Message approved. Record when it is passed on.")
-                if decision == "approve"
-                else _("Message withheld. It will not be passed on.")
-            ),
-        )
-        if response:
-            return response
-    if message.sender.never_disclose:
-        audit.log_access(request.user, message.sender, case.organisation)
-    return render(
+    return screening_page(
         request,
-        TEMPLATES + "message_approve.html",
+        form,
+        act,
+        "message_approve.html",
         page(case, form=form, message=message, heading=_("Check a message")),
+        writer=message.sender,
+        redirect_to=tab_url(case),
+        message=lambda decision: (
+            _("Message approved. Record when it is passed on.")
+            if decision == "approve"
+            else _("Message withheld. It will not be passed on.")
+        ),
     )
 
 

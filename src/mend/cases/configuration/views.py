@@ -12,10 +12,10 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.configuration import actions
 from mend.cases.configuration.forms import CaseTypeForm, ComplexityFactorForm, QuestionSetForm
+from mend.cases.web import form_page
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
 
 # ---------------------------------------------------------------- case types
 
@@ -46,33 +46,27 @@ def case_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **{f"days_{k}": v for k, v in steps.items()},
     }
     form = CaseTypeForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_case_type(
-                actor=request.user,
-                case_type=case_type,
-                version=data.get("version"),
-                name=data["name"],
-                name_cy=data["name_cy"],
-                description=data["description"],
-                enhanced_pathway=data["enhanced_pathway"],
-                is_active=data["is_active"],
-                offsets=form.offsets(),
-            ),
-            redirect_to=reverse("case_type_list"),
-            message=lambda _saved: (
-                _("%(name)s saved. The timeline applies to cases accepted from now on.")
-                % {"name": form.cleaned_data["name"]}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.update_case_type(
+            actor=request.user,
+            case_type=case_type,
+            version=data.get("version"),
+            name=data["name"],
+            name_cy=data["name_cy"],
+            description=data["description"],
+            enhanced_pathway=data["enhanced_pathway"],
+            is_active=data["is_active"],
+            offsets=form.offsets(),
+        ),
         "cases/configuration/case_type_form.html",
         {"case_type": case_type, "form": form, "section": "case_types"},
+        redirect_to=reverse("case_type_list"),
+        message=lambda _saved: (
+            _("%(name)s saved. The timeline applies to cases accepted from now on.")
+            % {"name": form.cleaned_data["name"]}
+        ),
     )
 
 
@@ -110,28 +104,22 @@ def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": _questions_text(question_set.questions),
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_question_set(
-                actor=request.user,
-                question_set=question_set,
-                version=data.get("version"),
-                name=data["name"],
-                party_role=data["party_role"],
-                is_active=data["is_active"],
-                questions=data["questions"],
-            ),
-            redirect_to=reverse("question_set_list"),
-            message=_("Question set saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.update_question_set(
+            actor=request.user,
+            question_set=question_set,
+            version=data.get("version"),
+            name=data["name"],
+            party_role=data["party_role"],
+            is_active=data["is_active"],
+            questions=data["questions"],
+        ),
         "cases/configuration/question_set_form.html",
         {"question_set": question_set, "form": form, "section": "question_sets"},
+        redirect_to=reverse("question_set_list"),
+        message=_("Question set saved."),
     )
 
 
@@ -167,27 +155,21 @@ def complexity_factor_create(request: HttpRequest) -> HttpResponse:
     form = ComplexityFactorForm(
         request.POST or None, initial={"signoffs": [c.SignOffKind.ADVANCED]}
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_complexity_factor(
-                actor=request.user,
-                organisation=request.organisation,
-                code=data["code"],
-                name=data["name"],
-                name_cy=data["name_cy"],
-                signoffs=data["signoffs"],
-            ),
-            redirect_to=reverse("complexity_factor_list"),
-            message=_("Complexity factor added."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.create_complexity_factor(
+            actor=request.user,
+            organisation=request.organisation,
+            code=data["code"],
+            name=data["name"],
+            name_cy=data["name_cy"],
+            signoffs=data["signoffs"],
+        ),
         "cases/configuration/complexity_factor_form.html",
         {"factor": None, "form": form, "section": "complexity_factors"},
+        redirect_to=reverse("complexity_factor_list"),
+        message=_("Complexity factor added."),
     )
 
 
@@ -204,25 +186,19 @@ def complexity_factor_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "signoffs": _factor_signoffs(factor),
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_complexity_factor(
-                actor=request.user,
-                factor=factor,
-                version=data.get("version"),
-                name=data["name"],
-                name_cy=data["name_cy"],
-                signoffs=data["signoffs"],
-            ),
-            redirect_to=reverse("complexity_factor_list"),
-            message=_("Complexity factor saved."),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.update_complexity_factor(
+            actor=request.user,
+            factor=factor,
+            version=data.get("version"),
+            name=data["name"],
+            name_cy=data["name_cy"],
+            signoffs=data["signoffs"],
+        ),
         "cases/configuration/complexity_factor_form.html",
         {"factor": factor, "form": form, "section": "complexity_factors"},
+        redirect_to=reverse("complexity_factor_list"),
+        message=_("Complexity factor saved."),
     )

@@ -15,6 +15,15 @@ DATE = DateInput()
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
+def _yes_no(label, required_message) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
 def _date(label, required=False, help_text=""):
     return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text)
 
@@ -133,23 +142,11 @@ class SurveyForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how satisfied you are, from 1 to 5.")},
     )
-    felt_safe = forms.ChoiceField(
-        label=_("Did you feel safe taking part?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether you felt safe.")},
-    )
-    felt_heard = forms.ChoiceField(
-        label=_("Did you feel listened to?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether you felt listened to.")},
-    )
-    would_recommend = forms.ChoiceField(
-        label=_("Would you recommend restorative justice to someone in a similar situation?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether you would recommend it.")},
+    felt_safe = _yes_no(_("Did you feel safe taking part?"), _("Say whether you felt safe."))
+    felt_heard = _yes_no(_("Did you feel listened to?"), _("Say whether you felt listened to."))
+    would_recommend = _yes_no(
+        _("Would you recommend restorative justice to someone in a similar situation?"),
+        _("Say whether you would recommend it."),
     )
     comments = forms.CharField(
         label=_("Is there anything else you would like to tell us?"),

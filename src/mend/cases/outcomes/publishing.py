@@ -34,6 +34,21 @@ class CaseStudyRefused(ValidationError):
         self.reasons = reasons
 
 
+def _lock_with_case(study: m.CaseStudy) -> m.CaseStudy:
+    return m.CaseStudy.objects.select_for_update().select_related("case").get(pk=study.pk)
+
+
+def _anonymity_problems(study: m.CaseStudy) -> list[str]:
+    return anonymiser.problems(study.case, f"{study.title}\n{study.narrative}")
+
+
+def _save(study: m.CaseStudy, *, actor: User, event: str) -> None:
+    """Save a reviewed study (approved, published or taken down), a new version, with its event."""
+    study.version += 1
+    study.save()
+    audit.record(event, actor=actor, organisation=study.organisation, obj=study)
+
+
 def draft_case_study(*, actor: User, case: m.Case) -> m.CaseStudy:
     access.require(actor, Perm.WORK_CASES, case)
     title, narrative = anonymiser.build_draft(case)
@@ -84,17 +99,13 @@ def approve_case_study(
 ) -> m.CaseStudy:
     access.require(actor, Perm.PUBLISH_CASE_STUDIES, study)
     with transaction.atomic():
-        study = m.CaseStudy.objects.select_for_update().select_related("case").get(pk=study.pk)
+        study = _lock_with_case(study)
         changes.check_version(study, version)
-        reasons = anonymiser.problems(study.case, f"{study.title}\n{study.narrative}")
+        reasons = _anonymity_problems(study)
         if reasons:
             raise CaseStudyRefused(reasons)
         study.approved_by, study.approved_at = actor, timezone.now()
-        study.version += 1
-        study.save()
-        audit.record(
-            CaseEvent.CASE_STUDY_APPROVED, actor=actor, organisation=study.organisation, obj=study
-        )
+        _save(study, actor=actor, event=CaseEvent.CASE_STUDY_APPROVED)
     return study
 
 
@@ -102,22 +113,18 @@ def publish_case_study(*, actor: User, study: m.CaseStudy) -> m.CaseStudy:
     """Only an approved study, with every principal party's current consent, is published."""
     access.require(actor, Perm.PUBLISH_CASE_STUDIES, study)
     with transaction.atomic():
-        study = m.CaseStudy.objects.select_for_update().select_related("case").get(pk=study.pk)
+        study = _lock_with_case(study)
         reasons = []
         if study.published_at:
             reasons.append(_("This case study is already published."))
         if not study.approved_at:
             reasons.append(_("The case study must be approved before it is published."))
         reasons += queries.missing_case_study_consents(study.case)
-        reasons += anonymiser.problems(study.case, f"{study.title}\n{study.narrative}")
+        reasons += _anonymity_problems(study)
         if reasons:
             raise CaseStudyRefused(reasons)
         study.published_at = timezone.now()
-        study.version += 1
-        study.save()
-        audit.record(
-            CaseEvent.CASE_STUDY_PUBLISHED, actor=actor, organisation=study.organisation, obj=study
-        )
+        _save(study, actor=actor, event=CaseEvent.CASE_STUDY_PUBLISHED)
     return study
 
 
@@ -128,12 +135,5 @@ def unpublish_case_study(*, actor: User, study: m.CaseStudy) -> m.CaseStudy:
         if not study.published_at:
             raise CaseStudyRefused([_("This case study is not published.")])
         study.published_at = None
-        study.version += 1
-        study.save()
-        audit.record(
-            CaseEvent.CASE_STUDY_UNPUBLISHED,
-            actor=actor,
-            organisation=study.organisation,
-            obj=study,
-        )
+        _save(study, actor=actor, event=CaseEvent.CASE_STUDY_UNPUBLISHED)
     return study

@@ -26,6 +26,7 @@ from mend.cases.outcomes.forms import (
     SupportReferralForm,
     SupportUpdateForm,
 )
+from mend.cases.web import form_page
 from mend.cases.workflow import current_consent
 from mend.core import access
 from mend.core.access import decide, requires
@@ -42,6 +43,15 @@ def _outcomes_url(case_pk: int) -> str:
 
 def _page(request, template: str, case: m.Case, context: dict) -> HttpResponse:
     return render(request, template, {**tabs.tab_context(case, "case_outcomes"), **context})
+
+
+def _form_page(
+    request, form, act, template: str, case: m.Case, context: dict, **post
+) -> HttpResponse:
+    """A form page on the outcomes tab (see `form_page`; `post` is `redirect_to` and `message`)."""
+    return form_page(
+        request, form, act, template, {**tabs.tab_context(case, "case_outcomes"), **context}, **post
+    )
 
 
 # ---------------------------------------------------------------- the tab
@@ -80,25 +90,24 @@ def support_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     case = party.case
     form = SupportReferralForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.add_support_referral(
-                actor=request.user,
-                party=party,
-                service=data["service"],
-                provider=data["provider"],
-                status=data["status"],
-                referred_on=data["referred_on"],
-                outcome=data["outcome"],
-            ),
-            redirect_to=_outcomes_url(case.pk),
-            message=_("Support referral added."),
-        )
-        if response:
-            return response
-    return _page(request, "cases/outcomes/support_form.html", case, {"form": form, "party": party})
+    return _form_page(
+        request,
+        form,
+        lambda data: actions.add_support_referral(
+            actor=request.user,
+            party=party,
+            service=data["service"],
+            provider=data["provider"],
+            status=data["status"],
+            referred_on=data["referred_on"],
+            outcome=data["outcome"],
+        ),
+        "cases/outcomes/support_form.html",
+        case,
+        {"form": form, "party": party},
+        redirect_to=_outcomes_url(case.pk),
+        message=_("Support referral added."),
+    )
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -121,29 +130,23 @@ def support_referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": referral.version,
         },
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.update_support_referral(
-                actor=request.user,
-                referral=referral,
-                status=data["status"],
-                provider=data["provider"],
-                referred_on=data["referred_on"],
-                outcome=data["outcome"],
-                version=data.get("version"),
-            ),
-            redirect_to=_outcomes_url(case.pk),
-            message=_("Support referral updated."),
-        )
-        if response:
-            return response
-    return _page(
+    return _form_page(
         request,
+        form,
+        lambda data: actions.update_support_referral(
+            actor=request.user,
+            referral=referral,
+            status=data["status"],
+            provider=data["provider"],
+            referred_on=data["referred_on"],
+            outcome=data["outcome"],
+            version=data.get("version"),
+        ),
         "cases/outcomes/support_edit.html",
         case,
         {"form": form, "party": party, "referral": referral},
+        redirect_to=_outcomes_url(case.pk),
+        message=_("Support referral updated."),
     )
 
 
@@ -155,22 +158,21 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     meetings = list(m.Meeting.objects.filter(case=case).order_by("starts_at"))
     form = AgreementForm(request.POST or None, meetings=meetings)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.create_agreement(
-                actor=request.user,
-                case=case,
-                made_on=data["made_on"],
-                meeting=next((mt for mt in meetings if str(mt.pk) == data["meeting"]), None),
-            ),
-            redirect_to=lambda agreement: reverse("agreement_item_new", args=[agreement.pk]),
-            message=_("Agreement recorded. Now add what was agreed."),
-        )
-        if response:
-            return response
-    return _page(request, "cases/outcomes/agreement_form.html", case, {"form": form})
+    return _form_page(
+        request,
+        form,
+        lambda data: actions.create_agreement(
+            actor=request.user,
+            case=case,
+            made_on=data["made_on"],
+            meeting=next((mt for mt in meetings if str(mt.pk) == data["meeting"]), None),
+        ),
+        "cases/outcomes/agreement_form.html",
+        case,
+        {"form": form},
+        redirect_to=lambda agreement: reverse("agreement_item_new", args=[agreement.pk]),
+        message=_("Agreement recorded. Now add what was agreed."),
+    )
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -220,19 +222,18 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     if item.kind != c.AgreementItemKind.RESTITUTION:
         raise Http404
     form = PaymentForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_payment(
-                actor=request.user, item=item, amount=data["amount"], paid_on=data["paid_on"]
-            ),
-            redirect_to=_outcomes_url(case.pk),
-            message=_("Payment recorded."),
-        )
-        if response:
-            return response
-    return _page(request, "cases/outcomes/payment_form.html", case, {"form": form, "item": item})
+    return _form_page(
+        request,
+        form,
+        lambda data: actions.record_payment(
+            actor=request.user, item=item, amount=data["amount"], paid_on=data["paid_on"]
+        ),
+        "cases/outcomes/payment_form.html",
+        case,
+        {"form": form, "item": item},
+        redirect_to=_outcomes_url(case.pk),
+        message=_("Payment recorded."),
+    )
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -242,19 +243,16 @@ def agreement_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
     case = item.agreement.case
     form = ItemStatusForm(request.POST or None, initial={"status": item.status})
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.set_item_status(
-                actor=request.user, item=item, status=data["status"]
-            ),
-            redirect_to=_outcomes_url(case.pk),
-            message=_("Agreement item updated."),
-        )
-        if response:
-            return response
-    return _page(request, "cases/outcomes/item_status.html", case, {"form": form, "item": item})
+    return _form_page(
+        request,
+        form,
+        lambda data: actions.set_item_status(actor=request.user, item=item, status=data["status"]),
+        "cases/outcomes/item_status.html",
+        case,
+        {"form": form, "item": item},
+        redirect_to=_outcomes_url(case.pk),
+        message=_("Agreement item updated."),
+    )
 
 
 # ---------------------------------------------------------------- feedback
@@ -286,15 +284,14 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[SESSION_FEEDBACK_LINKS] = links
         return reverse("feedback_link", args=[feedback.pk])
 
-    if request.method == "POST":
-        response = handle_post(request, form, send, redirect_to=lambda target: target)
-        if response:
-            return response
-    return _page(
+    return _form_page(
         request,
+        form,
+        send,
         "cases/outcomes/feedback_send.html",
         case,
         {"form": form, "party": party, "has_consent": has_consent, "has_email": has_email},
+        redirect_to=lambda target: target,
     )
 
 
@@ -326,17 +323,16 @@ def feedback_link(request: HttpRequest, pk: int) -> HttpResponse:
 def case_study_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = FeedbackSendForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.draft_case_study(actor=request.user, case=case),
-            redirect_to=lambda study: reverse("case_study_edit", args=[study.pk]),
-            message=_("Draft case study created. Read it carefully and edit it."),
-        )
-        if response:
-            return response
-    return _page(request, "cases/outcomes/case_study_new.html", case, {"form": form})
+    return _form_page(
+        request,
+        form,
+        lambda data: actions.draft_case_study(actor=request.user, case=case),
+        "cases/outcomes/case_study_new.html",
+        case,
+        {"form": form},
+        redirect_to=lambda study: reverse("case_study_edit", args=[study.pk]),
+        message=_("Draft case study created. Read it carefully and edit it."),
+    )
 
 
 def _studies():

@@ -15,6 +15,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.assessment.actions import update_party
+from mend.cases.edits import save_changed
 from mend.cases.events import CaseEvent
 from mend.cases.parties.queries import practitioner_working_with
 from mend.cases.workflow import party_label
@@ -186,14 +187,8 @@ def _update_person(actor: Any, person: Person, version: int | None, fields: dict
     with transaction.atomic():
         locked = lock(person)
         check_version(locked, version)
-        changed = []
-        for name, value in fields.items():
-            if getattr(locked, name) != value:
-                setattr(locked, name, value)
-                changed.append(name)
+        changed = save_changed(locked, fields)
         if changed:
-            locked.version += 1
-            locked.save()
             audit.record(
                 CaseEvent.PERSON_CHANGED,
                 actor=actor,

@@ -35,10 +35,37 @@ def date_field(label, *, required=False, help_text=""):
     )
 
 
+def _notes(label, max_length, **kwargs) -> forms.CharField:
+    """An optional free-text box of three rows."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        **kwargs,
+    )
+
+
 def _not_in_future(value, message):
     if value and value > timezone.localdate():
         raise forms.ValidationError(message)
     return value
+
+
+def _first_name() -> forms.CharField:
+    return forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={"required": _("Enter the person's first name.")},
+    )
+
+
+def _last_name() -> forms.CharField:
+    return forms.CharField(label=_("Last name"), max_length=100, required=False)
+
+
+def _date_of_birth() -> forms.DateField:
+    return date_field(_("Date of birth"), help_text=_("Optional. For example, 27/03/2007."))
 
 
 # ---------------------------------------------------------------- adding a party
@@ -47,15 +74,9 @@ def _not_in_future(value, message):
 class FindPersonForm(GovukForm):
     """Step 1: enough to look for someone already known."""
 
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        error_messages={"required": _("Enter the person's first name.")},
-    )
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = date_field(
-        _("Date of birth"), help_text=_("Optional. For example, 27/03/2007.")
-    )
+    first_name = _first_name()
+    last_name = _last_name()
+    date_of_birth = _date_of_birth()
     postcode = forms.CharField(
         label=_("Postcode"), max_length=10, required=False, help_text=_("Optional.")
     )
@@ -200,29 +221,12 @@ class PartyDetailsForm(GovukForm):
         required=False,
         help_text=_("For example, weekdays after 6pm, never on Saturdays."),
     )
-    contact_notes = forms.CharField(
-        label=_("Other notes about contacting them"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    accessibility_needs = forms.CharField(
-        label=_("Accessibility needs"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    safety_flags = forms.CharField(
-        label=_("Safety concerns"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    never_disclose = forms.CharField(
-        label=_("What must never be disclosed to the other side"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    contact_notes = _notes(_("Other notes about contacting them"), 1000)
+    accessibility_needs = _notes(_("Accessibility needs"), 2000)
+    safety_flags = _notes(_("Safety concerns"), 2000)
+    never_disclose = _notes(
+        _("What must never be disclosed to the other side"),
+        2000,
         help_text=_("For example, a new address, a workplace or a health condition."),
     )
     is_under_18 = forms.BooleanField(label=_("Under 18"), required=False)
@@ -293,15 +297,9 @@ class ExistingPersonPartyForm(SubmissionMixin, PartyDetailsForm):
 
 
 class EditPartyForm(PersonDetailsForm, PartyDetailsForm):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        error_messages={"required": _("Enter the person's first name.")},
-    )
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = date_field(
-        _("Date of birth"), help_text=_("Optional. For example, 27/03/2007.")
-    )
+    first_name = _first_name()
+    last_name = _last_name()
+    date_of_birth = _date_of_birth()
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     party_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     person_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -27,6 +27,7 @@ from mend.cases.parties.forms import (
     SupportsForm,
     WithdrawConsentForm,
 )
+from mend.cases.web import form_page
 from mend.cases.workflow import PRINCIPAL_ROLES, party_label
 from mend.core import access, audit
 from mend.core.access import decide, requires
@@ -321,27 +322,16 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(request, queries.party_pages(), Perm.WORK_CASES, pk=pk)
     form = GiveConsentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.give_consent(
-                actor=request.user,
-                party=party,
-                scope=data["scope"],
-                method=data["method"],
-                given_on=data.get("given_on"),
-            ),
-            redirect_to=reverse("party_detail", args=[party.pk]),
-            message=lambda _consent: (
-                _("Consent recorded: %(scope)s.")
-                % {"scope": c.ConsentScope(form.cleaned_data["scope"]).label.lower()}
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.give_consent(
+            actor=request.user,
+            party=party,
+            scope=data["scope"],
+            method=data["method"],
+            given_on=data.get("given_on"),
+        ),
         "cases/parties/consent_give.html",
         {
             **tabs.tab_context(party.case, "case_parties"),
@@ -349,6 +339,11 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page_title": _("People"),
         },
+        redirect_to=reverse("party_detail", args=[party.pk]),
+        message=lambda _consent: (
+            _("Consent recorded: %(scope)s.")
+            % {"scope": c.ConsentScope(form.cleaned_data["scope"]).label.lower()}
+        ),
     )
 
 
@@ -382,20 +377,12 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("person")
         ]
     form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.withdraw_consent(
-                actor=request.user, consent=consent, method=data["method"]
-            ),
-            redirect_to=reverse("case_parties", args=[case.pk]),
-            message=lambda _consent: _withdrawn_message(consent, meetings, others),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.withdraw_consent(
+            actor=request.user, consent=consent, method=data["method"]
+        ),
         "cases/parties/consent_withdraw.html",
         {
             **tabs.tab_context(case, "case_parties"),
@@ -407,6 +394,8 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "others": others,
             "page_title": _("People"),
         },
+        redirect_to=reverse("case_parties", args=[case.pk]),
+        message=lambda _consent: _withdrawn_message(consent, meetings, others),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -65,24 +65,31 @@ def _record_handover(
     return assessment
 
 
+class CaseDetails(TypedDict, total=False):
+    """What `create_case` is told about the referral beyond its organisation, type and source
+    (see `_create_case`)."""
+
+    summary: str
+    referring_agency: str
+    referrer_contact: dict | None
+    justice_stage: str
+    sharing_basis: str
+    sharing_reference: str
+    incident_date: date | None
+    reported_on: date | None
+    enhanced_rights: bool
+    harmed_initiated: bool
+    complexity_factors: Iterable[m.ComplexityFactor]
+    team: Team | None
+
+
 def create_case(
     *,
     actor: Any,
     organisation: Organisation,
     case_type: m.CaseType,
     source: str,
-    summary: str = "",
-    referring_agency: str = "",
-    referrer_contact: dict | None = None,
-    justice_stage: str = c.JusticeStage.NONE,
-    sharing_basis: str = "",
-    sharing_reference: str = "",
-    incident_date: date | None = None,
-    reported_on: date | None = None,
-    enhanced_rights: bool = False,
-    harmed_initiated: bool = False,
-    complexity_factors: Iterable[m.ComplexityFactor] = (),
-    team: Team | None = None,
+    **details: Unpack[CaseDetails],
 ) -> m.Case:
     """Record a referral. `actor` is None for a public self-referral."""
     if actor is not None and not (
@@ -91,22 +98,7 @@ def create_case(
     ):
         raise ValidationError(_("You cannot enter referrals for this organisation."))
     return _create_case(
-        actor=actor,
-        organisation=organisation,
-        case_type=case_type,
-        source=source,
-        summary=summary,
-        referring_agency=referring_agency,
-        referrer_contact=referrer_contact,
-        justice_stage=justice_stage,
-        sharing_basis=sharing_basis,
-        sharing_reference=sharing_reference,
-        incident_date=incident_date,
-        reported_on=reported_on,
-        enhanced_rights=enhanced_rights,
-        harmed_initiated=harmed_initiated,
-        complexity_factors=complexity_factors,
-        team=team,
+        actor=actor, organisation=organisation, case_type=case_type, source=source, **details
     )
 
 
@@ -187,49 +179,30 @@ def _create_case(
     return case
 
 
-def add_party(
-    *,
-    actor: Any,
-    case: m.Case,
-    role: str,
-    person: Person | None = None,
-    first_name: str = "",
-    last_name: str = "",
-    date_of_birth: date | None = None,
-    postcode: str = "",
-    contact: dict | None = None,
-    preferred_language: str = "en",
-    other_language: str = "",
-    needs_interpreter: bool = False,
-    contact_preferences: dict | None = None,
-    accessibility_needs: str = "",
-    safety_flags: str = "",
-    never_disclose: str = "",
-    is_under_18: bool = False,
-    supports: m.Party | None = None,
-) -> m.Party:
+class PartyDetails(TypedDict, total=False):
+    """What `add_party` is told about the party beyond its case and role (see `_add_party`)."""
+
+    person: Person | None
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    postcode: str
+    contact: dict | None
+    preferred_language: str
+    other_language: str
+    needs_interpreter: bool
+    contact_preferences: dict | None
+    accessibility_needs: str
+    safety_flags: str
+    never_disclose: str
+    is_under_18: bool
+    supports: m.Party | None
+
+
+def add_party(*, actor: Any, case: m.Case, role: str, **details: Unpack[PartyDetails]) -> m.Party:
     """Add a party: an existing person (chosen from the likely duplicates) or a new one."""
     access.require(actor, Perm.WORK_CASES, case)
-    return _add_party(
-        actor=actor,
-        case=case,
-        role=role,
-        person=person,
-        first_name=first_name,
-        last_name=last_name,
-        date_of_birth=date_of_birth,
-        postcode=postcode,
-        contact=contact,
-        preferred_language=preferred_language,
-        other_language=other_language,
-        needs_interpreter=needs_interpreter,
-        contact_preferences=contact_preferences,
-        accessibility_needs=accessibility_needs,
-        safety_flags=safety_flags,
-        never_disclose=never_disclose,
-        is_under_18=is_under_18,
-        supports=supports,
-    )
+    return _add_party(actor=actor, case=case, role=role, **details)
 
 
 def _add_party(

@@ -43,7 +43,33 @@ class CaseTypeChoiceField(forms.ModelChoiceField):
         return obj.display_name(self.language)
 
 
-class StaffReferralForm(SubmissionMixin, GovukForm):
+class CaseTypeFormMixin:
+    """A referral form whose `case_type` offers `case_types`, named in the reader's language."""
+
+    def __init__(self, *args, case_types, language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_type"].queryset = case_types
+        self.fields["case_type"].language = language
+
+
+def _justice_stage() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Criminal-justice stage"), choices=c.JusticeStage.choices)
+
+
+def _sharing_reference() -> forms.CharField:
+    return forms.CharField(
+        label=_("Agreement reference"),
+        max_length=100,
+        required=False,
+        help_text=_("For example, the information-sharing agreement's number."),
+    )
+
+
+def _enhanced_rights() -> forms.BooleanField:
+    return forms.BooleanField(label=_("The victim is entitled to enhanced rights"), required=False)
+
+
+class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     case_type = CaseTypeChoiceField(
         label=_("Case type"),
         queryset=None,
@@ -80,28 +106,19 @@ class StaffReferralForm(SubmissionMixin, GovukForm):
         help_text=_("Stored encrypted."),
         error_messages=_required(_("Say what happened.")),
     )
-    justice_stage = forms.ChoiceField(
-        label=_("Criminal-justice stage"), choices=c.JusticeStage.choices
-    )
+    justice_stage = _justice_stage()
     sharing_basis = forms.ChoiceField(
         label=_("Information-sharing basis"),
         choices=_blank(c.SharingBasis.choices),
         required=False,
     )
-    sharing_reference = forms.CharField(
-        label=_("Agreement reference"),
-        max_length=100,
-        required=False,
-        help_text=_("For example, the information-sharing agreement's number."),
-    )
+    sharing_reference = _sharing_reference()
     incident_date = _date(_("Date of the incident"))
     reported_on = _date(
         _("Date the crime was reported"),
         help_text=_("The Victims' Code clocks start on this day."),
     )
-    enhanced_rights = forms.BooleanField(
-        label=_("The victim is entitled to enhanced rights"), required=False
-    )
+    enhanced_rights = _enhanced_rights()
     harmed_initiated = forms.BooleanField(
         label=_("The person harmed asked for this referral"),
         required=False,
@@ -129,10 +146,8 @@ class StaffReferralForm(SubmissionMixin, GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, case_types, factors, teams, language="en", **kwargs):
+    def __init__(self, *args, factors, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_type"].queryset = case_types
-        self.fields["case_type"].language = language
         self.fields["complexity_factors"].queryset = factors
         self.fields["team"].queryset = teams
 
@@ -181,7 +196,7 @@ def _person_fields(prefix: str) -> dict[str, forms.Field]:
     }
 
 
-class PartnerReferralForm(SubmissionMixin, GovukForm):
+class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     case_type = CaseTypeChoiceField(
         label=_("Kind of case"),
         queryset=None,
@@ -202,25 +217,16 @@ class PartnerReferralForm(SubmissionMixin, GovukForm):
         help_text=_("You will be able to read this again on the referral's status page."),
         error_messages=_required(_("Say what happened.")),
     )
-    justice_stage = forms.ChoiceField(
-        label=_("Criminal-justice stage"), choices=c.JusticeStage.choices
-    )
+    justice_stage = _justice_stage()
     sharing_basis = forms.ChoiceField(
         label=_("Information-sharing basis"),
         choices=_blank(c.SharingBasis.choices),
         error_messages=_required(_("Choose the basis on which you are sharing this information.")),
     )
-    sharing_reference = forms.CharField(
-        label=_("Agreement reference"),
-        max_length=100,
-        required=False,
-        help_text=_("For example, the information-sharing agreement's number."),
-    )
+    sharing_reference = _sharing_reference()
     incident_date = _date(_("Date of the incident"))
     reported_on = _date(_("Date the crime was reported"))
-    enhanced_rights = forms.BooleanField(
-        label=_("The victim is entitled to enhanced rights"), required=False
-    )
+    enhanced_rights = _enhanced_rights()
     harmed_initiated = forms.BooleanField(
         label=_("The person harmed asked for this referral"), required=False
     )
@@ -238,10 +244,8 @@ class PartnerReferralForm(SubmissionMixin, GovukForm):
 
     PEOPLE = {c.PartyRole.HARMED: "harmed", c.PartyRole.RESPONSIBLE: "responsible"}
 
-    def __init__(self, *args, case_types, language="en", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_type"].queryset = case_types
-        self.fields["case_type"].language = language
         for prefix in self.PEOPLE.values():
             self.fields.update(_person_fields(prefix))
 
@@ -281,7 +285,7 @@ SELF_ROLES = [
 ]
 
 
-class SelfReferralForm(SubmissionMixin, SpamTrapMixin, GovukForm):
+class SelfReferralForm(CaseTypeFormMixin, SubmissionMixin, SpamTrapMixin, GovukForm):
     """The public self-referral, with the spam traps every public form shares."""
 
     # Kept from before the shared traps, so forms already open stay valid.
@@ -351,11 +355,6 @@ class SelfReferralForm(SubmissionMixin, SpamTrapMixin, GovukForm):
         help_text=_("A few sentences are enough. We will talk it through with you."),
         error_messages=_required(_("Tell us briefly what happened.")),
     )
-
-    def __init__(self, *args, case_types, language="en", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["case_type"].queryset = case_types
-        self.fields["case_type"].language = language
 
     def clean(self):
         data = super().clean()

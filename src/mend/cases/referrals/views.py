@@ -22,12 +22,42 @@ from mend.cases.referrals.forms import (
     PartnerReferralForm,
     StaffReferralForm,
 )
+from mend.cases.web import form_page
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.models import Team
 from mend.core.roles import Perm
 from mend.core.submissions import handle_post
 from mend.core.web import current_language, paginate
+
+# What the staff and partner referral forms both ask, passed to their actions as it is.
+REFERRAL_FACTS = (
+    "case_type",
+    "referring_agency",
+    "summary",
+    "justice_stage",
+    "sharing_basis",
+    "sharing_reference",
+    "incident_date",
+    "reported_on",
+    "enhanced_rights",
+    "harmed_initiated",
+    "handover_file",
+    "handover_level",
+)
+
+
+def _referral_facts(data: dict) -> dict:
+    return {name: data[name] for name in REFERRAL_FACTS}
+
+
+def _referral_form(request: HttpRequest, form_class, **options):
+    """A referral form: the POST with its uploaded file, or a blank one."""
+    posted = request.method == "POST"
+    return form_class(
+        request.POST if posted else None, request.FILES if posted else None, **options
+    )
+
 
 # ---------------------------------------------------------------- staff entry
 
@@ -40,39 +70,24 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.all(),
         "language": current_language(),
     }
-    if request.method != "POST":
-        form = StaffReferralForm(**options)
-        return render(request, "cases/referrals/new.html", {"form": form})
-    form = StaffReferralForm(request.POST, request.FILES, **options)
-    response = handle_post(
+    form = _referral_form(request, StaffReferralForm, **options)
+    return form_page(
         request,
         form,
         lambda data: actions.enter_referral(
             actor=request.user,
             organisation=request.organisation,
-            case_type=data["case_type"],
+            **_referral_facts(data),
             source=data["source"],
-            summary=data["summary"],
-            referring_agency=data["referring_agency"],
             referrer_contact=form.referrer_contact(),
-            justice_stage=data["justice_stage"],
-            sharing_basis=data["sharing_basis"],
-            sharing_reference=data["sharing_reference"],
-            incident_date=data["incident_date"],
-            reported_on=data["reported_on"],
-            enhanced_rights=data["enhanced_rights"],
-            harmed_initiated=data["harmed_initiated"],
             complexity_factors=list(data["complexity_factors"]),
             team=data["team"],
-            handover_file=data["handover_file"],
-            handover_level=data["handover_level"],
         ),
+        "cases/referrals/new.html",
+        {"form": form},
         redirect_to=lambda case: reverse("case_detail", args=[case.pk]),
         message=lambda case: _("Referral %(ref)s recorded.") % {"ref": case.reference},
     )
-    if response:
-        return response
-    return render(request, "cases/referrals/new.html", {"form": form})
 
 
 # ---------------------------------------------------------------- referrals waiting for a decision
@@ -199,40 +214,25 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
         "case_types": m.CaseType.objects.filter(is_active=True),
         "language": current_language(),
     }
-    if request.method != "POST":
-        form = PartnerReferralForm(**options)
-        return render(request, "cases/referrals/submit.html", {"form": form})
-    form = PartnerReferralForm(request.POST, request.FILES, **options)
-    response = handle_post(
+    form = _referral_form(request, PartnerReferralForm, **options)
+    return form_page(
         request,
         form,
         lambda data: actions.submit_partner_referral(
             actor=request.user,
             organisation=request.organisation,
-            case_type=data["case_type"],
-            referring_agency=data["referring_agency"],
+            **_referral_facts(data),
             referrer_role=data["referrer_role"],
             referrer_phone=data["referrer_phone"],
-            summary=data["summary"],
-            justice_stage=data["justice_stage"],
-            sharing_basis=data["sharing_basis"],
-            sharing_reference=data["sharing_reference"],
-            incident_date=data["incident_date"],
-            reported_on=data["reported_on"],
-            enhanced_rights=data["enhanced_rights"],
-            harmed_initiated=data["harmed_initiated"],
-            handover_file=data["handover_file"],
-            handover_level=data["handover_level"],
             people=form.people(),
         ),
+        "cases/referrals/submit.html",
+        {"form": form},
         redirect_to=lambda case: reverse("referral_status", args=[case.pk]),
         message=lambda case: (
             _("Thank you. Your referral's reference is %(ref)s.") % {"ref": case.reference}
         ),
     )
-    if response:
-        return response
-    return render(request, "cases/referrals/submit.html", {"form": form})
 
 
 def _my_referrals(request: HttpRequest) -> QuerySet[m.Case]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.web import form_page
 from mend.cases.work import queries
 from mend.cases.work.forms import (
     ActivityForm,
@@ -157,11 +158,15 @@ def case_work(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _create(request, case, form, act, template, *, redirect_to, message, **extra) -> HttpResponse:
     """The shared create flow: one record per submission, refusals shown on the form."""
-    if request.method == "POST":
-        response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
-        if response:
-            return response
-    return render(request, template, _case_context(case, form=form, **extra))
+    return form_page(
+        request,
+        form,
+        act,
+        template,
+        _case_context(case, form=form, **extra),
+        redirect_to=redirect_to,
+        message=message,
+    )
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -319,25 +324,19 @@ def meeting_party_invite(request: HttpRequest, pk: int, party_pk: int) -> HttpRe
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
     form = CancelMeetingForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.cancel_meeting(
-                actor=request.user, meeting=meeting, reason=data["reason"]
-            ),
-            redirect_to=reverse("meeting_detail", args=[meeting.pk]),
-            message=_(
-                "The meeting has been cancelled. Send everyone invited the updated "
-                "invitation so it leaves their calendars."
-            ),
-        )
-        if response:
-            return response
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: actions.cancel_meeting(
+            actor=request.user, meeting=meeting, reason=data["reason"]
+        ),
         "cases/work/meeting_cancel.html",
         _case_context(meeting.case, meeting=meeting, form=form),
+        redirect_to=reverse("meeting_detail", args=[meeting.pk]),
+        message=_(
+            "The meeting has been cancelled. Send everyone invited the updated "
+            "invitation so it leaves their calendars."
+        ),
     )
 
 
