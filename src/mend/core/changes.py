@@ -25,11 +25,13 @@ class ConflictError(ValidationError):
     """Someone else saved the record first; nothing was overwritten."""
 
 
-def check_version(obj: models.Model, expected: int | None) -> None:
-    """Refuse when `obj` is no longer at the version the person started editing."""
+def check_version(obj: models.Model, expected: int | None, message: str | None = None) -> None:
+    """Refuse with `ConflictError` when `obj` is no longer at the version the person started
+    editing. `message` words the refusal for a particular record; the default suits any."""
     if expected is not None and obj.version != expected:  # type: ignore[attr-defined]
         raise ConflictError(
-            _(
+            message
+            or _(
                 "Someone else changed this record while you were editing it. Nothing was saved: "
                 "review their change and try again."
             )

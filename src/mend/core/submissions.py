@@ -138,11 +138,11 @@ def form_page(
     request: HttpRequest,
     form: forms.Form,
     act: Callable[[dict[str, Any]], Any],
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
     *,
     redirect_to: str | Callable[[Any], str],
     message: str | Callable[[Any], str] | None = None,
-    template: str,
-    context: dict[str, Any] | Callable[[], dict[str, Any]],
 ) -> HttpResponse:
     """A page with one form: on POST `handle_post`; unless that redirected, the page is shown
     (again, with the form's errors) from `template` and `context` (a function when the page's

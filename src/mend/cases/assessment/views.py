@@ -21,12 +21,11 @@ from mend.cases.assessment.forms import (
     SignOffForm,
     SuitabilityForm,
 )
-from mend.cases.web import form_page
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.models import AccessLog
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.web import current_language
 
 

@@ -18,7 +18,7 @@ from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.events import CaseEvent
 from mend.core import access, audit
-from mend.core.changes import ConflictError, lock, update_fields
+from mend.core.changes import check_version, lock, update_fields
 from mend.core.models import Membership
 from mend.core.roles import Perm, Role
 
@@ -57,13 +57,14 @@ def transition(
     access.require(actor, step.perm, case)
     with transaction.atomic():
         case = lock(case)
-        if version is not None and case.version != version:
-            raise ConflictError(
-                _(
-                    "Someone else changed this case while you were looking at it. Nothing was "
-                    "changed: check the case and try again."
-                )
-            )
+        check_version(
+            case,
+            version,
+            _(
+                "Someone else changed this case while you were looking at it. Nothing was "
+                "changed: check the case and try again."
+            ),
+        )
         reasons = workflow.blockers(case, name)
         if step.needs_reason and not reason.strip():
             reasons.setdefault("reason", []).append(_("Give a reason."))

@@ -14,11 +14,10 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.communication import documents, forms, queries
 from mend.cases.communication.views import TEMPLATES, page, refuse, screening_page
-from mend.cases.web import form_page
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.web import current_language
 
 

@@ -12,10 +12,10 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.configuration import actions
 from mend.cases.configuration.forms import CaseTypeForm, ComplexityFactorForm, QuestionSetForm
-from mend.cases.web import form_page
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
+from mend.core.submissions import form_page
 
 # ---------------------------------------------------------------- case types
 

@@ -26,13 +26,12 @@ from mend.cases.outcomes.forms import (
     SupportReferralForm,
     SupportUpdateForm,
 )
-from mend.cases.web import form_page
 from mend.cases.workflow import current_consent
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.forms import GovukForm
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 
 SESSION_FEEDBACK_LINKS = "mend_feedback_links"
 

@@ -27,12 +27,11 @@ from mend.cases.parties.forms import (
     SupportsForm,
     WithdrawConsentForm,
 )
-from mend.cases.web import form_page
 from mend.cases.workflow import PRINCIPAL_ROLES, party_label
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import already_done, handle_post
+from mend.core.submissions import already_done, form_page, handle_post
 
 INFORM_TASK = "inform_withdrawal"
 

@@ -22,12 +22,11 @@ from mend.cases.referrals.forms import (
     PartnerReferralForm,
     StaffReferralForm,
 )
-from mend.cases.web import form_page
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.models import Team
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 from mend.core.web import current_language, paginate
 
 # What the staff and partner referral forms both ask, passed to their actions as it is.

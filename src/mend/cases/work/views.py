@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.cases.web import form_page
 from mend.cases.work import queries
 from mend.cases.work.forms import (
     ActivityForm,
@@ -30,7 +29,7 @@ from mend.core import access, audit, context
 from mend.core.access import decide, requires
 from mend.core.models import AccessLog, Membership
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

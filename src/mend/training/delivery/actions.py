@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
-from mend.core.changes import ConflictError, lock
+from mend.core.changes import check_version, lock
 from mend.core.models import Membership, Organisation
 from mend.core.roles import Perm
 from mend.training import choices as c
@@ -103,13 +103,14 @@ def set_trainer_level(
             )
             changes = {"level": [None, level]}
         else:
-            if version is not None and profile.version != version:
-                raise ConflictError(
-                    _(
-                        "Someone else changed this trainer's level while you were editing it. "
-                        "Nothing was saved: review their change and try again."
-                    )
-                )
+            check_version(
+                profile,
+                version,
+                _(
+                    "Someone else changed this trainer's level while you were editing it. "
+                    "Nothing was saved: review their change and try again."
+                ),
+            )
             changes = {"level": [profile.level, level]} if profile.level != level else {}
             if profile.notes != notes:
                 changes["notes"] = "changed"
