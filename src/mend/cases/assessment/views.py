@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from mend.cases.assessment.forms import (
     SignOffForm,
     SuitabilityForm,
 )
+from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.models import AccessLog
@@ -29,7 +30,7 @@ from mend.core.submissions import form_page, handle_post
 from mend.core.web import current_language
 
 
-def _refused(request: HttpRequest, message: str, case: m.Case | None = None) -> HttpResponse:
+def _refused(request: CaseRequest, message: str, case: m.Case | None = None) -> HttpResponse:
     return render(
         request,
         "cases/assessment/refused.html",
@@ -60,7 +61,7 @@ def _refusal_for(kind: str) -> str:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assessment(request: CaseRequest, pk: int) -> HttpResponse:
     case = queries.case_for_tab(access.get_object_or_404(request, m.Case, Perm.VIEW_CASES, pk=pk))
     can_work = access.can(request.user, Perm.WORK_CASES, case)
     given: dict[str, list[m.SignOff]] = {}
@@ -104,7 +105,7 @@ def case_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def handover_download(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_download(request: CaseRequest, pk: int) -> HttpResponse:
     """The referrer's risk assessment document, for people working on the case; logged."""
     handover = access.get_object_or_404(
         request, m.RiskAssessment, Perm.WORK_CASES, pk=pk, is_handover=True
@@ -124,7 +125,7 @@ def handover_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     parties = list(case.parties.select_related("person"))
     form = RiskAssessmentForm(request.POST or None, parties=parties)
@@ -147,7 +148,7 @@ def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def signoff(request: CaseRequest, pk: int, kind: str) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     if kind not in c.SignOffKind.values:
         raise Http404
@@ -196,7 +197,7 @@ def signoff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def party_assess(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(request, m.Party, Perm.WORK_CASES, pk=pk)
     case = party.case
     question_set = queries.question_set_for(party)
@@ -255,7 +256,7 @@ def party_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def suitability(request: HttpRequest, pk: int) -> HttpResponse:
+def suitability(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = SuitabilityForm(request.POST or None)
     return form_page(
@@ -276,7 +277,7 @@ def suitability(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def principles(request: HttpRequest, pk: int) -> HttpResponse:
+def principles(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     latest = case.principles.order_by("-at", "-id").first()
     form = PrinciplesForm(request.POST or None, initial=(latest.considered if latest else {}))

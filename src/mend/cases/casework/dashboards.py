@@ -4,12 +4,13 @@ dashboard with "my cases" and "my tasks"."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from mend.cases import models as m
 from mend.cases.casework import clocks, queries
+from mend.cases.web import CaseRequest
 from mend.core.access import decide, requires
 from mend.core.roles import Perm, role_has
 
@@ -18,14 +19,14 @@ DASHBOARD_LIMIT = 200
 
 
 @decide(requires(Perm.VIEW_ALL_CASES))
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: CaseRequest) -> HttpResponse:
     """Each practitioner's open cases by status and their overdue tasks (three queries)."""
     people = queries.caseload(timezone.localdate())
     return render(request, "cases/casework/caseload.html", {"people": people})
 
 
 @decide(requires(Perm.VIEW_CASES))
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: CaseRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = m.Case.objects.for_user(request.user, Perm.VIEW_CASES)
     due = queries.clocks_due(visible, today)

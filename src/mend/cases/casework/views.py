@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from mend.cases.casework.forms import (
     DateDoneForm,
     TransitionForm,
 )
+from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.changes import ConflictError
@@ -39,7 +40,7 @@ from mend.core.submissions import handle_post
 from mend.core.web import safe_next
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: CaseRequest) -> str:
     return request.membership.role
 
 
@@ -55,7 +56,7 @@ def _parse_cursor(value: str) -> tuple[date, int] | None:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: CaseRequest) -> HttpResponse:
     """The cases this person may see, newest referral first, 50 at a time (keyset pages)."""
     case_types = list(m.CaseType.objects.order_by("name"))
     teams = list(Team.objects.order_by("name"))
@@ -108,7 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one case
 
 
-def _overview(request: HttpRequest, case: m.Case, **forms) -> HttpResponse:
+def _overview(request: CaseRequest, case: m.Case, **forms) -> HttpResponse:
     role = _role(request)
     today = timezone.localdate()
     case_clocks = [(clock, clock.state(today)) for clock in clocks.clocks_for(case)]
@@ -142,11 +143,11 @@ def _overview(request: HttpRequest, case: m.Case, **forms) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: CaseRequest, pk: int) -> HttpResponse:
     return _overview(request, _overview_case(request, pk))
 
 
-def _overview_case(request: HttpRequest, pk: int) -> m.Case:
+def _overview_case(request: CaseRequest, pk: int) -> m.Case:
     return access.get_object_or_404(request, queries.cases_for_overview(), Perm.VIEW_CASES, pk=pk)
 
 
@@ -164,7 +165,7 @@ CLOCK_DUTIES = {
 
 @decide(requires(Perm.WORK_CASES))
 @require_POST
-def case_clock_done(request: HttpRequest, pk: int, duty: str) -> HttpResponse:
+def case_clock_done(request: CaseRequest, pk: int, duty: str) -> HttpResponse:
     """Record the date a Victims' Code duty was met (information offered, referral to support)."""
     if duty not in CLOCK_DUTIES:
         raise Http404
@@ -187,7 +188,7 @@ def case_clock_done(request: HttpRequest, pk: int, duty: str) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def case_transition(request: CaseRequest, pk: int, name: str) -> HttpResponse:
     """Confirm a named transition; a refusal lists exactly what is missing."""
     step = workflow.TRANSITIONS.get(name)
     if step is None:
@@ -250,7 +251,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @decide(requires(Perm.ALLOCATE_CASES))
-def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+def case_allocate(request: CaseRequest, pk: int) -> HttpResponse:
     """Allocate a lead, co-workers and observers; end an allocation."""
     case = access.get_object_or_404(
         request, queries.cases_with_header(), Perm.ALLOCATE_CASES, pk=pk
@@ -313,7 +314,7 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 @require_POST
-def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+def task_done(request: CaseRequest, pk: int) -> HttpResponse:
     task = access.get_object_or_404(request, m.Task, Perm.WORK_CASES, pk=pk)
     target = safe_next(request) or reverse("case_detail", args=[task.case_id])
     confirm = ConfirmForm(request.POST)

@@ -4,7 +4,7 @@ recipient, delivered or held on file, read, printed."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.communication import documents, forms, queries
 from mend.cases.communication.views import TEMPLATES, page, refuse, screening_page
+from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
@@ -25,7 +26,7 @@ def _letter_url(letter: m.Letter) -> str:
     return reverse("letter_detail", args=[letter.pk])
 
 
-def _letter_form(request: HttpRequest, writer: m.Party, initial) -> forms.LetterForm:
+def _letter_form(request: CaseRequest, writer: m.Party, initial) -> forms.LetterForm:
     """The letter form for `writer`'s questions: the POST, or a blank form with `initial()`."""
     questions = queries.letter_questions(writer)
     language = current_language()
@@ -35,7 +36,7 @@ def _letter_form(request: HttpRequest, writer: m.Party, initial) -> forms.Letter
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(
         request, m.Case.objects.select_related("case_type"), Perm.WORK_CASES, pk=pk
     )
@@ -79,7 +80,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_edit(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
     )
@@ -123,7 +124,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.VIEW_CASES, pk=pk
     )
@@ -152,7 +153,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_screen(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_screen(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
     )
@@ -195,7 +196,7 @@ def letter_screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_opt_in(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
     )
@@ -223,7 +224,7 @@ def letter_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_deliver(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
     )
@@ -260,7 +261,7 @@ def letter_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_read(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_read(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
     )
@@ -306,7 +307,7 @@ def letter_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_pdf(request: CaseRequest, pk: int) -> HttpResponse:
     letter = access.get_object_or_404(
         request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
     )

@@ -5,7 +5,7 @@ The letter pages are in `communication/letter_views.py`; they share the helpers 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.communication import forms, queries
+from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
@@ -34,7 +35,7 @@ def page(case: m.Case, **extra) -> dict:
 
 
 def screening_page(
-    request: HttpRequest,
+    request: CaseRequest,
     form,
     act,
     template: str,
@@ -65,7 +66,7 @@ def tab_url(case_or_pk) -> str:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_communication(request: HttpRequest, pk: int) -> HttpResponse:
+def case_communication(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(
         request, m.Case.objects.select_related("case_type"), Perm.VIEW_CASES, pk=pk
     )
@@ -87,7 +88,7 @@ def case_communication(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def message_new(request: HttpRequest, pk: int) -> HttpResponse:
+def message_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(
         request, m.Case.objects.select_related("case_type"), Perm.WORK_CASES, pk=pk
     )
@@ -119,7 +120,7 @@ def message_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def message_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def message_approve(request: CaseRequest, pk: int) -> HttpResponse:
     message = access.get_object_or_404(
         request, queries.messages_with_people(), Perm.WORK_CASES, pk=pk
     )
@@ -153,7 +154,7 @@ def message_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def message_delivered(request: HttpRequest, pk: int) -> HttpResponse:
+def message_delivered(request: CaseRequest, pk: int) -> HttpResponse:
     message = access.get_object_or_404(
         request, queries.messages_with_people(), Perm.WORK_CASES, pk=pk
     )

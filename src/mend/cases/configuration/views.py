@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.configuration import actions
 from mend.cases.configuration.forms import CaseTypeForm, ComplexityFactorForm, QuestionSetForm
+from mend.cases.web import CaseRequest
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
@@ -21,7 +22,7 @@ from mend.core.submissions import form_page
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def case_type_list(request: HttpRequest) -> HttpResponse:
+def case_type_list(request: CaseRequest) -> HttpResponse:
     case_types = m.CaseType.objects.prefetch_related(
         Prefetch("steps", queryset=m.TimelineStep.objects.order_by("day_offset", "id"))
     ).order_by("name")
@@ -33,7 +34,7 @@ def case_type_list(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def case_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_type_edit(request: CaseRequest, pk: int) -> HttpResponse:
     case_type = access.get_object_or_404(request, m.CaseType, Perm.CONFIGURE_CASEWORK, pk=pk)
     steps = {s.kind: s.day_offset for s in case_type.steps.all()}
     initial = {
@@ -74,7 +75,7 @@ def case_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def question_set_list(request: HttpRequest) -> HttpResponse:
+def question_set_list(request: CaseRequest) -> HttpResponse:
     return render(
         request,
         "cases/configuration/question_set_list.html",
@@ -92,7 +93,7 @@ def _questions_text(questions: list[dict]) -> str:
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def question_set_edit(request: CaseRequest, pk: int) -> HttpResponse:
     question_set = access.get_object_or_404(request, m.QuestionSet, Perm.CONFIGURE_CASEWORK, pk=pk)
     form = QuestionSetForm(
         request.POST or None,
@@ -127,7 +128,7 @@ def question_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def complexity_factor_list(request: HttpRequest) -> HttpResponse:
+def complexity_factor_list(request: CaseRequest) -> HttpResponse:
     return render(
         request,
         "cases/configuration/complexity_factor_list.html",
@@ -151,7 +152,7 @@ def _factor_signoffs(factor: m.ComplexityFactor) -> list[str]:
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def complexity_factor_create(request: HttpRequest) -> HttpResponse:
+def complexity_factor_create(request: CaseRequest) -> HttpResponse:
     form = ComplexityFactorForm(
         request.POST or None, initial={"signoffs": [c.SignOffKind.ADVANCED]}
     )
@@ -174,7 +175,7 @@ def complexity_factor_create(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_CASEWORK))
-def complexity_factor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def complexity_factor_edit(request: CaseRequest, pk: int) -> HttpResponse:
     factor = access.get_object_or_404(request, m.ComplexityFactor, Perm.CONFIGURE_CASEWORK, pk=pk)
     form = ComplexityFactorForm(
         request.POST or None,

@@ -5,7 +5,7 @@ public pages, in `outcomes/public.py`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from mend.cases.outcomes.forms import (
     SupportReferralForm,
     SupportUpdateForm,
 )
+from mend.cases.web import CaseRequest
 from mend.cases.workflow import current_consent
 from mend.core import access
 from mend.core.access import decide, requires
@@ -57,7 +58,7 @@ def _form_page(
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+def case_outcomes(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.VIEW_CASES, pk=pk)
     follow_up = list(m.Task.objects.filter(case=case, kind="follow_up").order_by("due_on", "id"))
     return _page(
@@ -80,7 +81,7 @@ def case_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def support_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
+def support_referral_new(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(
         request,
         m.Party.objects.select_related("person", "case__case_type"),
@@ -110,7 +111,7 @@ def support_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def support_referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def support_referral_edit(request: CaseRequest, pk: int) -> HttpResponse:
     referral = access.get_object_or_404(
         request,
         m.SupportReferral.objects.select_related("party__person", "party__case__case_type"),
@@ -153,7 +154,7 @@ def support_referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     meetings = list(m.Meeting.objects.filter(case=case).order_by("starts_at"))
     form = AgreementForm(request.POST or None, meetings=meetings)
@@ -175,7 +176,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def agreement_item_new(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_item_new(request: CaseRequest, pk: int) -> HttpResponse:
     agreement = access.get_object_or_404(
         request, m.Agreement.objects.select_related("case__case_type"), Perm.WORK_CASES, pk=pk
     )
@@ -213,7 +214,7 @@ def agreement_item_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_new(request: CaseRequest, pk: int) -> HttpResponse:
     item = queries.with_balance(
         access.get_object_or_404(request, queries.agreement_items(), Perm.WORK_CASES, pk=pk)
     )
@@ -236,7 +237,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def agreement_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_item_status(request: CaseRequest, pk: int) -> HttpResponse:
     item = queries.with_balance(
         access.get_object_or_404(request, queries.agreement_items(), Perm.WORK_CASES, pk=pk)
     )
@@ -258,7 +259,7 @@ def agreement_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_send(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(
         request,
         m.Party.objects.select_related("person", "case__case_type").prefetch_related("consents"),
@@ -295,7 +296,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def feedback_link(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_link(request: CaseRequest, pk: int) -> HttpResponse:
     """Shows a survey link once, for the practitioner to pass on (only its hash is kept)."""
     feedback = access.get_object_or_404(
         request,
@@ -319,7 +320,7 @@ def feedback_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def case_study_new(request: HttpRequest, pk: int) -> HttpResponse:
+def case_study_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = FeedbackSendForm(request.POST if request.method == "POST" else None)
     return _form_page(
@@ -339,7 +340,7 @@ def _studies():
 
 
 @decide(requires(Perm.WORK_CASES))
-def case_study_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_study_edit(request: CaseRequest, pk: int) -> HttpResponse:
     study = access.get_object_or_404(request, _studies(), Perm.WORK_CASES, pk=pk)
     case = study.case
     form = CaseStudyForm(
@@ -398,19 +399,19 @@ def _publishing(request, pk: int, act, done_message: str) -> HttpResponse:
 
 @require_POST
 @decide(requires(Perm.PUBLISH_CASE_STUDIES))
-def case_study_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def case_study_approve(request: CaseRequest, pk: int) -> HttpResponse:
     return _publishing(request, pk, actions.approve_case_study, _("Case study approved."))
 
 
 @require_POST
 @decide(requires(Perm.PUBLISH_CASE_STUDIES))
-def case_study_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def case_study_publish(request: CaseRequest, pk: int) -> HttpResponse:
     return _publishing(request, pk, actions.publish_case_study, _("Case study published."))
 
 
 @require_POST
 @decide(requires(Perm.PUBLISH_CASE_STUDIES))
-def case_study_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+def case_study_unpublish(request: CaseRequest, pk: int) -> HttpResponse:
     return _publishing(
         request, pk, actions.unpublish_case_study, _("Case study taken off the public page.")
     )

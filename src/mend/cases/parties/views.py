@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from mend.cases.parties.forms import (
     SupportsForm,
     WithdrawConsentForm,
 )
+from mend.cases.web import CaseRequest
 from mend.cases.workflow import PRINCIPAL_ROLES, party_label
 from mend.core import access, audit
 from mend.core.access import decide, requires
@@ -36,7 +37,7 @@ from mend.core.submissions import already_done, form_page, handle_post
 INFORM_TASK = "inform_withdrawal"
 
 
-def _may_work(request: HttpRequest, case: m.Case) -> bool:
+def _may_work(request: CaseRequest, case: m.Case) -> bool:
     return access.can(request.user, Perm.WORK_CASES, case)
 
 
@@ -54,7 +55,7 @@ def _language(person) -> str:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_parties(request: HttpRequest, pk: int) -> HttpResponse:
+def case_parties(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, queries.cases(), Perm.VIEW_CASES, pk=pk)
     parties = list(
         m.Party.objects.filter(case=case)
@@ -113,7 +114,7 @@ def _render_add(request, case, template, context, status=200):
 
 
 @decide(requires(Perm.WORK_CASES))
-def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+def party_add(request: CaseRequest, pk: int) -> HttpResponse:
     """Find (name, date of birth, postcode, part), choose among likely duplicates, then details.
 
     Every step posts everything typed so far, so it works without JavaScript and nothing typed
@@ -233,7 +234,7 @@ def _details_context(party: m.Party) -> dict:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def party_detail(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(request, queries.party_pages(), Perm.VIEW_CASES, pk=pk)
     case = party.case
     # The page shows this party's contact and safety details: who looked is recorded.
@@ -254,7 +255,7 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def party_edit(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(request, queries.party_pages(), Perm.WORK_CASES, pk=pk)
     saved_now = None
     if request.method == "POST":
@@ -318,7 +319,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_give(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(request, queries.party_pages(), Perm.WORK_CASES, pk=pk)
     form = GiveConsentForm(request.POST if request.method == "POST" else None)
     return form_page(
@@ -347,7 +348,7 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
     consent = access.get_object_or_404(
         request,
         m.Consent.objects.select_related("party__person", "party__case__case_type"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from mend.cases.referrals.forms import (
     PartnerReferralForm,
     StaffReferralForm,
 )
+from mend.cases.web import CaseRequest
 from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.models import Team
@@ -50,7 +51,7 @@ def _referral_facts(data: dict) -> dict:
     return {name: data[name] for name in REFERRAL_FACTS}
 
 
-def _referral_form(request: HttpRequest, form_class, **options):
+def _referral_form(request: CaseRequest, form_class, **options):
     """A referral form: the POST with its uploaded file, or a blank one."""
     posted = request.method == "POST"
     return form_class(
@@ -62,7 +63,7 @@ def _referral_form(request: HttpRequest, form_class, **options):
 
 
 @decide(requires(Perm.CREATE_CASES))
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: CaseRequest) -> HttpResponse:
     options = {
         "case_types": m.CaseType.objects.filter(is_active=True),
         "factors": m.ComplexityFactor.objects.all(),
@@ -93,7 +94,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.ALLOCATE_CASES))
-def referral_queue(request: HttpRequest) -> HttpResponse:
+def referral_queue(request: CaseRequest) -> HttpResponse:
     cases = (
         m.Case.objects.for_user(request.user, Perm.ALLOCATE_CASES)
         .filter(status=c.Status.REFERRED)
@@ -124,7 +125,7 @@ def _referrer_lines(case: m.Case) -> list[str]:
 
 
 @decide(requires(Perm.ALLOCATE_CASES))
-def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decide(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(
         request,
         m.Case.objects.select_related("case_type", "team").prefetch_related(
@@ -208,7 +209,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.REFER))
-def referral_submit(request: HttpRequest) -> HttpResponse:
+def referral_submit(request: CaseRequest) -> HttpResponse:
     options = {
         "case_types": m.CaseType.objects.filter(is_active=True),
         "language": current_language(),
@@ -234,12 +235,12 @@ def referral_submit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _my_referrals(request: HttpRequest) -> QuerySet[m.Case]:
+def _my_referrals(request: CaseRequest) -> QuerySet[m.Case]:
     return m.Case.objects.for_user(request.user, Perm.REFER).filter(referrer=request.user)
 
 
 @decide(requires(Perm.REFER))
-def referral_mine(request: HttpRequest) -> HttpResponse:
+def referral_mine(request: CaseRequest) -> HttpResponse:
     cases = (
         _my_referrals(request)
         .select_related("case_type")
@@ -253,7 +254,7 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.REFER))
-def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_status(request: CaseRequest, pk: int) -> HttpResponse:
     """What a referrer may know: the status, its history, the decision and what they gave us."""
     case = access.get_object_or_404(
         request, _my_referrals(request).select_related("case_type"), Perm.REFER, pk=pk

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from mend.cases import actions, tabs
 from mend.cases import choices as c
 from mend.cases import models as m
+from mend.cases.web import CaseRequest
 from mend.cases.work import queries
 from mend.cases.work.forms import (
     ActivityForm,
@@ -49,7 +50,7 @@ def _parties(case: m.Case):
     return m.Party.objects.filter(case=case).select_related("person").order_by("role", "id")
 
 
-def _members(request: HttpRequest, case: m.Case):
+def _members(request: CaseRequest, case: m.Case):
     """Active members allocated to the case now, and the person recording."""
     allocated = m.Allocation.objects.filter(case=case, ended_on=None).values("membership")
     me = getattr(request, "membership", None)
@@ -77,7 +78,7 @@ def _parse_cursor(value: str) -> tuple[datetime, int] | None:
         return None
 
 
-def _log_notes_viewed(request: HttpRequest, activities: list[m.Activity]) -> None:
+def _log_notes_viewed(request: CaseRequest, activities: list[m.Activity]) -> None:
     """One access-log row per activity whose notes were shown (a single insert)."""
     ctx = context.current()
     AccessLog.objects.bulk_create(
@@ -102,7 +103,7 @@ def _log_notes_viewed(request: HttpRequest, activities: list[m.Activity]) -> Non
 
 
 @decide(requires(Perm.VIEW_CASES))
-def case_work(request: HttpRequest, pk: int) -> HttpResponse:
+def case_work(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, _cases(), Perm.VIEW_CASES, pk=pk)
     can_work = access.can(request.user, Perm.WORK_CASES, case)
     parties = m.Party.objects.select_related("person")
@@ -169,7 +170,7 @@ def _create(request, case, form, act, template, *, redirect_to, message, **extra
 
 
 @decide(requires(Perm.WORK_CASES))
-def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_create(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, _cases(), Perm.WORK_CASES, pk=pk)
     form = ActivityForm(
         request.POST or None,
@@ -202,7 +203,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def process_create(request: HttpRequest, pk: int) -> HttpResponse:
+def process_create(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, _cases(), Perm.WORK_CASES, pk=pk)
     form = ProcessForm(request.POST or None, parties=_parties(case))
     suitability = list(case.suitability.all().order_by("-at"))
@@ -226,7 +227,7 @@ def process_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_create(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, _cases(), Perm.WORK_CASES, pk=pk)
     form = MeetingForm(
         request.POST or None,
@@ -270,7 +271,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: CaseRequest, pk: int) -> HttpResponse:
     meeting = access.get_object_or_404(request, _meetings(), Perm.VIEW_CASES, pk=pk)
     attendees = list(meeting.attendees.select_related("person").order_by("role", "id"))
     facilitators = list(meeting.facilitators.select_related("user"))
@@ -297,7 +298,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_CASES))
-def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_invite(request: CaseRequest, pk: int) -> HttpResponse:
     """The staff calendar entry (it names the case reference)."""
     meeting = access.get_object_or_404(request, _meetings(), Perm.VIEW_CASES, pk=pk)
     audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
@@ -307,7 +308,7 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def meeting_party_invite(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+def meeting_party_invite(request: CaseRequest, pk: int, party_pk: int) -> HttpResponse:
     """The invitation for one attending party: time, place and kind, naming nobody else."""
     meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
     party = meeting.attendees.filter(pk=party_pk).first()
@@ -320,7 +321,7 @@ def meeting_party_invite(request: HttpRequest, pk: int, party_pk: int) -> HttpRe
 
 
 @decide(requires(Perm.WORK_CASES))
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: CaseRequest, pk: int) -> HttpResponse:
     meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
     form = CancelMeetingForm(request.POST or None)
     return form_page(
@@ -340,7 +341,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_held(request: CaseRequest, pk: int) -> HttpResponse:
     meeting = access.get_object_or_404(request, _meetings(), Perm.WORK_CASES, pk=pk)
     form = MeetingHeldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
