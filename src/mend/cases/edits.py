@@ -17,6 +17,6 @@ def save_changed(locked: models.Model, fields: dict[str, Any]) -> list[str]:
             setattr(locked, name, value)
             changed.append(name)
     if changed:
-        locked.version += 1
+        locked.version += 1  # type: ignore[attr-defined]  # every model passed here has a version
         locked.save()
     return changed

@@ -49,7 +49,7 @@ def party_label(party: m.Party) -> str:
 def required_signoffs(case: m.Case) -> list[str]:
     """Sign-offs this case needs before any direct contact between parties."""
     factors = list(case.complexity_factors.all())
-    needed = [c.SignOffKind.RISK]
+    needed: list[str] = [c.SignOffKind.RISK]
     sensitive = (
         case.case_type.enhanced_pathway
         or any(f.needs_advanced_signoff for f in factors)

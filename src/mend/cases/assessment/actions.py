@@ -27,7 +27,7 @@ def handover_errors(handover_file: UploadedFile) -> list[str]:
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     if suffix not in HANDOVER_TYPES:
         return [_("Upload the risk assessment as a PDF, Word, OpenDocument, RTF or text file.")]
-    if handover_file.size > MAX_HANDOVER_BYTES:
+    if handover_file.size > MAX_HANDOVER_BYTES:  # type: ignore[operator]  # an upload has a size
         return [_("The file must be smaller than 10 MB.")]
     return []
 
@@ -127,6 +127,7 @@ def record_signoff(
     if kind not in c.SignOffKind.values:
         raise ValidationError(_("Unknown sign-off."))
     membership = access.memberships(actor).get(case.organisation_id)
+    assert membership is not None  # require() above let only a member of the case's organisation on
     if not any(access.has_perm(actor, p, case.organisation) for p in SIGNOFF_ROLES[kind]):
         raise PermissionDenied(_("Your role cannot give this sign-off."))
     if kind == c.SignOffKind.ADVANCED and membership.role not in ADVANCED_ROLES:

@@ -13,7 +13,7 @@ from mend.core import access
 from mend.core.roles import Perm, Role
 from mend.core.web import current_language
 
-SIGNOFF_ROLES = {
+SIGNOFF_ROLES: dict[str, tuple[Perm, ...]] = {
     c.SignOffKind.RISK: (Perm.SIGN_OFF_ADVANCED, Perm.SIGN_OFF_MANAGER),
     c.SignOffKind.ADVANCED: (Perm.SIGN_OFF_ADVANCED,),
     c.SignOffKind.MANAGER: (Perm.SIGN_OFF_MANAGER,),
@@ -46,7 +46,7 @@ def signoff_reasons(case: m.Case) -> dict[str, list[str]]:
     under_18 = [
         _("%(person)s is under 18.") % {"person": p.person} for p in parties if p.is_under_18
     ]
-    reasons = {
+    reasons: dict[str, list[str]] = {
         c.SignOffKind.RISK: [
             _("Every case needs its risk assessment signed off before any direct contact.")
         ],
@@ -58,7 +58,7 @@ def signoff_reasons(case: m.Case) -> dict[str, list[str]]:
 
 
 def who_may_give(kind: str) -> str:
-    return {
+    texts: dict[str, str] = {
         c.SignOffKind.RISK: _(
             "An advanced practitioner, a manager or an administrator gives the risk sign-off."
         ),
@@ -70,7 +70,8 @@ def who_may_give(kind: str) -> str:
         c.SignOffKind.SPECIALIST: _(
             "Any practitioner on the case records the specialist service they consulted."
         ),
-    }[kind]
+    }
+    return texts[kind]
 
 
 def can_give(user, case: m.Case, kind: str) -> bool:

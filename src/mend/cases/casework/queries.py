@@ -155,7 +155,7 @@ def clocks_due(cases: QuerySet[m.Case], today: date) -> list[dict[str, Any]]:
         .filter(Q(information_offered_on=None) | Q(support_referred_on=None))
         .only(*CLOCK_FIELDS)
     )
-    due = []
+    due: list[dict[str, Any]] = []
     for case in rows:
         for clock in clocks.clocks_for(case):
             if clock.done_on is None:

@@ -3,6 +3,8 @@ told, and the lists of messages and letters on the case's tab."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ def letters(case: m.Case) -> list[m.Letter]:
         .order_by("id")
     )
     for letter in rows:
-        letter.writer_status = status_for_writer_display(letter)
+        letter.writer_status = status_for_writer_display(letter)  # type: ignore[attr-defined]  # set for the template
     return rows
 
 
@@ -52,10 +54,11 @@ def letters_with_people() -> QuerySet:
 
 def letter_questions(writer: m.Party) -> list[dict]:
     """The restorative questions that guide a letter by this writer (none for other roles)."""
-    code = {
+    codes: dict[str, str] = {
         c.PartyRole.RESPONSIBLE: "restorative-responsible",
         c.PartyRole.HARMED: "restorative-harmed",
-    }.get(writer.role)
+    }
+    code = codes.get(writer.role)
     if code is None:
         return []
     question_set = m.QuestionSet.objects.filter(code=code, is_active=True).first()
@@ -93,4 +96,4 @@ def status_for_writer(letter: m.Letter) -> str:
 
 
 def status_for_writer_display(letter: m.Letter) -> str:
-    return c.LetterStatus(status_for_writer(letter)).label
+    return cast(str, c.LetterStatus(status_for_writer(letter)).label)

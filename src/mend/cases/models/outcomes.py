@@ -123,7 +123,7 @@ class CaseStudy(OrganisationOwned):
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = OrganisationManager()
+    objects = OrganisationManager()  # type: ignore[misc]  # stubs type the inherited manager as a ClassVar
     across_organisations = models.Manager()  # the public case-studies page
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,7 +14,7 @@ from mend.cases.models.parties import Party
 from mend.core.fields import EncryptedTextField
 from mend.core.tenancy import OrganisationOwned
 
-MEMBERSHIP = "core.Membership"
+MEMBERSHIP: Final = "core.Membership"
 
 
 class Activity(OrganisationOwned):

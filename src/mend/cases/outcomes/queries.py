@@ -19,8 +19,8 @@ from mend.core.models import hash_token
 def with_balance(item: m.AgreementItem) -> m.AgreementItem:
     """Set `paid_so_far` and `balance` on a restitution item (its payments prefetched)."""
     if item.amount is not None:
-        item.paid_so_far = item.paid()
-        item.balance = item.amount - item.paid_so_far
+        item.paid_so_far = item.paid()  # type: ignore[attr-defined]  # set for the template
+        item.balance = item.amount - item.paid_so_far  # type: ignore[attr-defined]  # set for the template
     return item
 
 
@@ -36,9 +36,9 @@ def outcome_parties(case: m.Case) -> list[m.Party]:
         )
     )
     for party in parties:
-        party.feedback_consent = current_consent(party, c.ConsentScope.FEEDBACK) is not None
-        party.case_study_consent = current_consent(party, c.ConsentScope.CASE_STUDY) is not None
-        party.answered = [f for f in party.feedback_requests.all() if f.answered_at]
+        party.feedback_consent = current_consent(party, c.ConsentScope.FEEDBACK) is not None  # type: ignore[attr-defined]  # set for the template
+        party.case_study_consent = current_consent(party, c.ConsentScope.CASE_STUDY) is not None  # type: ignore[attr-defined]  # set for the template
+        party.answered = [f for f in party.feedback_requests.all() if f.answered_at]  # type: ignore[attr-defined]  # set for the template
     return parties
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -60,7 +60,7 @@ def record_activity(
     access.require(actor, Perm.WORK_CASES, case)
     if kind not in c.ActivityKind.values:
         raise ValidationError({"kind": _("Choose what kind of contact this was.")})
-    if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+    if occurred_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("An activity cannot be recorded in the future.")})
     if duration_minutes < 0 or duration_minutes > 24 * 60:
         raise ValidationError(
