@@ -90,7 +90,7 @@ def had_preparation(party: m.Party) -> bool:
 
 def principles_recorded(case: m.Case) -> bool:
     latest = case.principles.all().order_by("-at").first()
-    return bool(latest) and all((latest.considered or {}).get(p) for p in c.Principle.values)
+    return latest is not None and all((latest.considered or {}).get(p) for p in c.Principle.values)
 
 
 def direct_contact_blockers(case: m.Case, attendees: list[m.Party]) -> Reasons:

@@ -58,7 +58,7 @@ def record_risk_assessment(
         if problems:
             raise ValidationError({"handover_file": problems})
     with transaction.atomic():
-        assessment = m.RiskAssessment.objects.create(
+        assessment = m.RiskAssessment.objects.create(  # type: ignore[misc]  # an uploaded file always has a name
             organisation=case.organisation,
             case=case,
             party=party,
@@ -101,7 +101,7 @@ def record_assessment(
     if not any((v or "").strip() for v in answers.values()) and not needs and not hopes:
         raise ValidationError(_("Record at least one answer, need or hope."))
     with transaction.atomic():
-        assessment = m.Assessment.objects.create(
+        assessment = m.Assessment.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
             organisation=party.organisation,
             party=party,
             question_set=question_set,

@@ -40,7 +40,7 @@ def _refused(request: CaseRequest, message: str, case: m.Case | None = None) -> 
 
 
 def _refusal_for(kind: str) -> str:
-    return {
+    refusals: dict[str, str] = {
         c.SignOffKind.RISK: _(
             "Your role cannot give the risk sign-off. An advanced practitioner, a manager or an "
             "administrator must give it."
@@ -54,7 +54,8 @@ def _refusal_for(kind: str) -> str:
             "review the case."
         ),
         c.SignOffKind.SPECIALIST: _("Your role cannot record a specialist consultation."),
-    }[kind]
+    }
+    return refusals[kind]
 
 
 # ---------------------------------------------------------------- the Assessment tab
@@ -105,7 +106,7 @@ def case_assessment(request: CaseRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.WORK_CASES))
-def handover_download(request: CaseRequest, pk: int) -> HttpResponse:
+def handover_download(request: CaseRequest, pk: int) -> HttpResponse | FileResponse:
     """The referrer's risk assessment document, for people working on the case; logged."""
     handover = access.get_object_or_404(
         request, m.RiskAssessment, Perm.WORK_CASES, pk=pk, is_handover=True

@@ -63,7 +63,7 @@ def cases_with_header() -> QuerySet[m.Case]:
 
 def cases_for_overview() -> QuerySet[m.Case]:
     """Cases with everything their overview page shows, prefetched."""
-    return cases_with_header().prefetch_related(
+    return cases_with_header().prefetch_related(  # type: ignore[type-var]  # stubs cannot type Prefetches of different models in one call
         "complexity_factors",
         Prefetch(
             "allocations",

@@ -118,9 +118,9 @@ def _overview(request: CaseRequest, case: m.Case, **forms) -> HttpResponse:
         audit.log_access(request.user, case, request.organisation)
     context = {
         **tabs.tab_context(case, "case_detail"),
-        "allocations": case.current_allocations,
-        "history": case.history,
-        "open_tasks": case.open_tasks,
+        "allocations": case.current_allocations,  # type: ignore[attr-defined]  # a Prefetch to_attr of cases_for_overview
+        "history": case.history,  # type: ignore[attr-defined]  # a Prefetch to_attr of cases_for_overview
+        "open_tasks": case.open_tasks,  # type: ignore[attr-defined]  # a Prefetch to_attr of cases_for_overview
         "complexity_factors": list(case.complexity_factors.all()),
         "clocks": case_clocks,
         "transitions": [t for t in workflow.available(case) if role_has(role, t.perm)],
@@ -278,7 +278,7 @@ def case_allocate(request: CaseRequest, pk: int) -> HttpResponse:
             )
             if response:
                 return response
-            messages.error(request, " ".join(confirm.non_field_errors()))
+            messages.error(request, " ".join(confirm.non_field_errors()))  # type: ignore[arg-type]  # non-field errors are strings here
             return redirect(target)
         form = AllocateForm(request.POST, memberships=memberships)
         response = handle_post(
@@ -327,5 +327,5 @@ def task_done(request: CaseRequest, pk: int) -> HttpResponse:
     )
     if response:
         return response
-    messages.error(request, " ".join(confirm.non_field_errors()))
+    messages.error(request, " ".join(confirm.non_field_errors()))  # type: ignore[arg-type]  # non-field errors are strings here
     return redirect(target)

@@ -221,7 +221,7 @@ def draft_letter(
     _two_parties(case, writer, recipient)
     answers, body = _clean_letter(writer, answers, body, language)
     with transaction.atomic():
-        letter = m.Letter.objects.create(
+        letter = m.Letter.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
             organisation=case.organisation,
             case=case,
             writer=writer,

@@ -24,7 +24,7 @@ from mend.core.submissions import form_page
 @decide(requires(Perm.CONFIGURE_CASEWORK))
 def case_type_list(request: CaseRequest) -> HttpResponse:
     case_types = m.CaseType.objects.prefetch_related(
-        Prefetch("steps", queryset=m.TimelineStep.objects.order_by("day_offset", "id"))
+        Prefetch("steps", queryset=m.TimelineStep.objects.order_by("day_offset", "id"))  # type: ignore[arg-type]  # stubs cannot type a Prefetch on the organisation manager
     ).order_by("name")
     return render(
         request,

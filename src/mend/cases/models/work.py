@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +14,10 @@ from mend.cases.models.parties import Party
 from mend.core.fields import EncryptedTextField
 from mend.core.tenancy import OrganisationOwned
 
-MEMBERSHIP: Final = "core.Membership"
+if TYPE_CHECKING:
+    from mend.core.models import Membership
+
+MEMBERSHIP = "core.Membership"
 
 
 class Activity(OrganisationOwned):
@@ -22,7 +25,9 @@ class Activity(OrganisationOwned):
     kind = models.CharField(max_length=20, choices=c.ActivityKind.choices)
     occurred_at = models.DateTimeField(default=timezone.now)
     duration_minutes = models.PositiveIntegerField(default=0)
-    practitioners = models.ManyToManyField(MEMBERSHIP, blank=True, related_name="+")
+    practitioners: models.ManyToManyField[Membership, Any] = models.ManyToManyField(
+        MEMBERSHIP, blank=True, related_name="+"
+    )
     parties = models.ManyToManyField(Party, blank=True, related_name="activities")
     # Whose information the notes hold (shown on every screen that shows them).
     belongs_to = models.ForeignKey(
@@ -66,7 +71,9 @@ class Meeting(OrganisationOwned):
     ends_at = models.DateTimeField()
     venue = models.CharField(max_length=300)
     attendees = models.ManyToManyField(Party, related_name="meetings")
-    facilitators = models.ManyToManyField(MEMBERSHIP, blank=True, related_name="+")
+    facilitators: models.ManyToManyField[Membership, Any] = models.ManyToManyField(
+        MEMBERSHIP, blank=True, related_name="+"
+    )
     status = models.CharField(
         max_length=20, choices=c.MeetingStatus.choices, default=c.MeetingStatus.PLANNED
     )

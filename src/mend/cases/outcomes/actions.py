@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -196,7 +197,7 @@ def add_agreement_item(
 ) -> m.AgreementItem:
     access.require(actor, Perm.WORK_CASES, agreement)
     case = agreement.case
-    errors = {}
+    errors: dict[str, Any] = {}
     if kind not in c.AgreementItemKind.values:
         errors["kind"] = _("Choose what was agreed.")
     if responsible.case_id != case.pk or responsible.role != c.PartyRole.RESPONSIBLE:
@@ -225,7 +226,7 @@ def add_agreement_item(
             responsible=responsible,
             serves=serves,
             description=description.strip(),
-            amount=amount,
+            amount=cast(Decimal | None, amount),
             due_on=due_on,
         )
         audit.record(
@@ -259,7 +260,7 @@ def record_payment(
         item = changes.lock(item)
         if item.status != c.AgreementItemStatus.OPEN:
             raise ValidationError(_("This item is no longer in progress."))
-        balance = item.amount - item.paid()
+        balance = item.amount - item.paid()  # type: ignore[operator]  # a restitution item always has an amount
         if amount > balance:
             raise ValidationError(
                 {
@@ -300,7 +301,7 @@ def set_item_status(*, actor: User, item: m.AgreementItem, status: str) -> m.Agr
             status == c.AgreementItemStatus.COMPLETED
             and item.kind == c.AgreementItemKind.RESTITUTION
         ):
-            balance = item.amount - item.paid()
+            balance = item.amount - item.paid()  # type: ignore[operator]  # a restitution item always has an amount
             if balance > 0:
                 raise ValidationError(
                     {
@@ -399,7 +400,7 @@ def answer_feedback(
         raise ValidationError({"satisfaction": _("Choose a number from 1 to 5.")})
     found = find_feedback_request(token)
     if found is None:
-        raise ValidationError(feedback_problem(None)[1])
+        raise ValidationError(cast(tuple[int, str], feedback_problem(None))[1])
     with organisation_scope(found.organisation), transaction.atomic():
         request = m.FeedbackRequest.across_organisations.select_for_update().get(pk=found.pk)
         problem = feedback_problem(request)

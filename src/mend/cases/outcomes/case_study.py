@@ -110,7 +110,7 @@ def cast_for(parties: list[m.Party]) -> Cast:
     for party in parties:
         taken |= {name_key(party.person.first_name), name_key(party.person.last_name)}
     available = [p for p in PSEUDONYMS if name_key(p) not in taken]
-    order = {c.PartyRole.HARMED: 0, c.PartyRole.RESPONSIBLE: 1}
+    order: dict[str, int] = {c.PartyRole.HARMED: 0, c.PartyRole.RESPONSIBLE: 1}
     ordered = sorted(parties, key=lambda p: (order.get(p.role, 2), p.pk))
     pseudonyms: dict[int, str] = {}
     by_person: dict[int, str] = {}

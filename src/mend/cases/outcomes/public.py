@@ -55,6 +55,7 @@ def feedback_survey(request: HttpRequest, token: str) -> HttpResponse:
         )
         if response:
             return response
+    assert organisation is not None  # feedback_problem refuses a missing request
     language = translation.get_language() or "en"
     return render(
         request,

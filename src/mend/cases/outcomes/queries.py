@@ -27,7 +27,7 @@ def with_balance(item: m.AgreementItem) -> m.AgreementItem:
 def outcome_parties(case: m.Case) -> list[m.Party]:
     """The case's parties with their support, consents and answered surveys."""
     parties = list(
-        m.Party.objects.filter(case=case)
+        m.Party.objects.filter(case=case)  # type: ignore[type-var]  # stubs cannot type Prefetches of different models in one call
         .select_related("person")
         .prefetch_related(
             "consents",

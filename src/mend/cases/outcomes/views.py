@@ -393,7 +393,7 @@ def _publishing(request, pk: int, act, done_message: str) -> HttpResponse:
     if response:
         return response
     for reason in form.non_field_errors():
-        messages.error(request, reason)
+        messages.error(request, reason)  # type: ignore[arg-type]  # non-field errors are strings here
     return redirect(target)
 
 

@@ -75,7 +75,7 @@ def withdraw_consent(*, actor: Any, consent: m.Consent, method: str) -> m.Consen
         consent.withdrawn_on, consent.withdrawal_method = today, method
         consent.withdrawn_recorded_by = actor
         consent.save(update_fields=["withdrawn_on", "withdrawal_method", "withdrawn_recorded_by"])
-        changes = {"consent_withdrawn": consent.scope}
+        changes: dict[str, Any] = {"consent_withdrawn": consent.scope}
         if consent.scope == c.ConsentScope.TAKE_PART:
             changes.update(_stop_process_for(case, party, actor, today))
         elif consent.scope == c.ConsentScope.CASE_STUDY:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,10 @@ from mend.cases.workflow import party_label
 from mend.core.forms import DateInput, GovukForm
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
+
+if TYPE_CHECKING:
+    from django.forms import BoundField
+    from django_stubs_ext import StrOrPromise
 
 NEW_PERSON = "new"
 NEEDS_SUPPORTED_PARTY = (c.PartyRole.SUPPORTER, c.PartyRole.PARENT_CARER)
@@ -88,7 +94,7 @@ class FindPersonForm(GovukForm):
     )
 
     def role_label(self) -> str:
-        return c.PartyRole(self.cleaned_data["role"]).label
+        return cast(str, c.PartyRole(self.cleaned_data["role"]).label)
 
     def clean_first_name(self):
         value = self.cleaned_data["first_name"].strip()
@@ -200,9 +206,9 @@ SECTIONS = [
 class PartyDetailsForm(GovukForm):
     """What belongs to this party in this case alone."""
 
-    def sections(self) -> list[tuple[str, list]]:
+    def sections(self) -> list[tuple[StrOrPromise, list[BoundField]]]:
         """The visible fields, grouped under headings, in the order they are asked."""
-        found = []
+        found: list[tuple[StrOrPromise, list[BoundField]]] = []
         for title, names in SECTIONS:
             fields = [self[name] for name in names if name in self.fields]
             if fields:

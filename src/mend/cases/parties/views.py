@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -187,7 +189,7 @@ def party_add(request: CaseRequest, pk: int) -> HttpResponse:
             )
         fields = details.party_fields()
         if person is None:
-            fields.update(details.person_fields())
+            fields.update(cast(AddPartyDetailsForm, details).person_fields())
         return actions.add_party(
             actor=request.user,
             case=case,
@@ -295,9 +297,9 @@ def party_edit(request: CaseRequest, pk: int) -> HttpResponse:
                 # Show what the other person saved; saving again is then a choice made
                 # knowing it, with what this person typed still in the form.
                 saved_now = _details_context(fresh)
-                form.data = form.data.copy()
-                form.data["party_version"] = str(fresh.version)
-                form.data["person_version"] = str(fresh.person.version)
+                form.data = form.data.copy()  # type: ignore[attr-defined]  # a bound form's data is the POST QueryDict
+                form.data["party_version"] = str(fresh.version)  # type: ignore[index]  # a QueryDict copy is mutable
+                form.data["person_version"] = str(fresh.person.version)  # type: ignore[index]  # a QueryDict copy is mutable
     else:
         form = EditPartyForm(initial=EditPartyForm.initial_for(party))
         audit.log_access(request.user, party, request.organisation)

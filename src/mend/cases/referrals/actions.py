@@ -131,7 +131,7 @@ def _create_case(
         )
     with transaction.atomic():
         today = timezone.localdate()
-        case = m.Case.objects.create(
+        case = m.Case.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
             organisation=organisation,
             reference=next_reference(organisation, today),
             case_type=case_type,
@@ -234,7 +234,7 @@ def _add_party(
         raise ValidationError({"first_name": _("Enter the person's first name.")})
     with transaction.atomic():
         if person is None:
-            person = Person.objects.create(
+            person = Person.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
                 organisation=case.organisation,
                 first_name=first_name.strip(),
                 last_name=last_name.strip(),
@@ -247,7 +247,7 @@ def _add_party(
             )
         elif person.organisation_id != case.organisation_id:
             raise ValidationError(_("That person is not known to this organisation."))
-        party = m.Party.objects.create(
+        party = m.Party.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
             organisation=case.organisation,
             case=case,
             person=person,
@@ -391,6 +391,7 @@ def submit_partner_referral(
             enhanced_rights=enhanced_rights,
             harmed_initiated=harmed_initiated,
         )
+        assert handover_file is not None  # refused above when missing
         _record_handover(actor=actor, case=case, level=handover_level, handover_file=handover_file)
         for role, person in people.items():
             safe_times = (person.get("safe_times") or "").strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,10 @@ from mend.core.forms import DateInput, GovukForm
 from mend.core.public_forms import SpamTrapMixin
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
+
+if TYPE_CHECKING:
+    from mend.cases.models import ComplexityFactor
+    from mend.core.models import Team
 
 
 def _date(label, **kwargs) -> forms.DateField:
@@ -124,14 +130,16 @@ class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
         required=False,
         help_text=_("The domestic or sexual harm pathway can only begin at their request."),
     )
-    complexity_factors = forms.ModelMultipleChoiceField(
-        label=_("What makes this case sensitive or complex"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Optional. Each may need extra sign-off before any direct contact."),
+    complexity_factors: forms.ModelMultipleChoiceField[ComplexityFactor] = (
+        forms.ModelMultipleChoiceField(
+            label=_("What makes this case sensitive or complex"),
+            queryset=None,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Optional. Each may need extra sign-off before any direct contact."),
+        )
     )
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         label=_("Team"), queryset=None, required=False, empty_label=_("No team yet")
     )
     handover_file = forms.FileField(

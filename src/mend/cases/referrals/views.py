@@ -128,7 +128,7 @@ def _referrer_lines(case: m.Case) -> list[str]:
 def referral_decide(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(
         request,
-        m.Case.objects.select_related("case_type", "team").prefetch_related(
+        m.Case.objects.select_related("case_type", "team").prefetch_related(  # type: ignore[type-var]  # stubs cannot type Prefetches of different models in one call
             "complexity_factors",
             Prefetch("parties", queryset=m.Party.objects.select_related("person")),
             Prefetch(
@@ -138,8 +138,8 @@ def referral_decide(request: CaseRequest, pk: int) -> HttpResponse:
         Perm.ALLOCATE_CASES,
         pk=pk,
     )
-    accept_form = AcceptForm(initial={"version": case.version})
-    decline_form = DeclineForm(initial={"version": case.version})
+    accept_form: AcceptForm | DeclineForm = AcceptForm(initial={"version": case.version})
+    decline_form: AcceptForm | DeclineForm = DeclineForm(initial={"version": case.version})
     refused: list[str] = []
     if request.method == "POST":
         decision = request.POST.get("decision")

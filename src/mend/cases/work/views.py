@@ -108,7 +108,7 @@ def case_work(request: CaseRequest, pk: int) -> HttpResponse:
     can_work = access.can(request.user, Perm.WORK_CASES, case)
     parties = m.Party.objects.select_related("person")
     activities = (
-        m.Activity.objects.filter(case=case)
+        m.Activity.objects.filter(case=case)  # type: ignore[type-var]  # stubs cannot type Prefetches of different models in one call
         .select_related("belongs_to__person")
         .prefetch_related(
             Prefetch("practitioners", queryset=Membership.objects.select_related("user")),
