@@ -45,6 +45,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -296,7 +297,7 @@ PAUSE_REASONS = [
     "School holidays: resume at the start of term.",
     "The person harmed asked for time to think before going further.",
 ]
-CLOSURE_NOTES = {
+CLOSURE_NOTES: dict[str, str] = {
     c.ClosureReason.COMPLETED_DIRECT: "Restorative meeting held; agreement made and followed up.",
     c.ClosureReason.COMPLETED_INDIRECT: "Indirect process completed; both parties satisfied.",
     c.ClosureReason.WITHDRAWN_HARMED: "The person harmed decided not to continue.",
@@ -305,7 +306,7 @@ CLOSURE_NOTES = {
     c.ClosureReason.UNABLE_TO_CONTACT: "Three attempts by phone and letter with no response.",
     c.ClosureReason.OTHER: "The responsible person moved away; referred to the local service.",
 }
-ACTIVITY_NOTES = {
+ACTIVITY_NOTES: dict[str, list[str]] = {
     c.ActivityKind.CALL: [
         "Introductory call: explained restorative justice and the menu of services. {name} asked "
         "for time to think and a call back next week.",
@@ -362,7 +363,7 @@ VENUES = [
 
 # ---------------------------------------------------------------- the shape of the service
 
-STAGES = [
+STAGES: list[str] = [
     c.Status.REFERRED,
     c.Status.ACCEPTED,
     c.Status.ASSESSMENT,
@@ -371,7 +372,7 @@ STAGES = [
     c.Status.OUTCOME,
     c.Status.FOLLOW_UP,
 ]
-ENTER = {
+ENTER: dict[str, str] = {
     c.Status.ACCEPTED: "accept",
     c.Status.ASSESSMENT: "start_assessment",
     c.Status.PREPARATION: "start_preparation",
@@ -388,7 +389,7 @@ TYPE_WEIGHTS = {
     "domestic-sexual-harm": 10,
 }
 # About a fifth of the cases are open: some 20 per practitioner, a realistic caseload.
-STATUS_WEIGHTS = {
+STATUS_WEIGHTS: dict[str, int] = {
     c.Status.CLOSED: 70,
     c.Status.DECLINED: 9,
     c.Status.REFERRED: 3,
@@ -403,7 +404,7 @@ STATUS_WEIGHTS = {
 # Share of this year's closed and declined cases also driven through the actions.
 DRIVEN_FINISHED_SHARE = 0.12
 # How long ago (in days) a case in this state was received.
-AGE = {
+AGE: dict[str, tuple[int, int]] = {
     c.Status.REFERRED: (0, 12),
     c.Status.ACCEPTED: (4, 28),
     c.Status.DECLINED: (3, 540),
@@ -425,7 +426,7 @@ CLOSURE_WEIGHTS = {
     c.ClosureReason.OTHER: 5,
 }
 # Furthest stage a case closing for this reason reached.
-CLOSURE_REACH = {
+CLOSURE_REACH: dict[str, list[str]] = {
     c.ClosureReason.COMPLETED_DIRECT: [c.Status.FOLLOW_UP],
     c.ClosureReason.COMPLETED_INDIRECT: [c.Status.FOLLOW_UP],
     c.ClosureReason.WITHDRAWN_HARMED: [c.Status.ASSESSMENT, c.Status.PREPARATION, c.Status.PROCESS],
@@ -581,7 +582,7 @@ class Seeder:
         if type_code in ("school", "family-group"):
             source = c.Source.AGENCY
         town, _districts = rng.choice(PLACES)
-        details = {
+        details: dict[str, Any] = {
             "source": source,
             "summary": rng.choice(SUMMARIES[type_code]).format(town=town),
             "team": self.teams.get(TEAM_BY_TYPE[type_code]),
@@ -718,7 +719,10 @@ class Seeder:
                 (c.PartyRole.SUPPORTER, False, 1),
                 (c.PartyRole.PROFESSIONAL, False, None),
             ]
-        cast = [(c.PartyRole.HARMED, False, None), (c.PartyRole.RESPONSIBLE, False, None)]
+        cast: list[tuple[str, bool, int | None]] = [
+            (c.PartyRole.HARMED, False, None),
+            (c.PartyRole.RESPONSIBLE, False, None),
+        ]
         if spec.type_code == "community" and rng.random() < 0.4:
             cast.append((c.PartyRole.COMMUNITY, False, None))
         if rng.random() < 0.3:
@@ -739,6 +743,9 @@ def name_ascii(value: str) -> str:
 
 class CaseDriver:
     """Works one case through the real actions, then moves its dates back into the past."""
+
+    lead: Any  # set in run(): a demo user's membership
+    case: m.Case  # set in run()
 
     def __init__(self, seeder: Seeder, spec: Spec):
         self.s = seeder
@@ -808,7 +815,7 @@ class CaseDriver:
         )
         self.status_dates.append(_at(spec.received_on, rng))
         self.lead = s.manager
-        self.parties = []
+        self.parties: list[m.Party] = []
         for role, under_18, supports in s.cast(spec):
             person = s.person_details(role, details["town"], under_18, spec.received_on)
             party = actions.add_party(
@@ -829,7 +836,7 @@ class CaseDriver:
                 case=self.case,
                 level=rng.choice(list(c.RiskLevel.values)),
                 notes=rng.choice(RISK_NOTES),
-                handover_file=ContentFile(
+                handover_file=ContentFile(  # type: ignore[arg-type]  # a ContentFile stands in for an upload
                     b"Risk assessment handover (demo document, invented content).\n",
                     name="risk-assessment-handover.txt",
                 ),
@@ -1263,7 +1270,9 @@ class History:
         self.factors[id(case)] = details["complexity_factors"]
         for factor in details["complexity_factors"]:
             self.factor_links.append((case, factor))
-        changes = [("refer", "", c.Status.REFERRED, "", case.created_at)]
+        changes: list[tuple[str, str, str, str, date]] = [
+            ("refer", "", c.Status.REFERRED, "", case.created_at)
+        ]
         if spec.status == c.Status.DECLINED:
             case.decision_reason = rng.choice(DECLINE_REASONS)
             changes.append(
@@ -1284,8 +1293,8 @@ class History:
                 started_on=case.accepted_on,
             )
         )
-        stage_dates = {c.Status.ACCEPTED: case.accepted_on}
-        previous = c.Status.ACCEPTED
+        stage_dates: dict[str, date] = {c.Status.ACCEPTED: case.accepted_on}
+        previous: str = c.Status.ACCEPTED
         for stage in STAGES[2 : reach + 1]:
             stage_dates[stage] = next(day)
             changes.append((ENTER[stage], previous, stage, "", stage_dates[stage]))
