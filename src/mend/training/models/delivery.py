@@ -100,6 +100,11 @@ class SessionTrainer(OrganisationOwned):
 class Attendee(OrganisationOwned):
     """Someone the client puts on the engagement's attendee list."""
 
+    # Not columns: set by `delivery.queries` for display.
+    present: bool | None
+    completed: bool
+    cert: Certificate | None
+
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("email address"), blank=True)

@@ -43,6 +43,9 @@ class Module(OrganisationOwned):
 
 
 class Lesson(OrganisationOwned):
+    # Not a column: set by `learn.queries.module_lessons` for display.
+    is_done: bool
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
@@ -121,6 +124,11 @@ class Learner(OrganisationOwned):
 
 
 class Enrolment(OrganisationOwned):
+    # Not columns: set by `elearning.queries` and `learn.queries` for display.
+    done: int
+    percent: int
+    total: int
+
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="enrolments")
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="enrolments")
     enrolled_at = models.DateTimeField(default=timezone.now, editable=False)

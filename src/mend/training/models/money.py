@@ -137,6 +137,14 @@ class CancellationQuote(ImmutableOnceIssued, OrganisationOwned):
 class Invoice(ImmutableOnceIssued, OrganisationOwned):
     """An invoice or credit note. Issued means immutable; numbers are gapless per prefix."""
 
+    # Not columns: set by `money.queries` annotations and views for display.
+    paid: Decimal
+    credited: Decimal
+    outstanding: Decimal
+    status: str
+    status_label: str
+    status_tag: str
+
     kind = models.CharField(max_length=20, choices=c.InvoiceKind.choices)
     prefix = models.CharField(max_length=10, editable=False)
     sequence = models.PositiveIntegerField(editable=False)
