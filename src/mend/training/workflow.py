@@ -24,7 +24,7 @@ S = c.EngagementStatus
 # ---------------------------------------------------------------- states
 
 # Every state, in the order the pipeline reaches them (cancelled last).
-STATES: tuple[str, ...] = tuple(S)
+STATES: tuple[c.EngagementStatus, ...] = tuple(S)
 # The pipeline an engagement goes through when nothing is cancelled.
 PIPELINE: tuple[str, ...] = (
     S.ENQUIRY,

@@ -79,7 +79,7 @@ def bar_chart(
 
     parts: list[SafeString] = []
     if legend:
-        offset = plot_left
+        offset: float = plot_left
         for index, one in enumerate(series):
             colour = COLOURS[index % len(COLOURS)]
             parts.append(

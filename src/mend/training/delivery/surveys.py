@@ -4,6 +4,7 @@ attendee's answers through theirs)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -89,7 +90,7 @@ def answer_evaluation(*, token: str, answers: dict, comments: str = "") -> m.Eva
         raise ValidationError(missing)
     found = find_evaluation(token)
     if found is None:
-        raise ValidationError(evaluation_problem(None)[1])
+        raise ValidationError(cast(tuple[int, str], evaluation_problem(None))[1])
     with organisation_scope(found.organisation), transaction.atomic():
         request = m.EvaluationRequest.across_organisations.select_for_update().get(pk=found.pk)
         problem = evaluation_problem(request)
