@@ -54,7 +54,7 @@ OPEN_FOR_SESSIONS: frozenset[str] = frozenset(
 INVOICEABLE: frozenset[str] = AFTER_SIGNING
 FINISHED: frozenset[str] = frozenset({S.CANCELLED})
 # Anything not finished may be cancelled.
-CANCELLABLE: frozenset[str] = frozenset(STATES) - FINISHED
+CANCELLABLE: frozenset[str] = frozenset[str](STATES) - FINISHED
 
 # ---------------------------------------------------------------- moves
 

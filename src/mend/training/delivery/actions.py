@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import access, audit
 from mend.core.changes import check_version, lock
-from mend.core.models import Membership, Organisation
+from mend.core.models import Membership, Organisation, User
 from mend.core.roles import Perm
 from mend.training import choices as c
 from mend.training import models as m
@@ -111,7 +111,9 @@ def set_trainer_level(
                     "Nothing was saved: review their change and try again."
                 ),
             )
-            changes = {"level": [profile.level, level]} if profile.level != level else {}
+            changes: dict[str, object] = (
+                {"level": [profile.level, level]} if profile.level != level else {}
+            )
             if profile.notes != notes:
                 changes["notes"] = "changed"
             if not changes:
@@ -330,7 +332,7 @@ def add_attendees(
 
 
 def record_attendance(
-    *, actor: object, session: m.DeliverySession, present_ids: Iterable[int | str]
+    *, actor: User, session: m.DeliverySession, present_ids: Iterable[int | str]
 ) -> list[m.Attendance]:
     """Who was present at a session (everyone else on the list was absent)."""
     access.require(actor, Perm.DELIVER_TRAINING, session)
