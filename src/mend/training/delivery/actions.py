@@ -97,6 +97,7 @@ def set_trainer_level(
     notes = (notes or "").strip()
     with transaction.atomic():
         profile = m.TrainerProfile.objects.select_for_update().filter(membership=membership).first()
+        changes: dict[str, object]
         if profile is None:
             profile = m.TrainerProfile.objects.create(
                 organisation=organisation, membership=membership, level=level, notes=notes
@@ -111,9 +112,7 @@ def set_trainer_level(
                     "Nothing was saved: review their change and try again."
                 ),
             )
-            changes: dict[str, object] = (
-                {"level": [profile.level, level]} if profile.level != level else {}
-            )
+            changes = {"level": [profile.level, level]} if profile.level != level else {}
             if profile.notes != notes:
                 changes["notes"] = "changed"
             if not changes:

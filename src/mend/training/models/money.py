@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mend.core.tenancy import OrganisationOwned
 from mend.training import choices as c
@@ -142,7 +143,7 @@ class Invoice(ImmutableOnceIssued, OrganisationOwned):
     credited: Decimal
     outstanding: Decimal
     status: str
-    status_label: str
+    status_label: StrOrPromise
     status_tag: str
 
     kind = models.CharField(max_length=20, choices=c.InvoiceKind.choices)
