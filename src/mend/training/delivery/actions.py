@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -460,8 +461,6 @@ def issue_certificates(*, actor: object, engagement: m.Engagement) -> list[m.Cer
             issued.append(certificate)
             if attendee.email:
                 transaction.on_commit(
-                    lambda cert=certificate, to=attendee.email: tasks.email_certificate.enqueue(
-                        cert.pk, to
-                    )
+                    partial(tasks.email_certificate.enqueue, certificate.pk, attendee.email)
                 )
     return issued

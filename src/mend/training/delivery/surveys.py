@@ -4,6 +4,7 @@ attendee's answers through theirs)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -67,9 +68,7 @@ def send_evaluations(
                 expires_at=now + timedelta(days=EVALUATION_DAYS),
             )
             made.append((request, token))
-            transaction.on_commit(
-                lambda r=request, a=attendee, t=token: evaluation.email_evaluation(r, a, t)
-            )
+            transaction.on_commit(partial(evaluation.email_evaluation, request, attendee, token))
         audit.record(
             TrainingEvent.EVALUATIONS_SENT,
             actor=actor,
