@@ -3,6 +3,7 @@ lists of the authoring and learner pages. Read-only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -124,7 +125,7 @@ def module_enrolments(module: m.Module) -> QuerySet:
     )
 
 
-def mark_progress(enrolments: list[m.Enrolment], ids: list[int]) -> None:
+def mark_progress(enrolments: Iterable[m.Enrolment], ids: list[int]) -> None:
     """Set `done` (lessons) and `percent` on each enrolment, from the module's lesson ids."""
     for enrolment in enrolments:
         enrolment.done = lessons_done(enrolment, ids)

@@ -3,6 +3,8 @@ with its enrolments and progress, enrolling a client's people; and a member's ow
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -196,7 +198,9 @@ def lesson_move(request: TrainingRequest, pk: int) -> HttpResponse:
     )
     if response:
         return response
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    messages.error(
+        request, " ".join(cast(str, e) for errors in form.errors.values() for e in errors)
+    )
     return redirect(target)
 
 

@@ -4,6 +4,7 @@ rows (in the organisation scope the view set from the URL). Read-only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -21,7 +22,7 @@ def catalogue_modules(user: Any, organisation: Organisation) -> QuerySet:
     return m.Module.objects.filter(shown).order_by("title", "pk")
 
 
-def mark_enrolled(user: Any, modules: list[m.Module]) -> None:
+def mark_enrolled(user: Any, modules: Iterable[m.Module]) -> None:
     """Set `enrolment_pk` on each module: the person's enrolment in it, or None."""
     enrolled = {}
     if getattr(user, "is_authenticated", False):

@@ -16,6 +16,9 @@ from mend.training.models.sales import Client
 
 
 class Module(OrganisationOwned):
+    # Not a column: set by `learn.queries.mark_enrolled` for display.
+    enrolment_pk: int | None
+
     title = models.CharField(_("title"), max_length=200)
     title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
