@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -397,10 +398,12 @@ class TrainingSeeder:
         sla, _token = actions.send_sla(actor=self.office, engagement=engagement)
         if state == "sla_sent":
             return engagement
+        contact = engagement.contact
+        assert contact is not None  # every demo client has a contact, given to its engagements
         actions.accept_sla(
             sla=sla,
-            name=engagement.contact.name,
-            job_title=engagement.contact.job_title,
+            name=contact.name,
+            job_title=contact.job_title,
             ip_address="203.0.113.20",
             user_agent="Demo seed",
         )
@@ -413,7 +416,7 @@ class TrainingSeeder:
             quote = actions.quote_cancellation(
                 actor=self.office,
                 engagement=engagement,
-                sessions=[first],
+                sessions=[cast(m.DeliverySession, first)],  # the demo engagement has sessions
                 reason="Staff training day moved",
             )
             actions.confirm_cancellation(actor=self.office, quote=quote)
@@ -448,7 +451,9 @@ class TrainingSeeder:
     def propose(self, engagement) -> None:
         actions.issue_proposal(actor=self.office, engagement=engagement)
 
-    def trainers(self) -> list:
+    _trainers: list[Membership]
+
+    def trainers(self) -> list[Membership]:
         """The demo trainer (advanced) and advanced practitioner (intermediate) can be allocated;
         the practitioner is at foundation level, so cannot (yet)."""
         if hasattr(self, "_trainers"):

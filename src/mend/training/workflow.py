@@ -24,7 +24,7 @@ S = c.EngagementStatus
 # ---------------------------------------------------------------- states
 
 # Every state, in the order the pipeline reaches them (cancelled last).
-STATES: tuple[str, ...] = tuple(S)
+STATES: tuple[c.EngagementStatus, ...] = tuple(S)
 # The pipeline an engagement goes through when nothing is cancelled.
 PIPELINE: tuple[str, ...] = (
     S.ENQUIRY,
@@ -54,7 +54,7 @@ OPEN_FOR_SESSIONS: frozenset[str] = frozenset(
 INVOICEABLE: frozenset[str] = AFTER_SIGNING
 FINISHED: frozenset[str] = frozenset({S.CANCELLED})
 # Anything not finished may be cancelled.
-CANCELLABLE: frozenset[str] = frozenset(STATES) - FINISHED
+CANCELLABLE: frozenset[str] = frozenset[str](STATES) - FINISHED
 
 # ---------------------------------------------------------------- moves
 

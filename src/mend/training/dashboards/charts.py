@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -51,7 +52,7 @@ def bar_chart(
     description: str,
     categories: Sequence[str],
     series: Sequence[Series],
-    value_text: Callable[[Decimal | int], str] = str,
+    value_text: Callable[[Any], str] = str,  # given the series' values (pounds or counts)
 ) -> SafeString:
     """An accessible horizontal bar chart of `series` over `categories`."""
     for one in series:
@@ -79,7 +80,7 @@ def bar_chart(
 
     parts: list[SafeString] = []
     if legend:
-        offset = plot_left
+        offset: float = plot_left
         for index, one in enumerate(series):
             colour = COLOURS[index % len(COLOURS)]
             parts.append(

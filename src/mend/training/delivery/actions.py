@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import access, audit
 from mend.core.changes import check_version, lock
-from mend.core.models import Membership, Organisation
+from mend.core.models import Membership, Organisation, User
 from mend.core.roles import Perm
 from mend.training import choices as c
 from mend.training import models as m
@@ -97,6 +98,7 @@ def set_trainer_level(
     notes = (notes or "").strip()
     with transaction.atomic():
         profile = m.TrainerProfile.objects.select_for_update().filter(membership=membership).first()
+        changes: dict[str, object]
         if profile is None:
             profile = m.TrainerProfile.objects.create(
                 organisation=organisation, membership=membership, level=level, notes=notes
@@ -330,7 +332,7 @@ def add_attendees(
 
 
 def record_attendance(
-    *, actor: object, session: m.DeliverySession, present_ids: Iterable[int | str]
+    *, actor: User, session: m.DeliverySession, present_ids: Iterable[int | str]
 ) -> list[m.Attendance]:
     """Who was present at a session (everyone else on the list was absent)."""
     access.require(actor, Perm.DELIVER_TRAINING, session)
@@ -459,8 +461,6 @@ def issue_certificates(*, actor: object, engagement: m.Engagement) -> list[m.Cer
             issued.append(certificate)
             if attendee.email:
                 transaction.on_commit(
-                    lambda cert=certificate, to=attendee.email: tasks.email_certificate.enqueue(
-                        cert.pk, to
-                    )
+                    partial(tasks.email_certificate.enqueue, certificate.pk, attendee.email)
                 )
     return issued

@@ -4,7 +4,7 @@ surveys and their results per course and per trainer."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,12 +26,13 @@ from mend.training.delivery.forms import (
     SendEvaluationsForm,
 )
 from mend.training.delivery.views import button, engagements, members
+from mend.training.web import TrainingRequest
 
 # ---------------------------------------------------------------- attendees
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def attendees(request: HttpRequest, pk: int) -> HttpResponse:
+def attendees(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = AttendeeForm(request.POST or None)
     return form_page(
@@ -57,7 +58,7 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def attendees_paste(request: HttpRequest, pk: int) -> HttpResponse:
+def attendees_paste(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = AttendeeListForm(request.POST or None)
     return form_page(
@@ -78,7 +79,7 @@ def attendees_paste(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
-def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_remove(request: TrainingRequest, pk: int) -> HttpResponse:
     attendee = access.get_object_or_404(request, m.Attendee, Perm.MANAGE_TRAINING, pk=pk)
     return button(
         request,
@@ -92,7 +93,7 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def certificates(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST":
@@ -125,7 +126,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_download(request: TrainingRequest, pk: int) -> HttpResponse:
     certificate = access.get_object_or_404(request, m.Certificate, Perm.VIEW_TRAINING, pk=pk)
     pdf = certificate_pdf(certificate, queries.certificate_url(certificate.code))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -137,7 +138,7 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def evaluations_send(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluations_send(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = SendEvaluationsForm(request.POST or None)
     return form_page(
@@ -159,7 +160,7 @@ def evaluations_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
-def course_results(request: HttpRequest, pk: int) -> HttpResponse:
+def course_results(request: TrainingRequest, pk: int) -> HttpResponse:
     course = access.get_object_or_404(request, m.Course, Perm.VIEW_TRAINING_DASHBOARD, pk=pk)
     return render(
         request,
@@ -173,7 +174,7 @@ def course_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
-def trainer_results(request: HttpRequest, pk: int) -> HttpResponse:
+def trainer_results(request: TrainingRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(request, members(), Perm.VIEW_TRAINING_DASHBOARD, pk=pk)
     if not queries.is_trainer(membership):
         raise Http404

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from django.core.mail import send_mail
 from django.db.models import Avg, Count, FloatField, Q
@@ -122,10 +123,10 @@ def clean_answers(answers: dict) -> dict[str, int]:
     cleaned: dict[str, int] = {}
     for code in CODES:
         try:
-            value = int(answers.get(code))
+            value: int | None = int(cast(Any, answers.get(code)))  # None: TypeError below
         except (TypeError, ValueError):
             value = None
-        if value not in SCALE:
+        if value is None or value not in SCALE:
             continue
         cleaned[code] = value
     return cleaned

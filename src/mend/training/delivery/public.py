@@ -67,6 +67,7 @@ def evaluation_survey(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=status,
         )
+    assert survey is not None  # evaluation_problem refuses a missing survey
     form = EvaluationForm(request.POST or None)
     if request.method == "POST":
 

@@ -6,6 +6,7 @@ Read-only: nothing here changes a row (the actions in delivery/actions.py do).""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -60,7 +61,8 @@ def trainer_candidates() -> list[Membership]:
     for member in members:
         profile = getattr(member, "trainer_profile", None)
         level = profile.get_level_display() if profile else _("no level recorded")
-        member.choice_label = f"{member.user} ({level})"
+        # A display label for the form's choices (not a Membership field).
+        cast(Any, member).choice_label = f"{member.user} ({level})"
     return members
 
 
@@ -91,14 +93,14 @@ def delivery_panel(request: HttpRequest, engagement: m.Engagement) -> dict:
     (two queries) and the attendee and certificate counts (one)."""
     user = request.user
     sees_all = access.has_perm(user, Perm.VIEW_TRAINING)
-    sessions = m.DeliverySession.objects.filter(engagement=engagement)
+    scoped = m.DeliverySession.objects.filter(engagement=engagement)
     if not sees_all:
         # A trainer: only the sessions they deliver.
-        sessions = m.DeliverySession.objects.for_user(user, Perm.DELIVER_TRAINING).filter(
+        scoped = m.DeliverySession.objects.for_user(user, Perm.DELIVER_TRAINING).filter(
             engagement=engagement
         )
     sessions = list(
-        sessions.prefetch_related(
+        scoped.prefetch_related(
             Prefetch(
                 "allocations",
                 queryset=m.SessionTrainer.objects.select_related("membership__user").order_by(

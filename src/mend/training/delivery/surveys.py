@@ -4,6 +4,8 @@ attendee's answers through theirs)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,9 +68,7 @@ def send_evaluations(
                 expires_at=now + timedelta(days=EVALUATION_DAYS),
             )
             made.append((request, token))
-            transaction.on_commit(
-                lambda r=request, a=attendee, t=token: evaluation.email_evaluation(r, a, t)
-            )
+            transaction.on_commit(partial(evaluation.email_evaluation, request, attendee, token))
         audit.record(
             TrainingEvent.EVALUATIONS_SENT,
             actor=actor,
@@ -89,7 +89,7 @@ def answer_evaluation(*, token: str, answers: dict, comments: str = "") -> m.Eva
         raise ValidationError(missing)
     found = find_evaluation(token)
     if found is None:
-        raise ValidationError(evaluation_problem(None)[1])
+        raise ValidationError(cast(tuple[int, str], evaluation_problem(None))[1])
     with organisation_scope(found.organisation), transaction.atomic():
         request = m.EvaluationRequest.across_organisations.select_for_update().get(pk=found.pk)
         problem = evaluation_problem(request)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from mend.training.delivery.forms import (
     SessionNewForm,
     TrainerLevelForm,
 )
+from mend.training.web import TrainingRequest
 
 
 def engagements() -> QuerySet:
@@ -55,7 +56,7 @@ def _session_url(session: m.DeliverySession) -> str:
 
 
 def button(
-    request: HttpRequest,
+    request: TrainingRequest,
     act: Callable[[], Any],
     *,
     redirect_to: str,
@@ -101,7 +102,7 @@ def _renaming(act: Callable[[dict], Any]) -> Callable[[dict], Any]:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+def session_new(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
     form = SessionNewForm(request.POST or None)
     return form_page(
@@ -123,7 +124,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
     starts = timezone.localtime(session.starts_at)
     form = SessionEditForm(
@@ -160,7 +161,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def session_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+def session_postpone(request: TrainingRequest, pk: int) -> HttpResponse:
     session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
     problem = actions.postponement_problem(session)
     form = PostponeForm(request.POST or None)
@@ -190,7 +191,7 @@ def session_postpone(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _session_page(
-    request: HttpRequest, session: m.DeliverySession, allocate_form: AllocateForm | None = None
+    request: TrainingRequest, session: m.DeliverySession, allocate_form: AllocateForm | None = None
 ) -> HttpResponse:
     attendees, marks = queries.attendees_with_marks(session)
     can_manage = access.has_perm(request.user, Perm.MANAGE_TRAINING)
@@ -218,14 +219,14 @@ def _session_page(
 
 
 @decide(requires(Perm.DELIVER_TRAINING))
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: TrainingRequest, pk: int) -> HttpResponse:
     session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
     return _session_page(request, session)
 
 
 @require_POST
 @decide(requires(Perm.DELIVER_TRAINING))
-def session_delivered(request: HttpRequest, pk: int) -> HttpResponse:
+def session_delivered(request: TrainingRequest, pk: int) -> HttpResponse:
     session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
     return button(
         request,
@@ -237,7 +238,7 @@ def session_delivered(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
-def session_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+def session_allocate(request: TrainingRequest, pk: int) -> HttpResponse:
     session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
     members = queries.trainer_candidates()
     form = AllocateForm(request.POST, members=members)
@@ -261,7 +262,7 @@ def session_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
-def session_trainer_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def session_trainer_remove(request: TrainingRequest, pk: int) -> HttpResponse:
     allocation = access.get_object_or_404(
         request,
         m.SessionTrainer.objects.select_related("session", "membership__user"),
@@ -278,7 +279,7 @@ def session_trainer_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.DELIVER_TRAINING))
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: TrainingRequest, pk: int) -> HttpResponse:
     session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
     attendees = queries.session_attendees(session)
     form = RegisterForm(
@@ -316,7 +317,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_TRAINING))
-def trainers(request: HttpRequest) -> HttpResponse:
+def trainers(request: TrainingRequest) -> HttpResponse:
     others = queries.members_without_level()
     form = NewTrainerForm(request.POST or None, members=others)
 
@@ -342,7 +343,7 @@ def trainers(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_TRAINING))
-def trainer_level(request: HttpRequest, pk: int) -> HttpResponse:
+def trainer_level(request: TrainingRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(request, members(), Perm.CONFIGURE_TRAINING, pk=pk)
     profile = m.TrainerProfile.objects.filter(membership=membership).first()
     form = TrainerLevelForm(
@@ -371,7 +372,7 @@ def trainer_level(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.DELIVER_TRAINING))
-def my_sessions(request: HttpRequest) -> HttpResponse:
+def my_sessions(request: TrainingRequest) -> HttpResponse:
     upcoming, recent = queries.my_sessions(request.user, request.membership)
     return render(
         request,

@@ -5,9 +5,11 @@ people (AUTHOR_ELEARNING), each emailed the module link in their language."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -17,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mend.core import access, audit
-from mend.core.models import Organisation
+from mend.core.models import Organisation, User
 from mend.core.roles import Perm
 from mend.training import models as m
 from mend.training.elearning.queries import (
@@ -82,7 +84,7 @@ def sign_up_learner(
     email: str,
     password: str,
     language: str = "en",
-) -> object:
+) -> User:
     """A public sign-up: a learner account and its Learner row in `organisation`."""
     email = (email or "").strip().lower()
     if not (full_name or "").strip():
@@ -111,7 +113,7 @@ def sign_up_learner(
     return user
 
 
-def enrol_self(*, user: object, module: m.Module) -> m.Enrolment:
+def enrol_self(*, user: User | AnonymousUser, module: m.Module) -> m.Enrolment:
     """The signed-in person enrols in a published module (their Learner row is made if new).
     Enrolling again returns the enrolment they already have."""
     if not user.is_authenticated:
@@ -211,9 +213,7 @@ def enrol_client_learners(
                 enrolment.client = client
                 enrolment.save(update_fields=["client"])
             results.append(ClientEnrolment(enrolment, new_account, created))
-            transaction.on_commit(
-                lambda user=user, enrolment=enrolment: _email_enrolled(user, enrolment)
-            )
+            transaction.on_commit(partial(_email_enrolled, user, enrolment))
         audit.record(
             TrainingEvent.CLIENT_LEARNERS_ENROLLED,
             actor=actor,

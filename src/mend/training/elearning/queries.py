@@ -3,7 +3,9 @@ lists of the authoring and learner pages. Read-only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -30,7 +32,7 @@ def can_self_enrol(user: object, module: m.Module) -> bool:
     return module.open_to_public or module.organisation_id in access.memberships(user)
 
 
-def is_own(user: object, enrolment: m.Enrolment) -> bool:
+def is_own(user: Any, enrolment: m.Enrolment) -> bool:
     """Whether the enrolment is the signed-in person's own."""
     owner = m.Learner.objects.filter(pk=enrolment.learner_id).values_list("user_id", flat=True)
     return bool(getattr(user, "is_authenticated", False)) and list(owner) == [user.pk]
@@ -123,7 +125,7 @@ def module_enrolments(module: m.Module) -> QuerySet:
     )
 
 
-def mark_progress(enrolments: list[m.Enrolment], ids: list[int]) -> None:
+def mark_progress(enrolments: Iterable[m.Enrolment], ids: list[int]) -> None:
     """Set `done` (lessons) and `percent` on each enrolment, from the module's lesson ids."""
     for enrolment in enrolments:
         enrolment.done = lessons_done(enrolment, ids)

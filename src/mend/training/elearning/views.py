@@ -3,9 +3,11 @@ with its enrolments and progress, enrolling a client's people; and a member's ow
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from mend.training.elearning.forms import (
     NewModuleForm,
     QuestionForm,
 )
+from mend.training.web import TrainingRequest
 
 AUTHOR = Perm.AUTHOR_ELEARNING
 
@@ -41,7 +44,7 @@ def _module_url(pk: int) -> str:
 
 
 @decide(requires(AUTHOR))
-def modules(request: HttpRequest) -> HttpResponse:
+def modules(request: TrainingRequest) -> HttpResponse:
     rows = queries.modules_with_counts().filter(
         pk__in=m.Module.objects.for_user(request.user, AUTHOR).values("pk")
     )
@@ -50,7 +53,7 @@ def modules(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def module_new(request: HttpRequest) -> HttpResponse:
+def module_new(request: TrainingRequest) -> HttpResponse:
     form = NewModuleForm(request.POST or None)
     return form_page(
         request,
@@ -66,7 +69,7 @@ def module_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def module_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = ModuleForm(
         request.POST or None,
@@ -96,7 +99,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def module_detail(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     lessons = queries.module_lessons(module)
     ids = [lesson.pk for lesson in lessons]
@@ -119,7 +122,7 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_new(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = NewLessonForm(request.POST or None)
     return form_page(
@@ -141,7 +144,7 @@ def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     lesson = access.get_object_or_404(request, m.Lesson, AUTHOR, pk=pk)
     module = m.Module.objects.get(pk=lesson.module_id)
     form = LessonForm(
@@ -180,7 +183,7 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @decide(requires(AUTHOR))
 @require_POST
-def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_move(request: TrainingRequest, pk: int) -> HttpResponse:
     lesson = access.get_object_or_404(request, m.Lesson, AUTHOR, pk=pk)
     target = _module_url(lesson.module_id) + "#lessons"
     form = MoveLessonForm(request.POST)
@@ -195,7 +198,9 @@ def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if response:
         return response
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    messages.error(
+        request, " ".join(cast(str, e) for errors in form.errors.values() for e in errors)
+    )
     return redirect(target)
 
 
@@ -203,7 +208,7 @@ def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def question_new(request: HttpRequest, pk: int) -> HttpResponse:
+def question_new(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     form = QuestionForm(request.POST or None)
 
@@ -228,7 +233,7 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(AUTHOR))
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def question_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     question = access.get_object_or_404(request, m.QuizQuestion, AUTHOR, pk=pk)
     module = m.Module.objects.get(pk=question.module_id)
     choices = list(m.QuizChoice.objects.filter(question=question).order_by("position", "pk"))
@@ -269,7 +274,7 @@ def _question_refusal(exc: ValidationError) -> ValidationError:
 
 
 @decide(requires(AUTHOR))
-def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
+def module_enrol_client(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     clients = queries.active_clients()
     form = ClientEnrolmentForm(request.POST or None, clients=clients)
@@ -314,7 +319,7 @@ def module_enrol_client(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_HOME))
-def my_cpd(request: HttpRequest) -> HttpResponse:
+def my_cpd(request: TrainingRequest) -> HttpResponse:
     entries = queries.cpd_entries(request.membership)
     page = paginate(request, entries)
     return render(

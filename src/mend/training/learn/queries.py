@@ -4,6 +4,9 @@ rows (in the organisation scope the view set from the URL). Read-only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from mend.core import access
@@ -12,14 +15,14 @@ from mend.training import models as m
 from mend.training.elearning.queries import lessons_done, progress_percent
 
 
-def catalogue_modules(user: object, organisation: Organisation) -> QuerySet:
+def catalogue_modules(user: Any, organisation: Organisation) -> QuerySet:
     """Published modules: members also see those not open to the public."""
     is_member = organisation.pk in access.memberships(user)
     shown = Q(is_published=True) & (Q() if is_member else Q(open_to_public=True))
     return m.Module.objects.filter(shown).order_by("title", "pk")
 
 
-def mark_enrolled(user: object, modules: list[m.Module]) -> None:
+def mark_enrolled(user: Any, modules: Iterable[m.Module]) -> None:
     """Set `enrolment_pk` on each module: the person's enrolment in it, or None."""
     enrolled = {}
     if getattr(user, "is_authenticated", False):
@@ -32,7 +35,7 @@ def mark_enrolled(user: object, modules: list[m.Module]) -> None:
         module.enrolment_pk = enrolled.get(module.pk)
 
 
-def own_enrolment(user: object, pk: int) -> m.Enrolment | None:
+def own_enrolment(user: Any, pk: int) -> m.Enrolment | None:
     """The signed-in person's own enrolment with this id, or None (anyone else's too)."""
     return (
         m.Enrolment.objects.filter(pk=pk, learner__user=user)
@@ -41,7 +44,7 @@ def own_enrolment(user: object, pk: int) -> m.Enrolment | None:
     )
 
 
-def dashboard_enrolments(user: object) -> list[m.Enrolment]:
+def dashboard_enrolments(user: Any) -> list[m.Enrolment]:
     """The person's latest enrolments, each with `percent`, `done` and `total` lessons."""
     enrolments = list(
         m.Enrolment.objects.filter(learner__user=user)

@@ -9,16 +9,28 @@ row again, and every change of state is an action in `training.actions`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 
+
+class _MoneyPreset(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+class _PercentPreset(_MoneyPreset):
+    validators: Sequence[Callable[[Any], None]]
+
+
 MEMBERSHIP = "core.Membership"
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: _MoneyPreset = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
-PERCENT = {
+PERCENT: _PercentPreset = {
     "max_digits": 5,
     "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],

@@ -3,6 +3,11 @@ evaluation surveys."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mend.core.models import Membership
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -58,7 +63,9 @@ class DeliverySession(OrganisationOwned):
         blank=True,
         related_name="cancelled_sessions",
     )
-    trainers = models.ManyToManyField(MEMBERSHIP, through="SessionTrainer", related_name="+")
+    trainers: models.ManyToManyField[Membership, SessionTrainer] = models.ManyToManyField(
+        MEMBERSHIP, through="SessionTrainer", related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -99,6 +106,11 @@ class SessionTrainer(OrganisationOwned):
 
 class Attendee(OrganisationOwned):
     """Someone the client puts on the engagement's attendee list."""
+
+    # Not columns: set by `delivery.queries` for display.
+    present: bool | None
+    completed: bool
+    cert: Certificate | None
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("full name"), max_length=200)

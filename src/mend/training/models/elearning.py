@@ -16,6 +16,9 @@ from mend.training.models.sales import Client
 
 
 class Module(OrganisationOwned):
+    # Not a column: set by `learn.queries.mark_enrolled` for display.
+    enrolment_pk: int | None
+
     title = models.CharField(_("title"), max_length=200)
     title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -43,6 +46,9 @@ class Module(OrganisationOwned):
 
 
 class Lesson(OrganisationOwned):
+    # Not a column: set by `learn.queries.module_lessons` for display.
+    is_done: bool
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
@@ -121,6 +127,11 @@ class Learner(OrganisationOwned):
 
 
 class Enrolment(OrganisationOwned):
+    # Not columns: set by `elearning.queries` and `learn.queries` for display.
+    done: int
+    percent: int
+    total: int
+
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="enrolments")
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="enrolments")
     enrolled_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mend.core.tenancy import OrganisationOwned
 from mend.training import choices as c
@@ -136,6 +137,14 @@ class CancellationQuote(ImmutableOnceIssued, OrganisationOwned):
 
 class Invoice(ImmutableOnceIssued, OrganisationOwned):
     """An invoice or credit note. Issued means immutable; numbers are gapless per prefix."""
+
+    # Not columns: set by `money.queries` annotations and views for display.
+    paid: Decimal
+    credited: Decimal
+    outstanding: Decimal
+    status: str
+    status_label: StrOrPromise
+    status_tag: str
 
     kind = models.CharField(max_length=20, choices=c.InvoiceKind.choices)
     prefix = models.CharField(max_length=10, editable=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -170,7 +172,10 @@ class Engagement(OrganisationOwned):
 
     @property
     def language(self) -> str:
-        return self.contact.language if self.contact_id else self.client.language
+        # A contact_id means the contact row exists.
+        return (
+            cast(ClientContact, self.contact).language if self.contact_id else self.client.language
+        )
 
 
 class Proposal(ImmutableOnceIssued, OrganisationOwned):

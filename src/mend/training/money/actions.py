@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -145,7 +146,7 @@ def record_payment(
             changes={"invoice": locked.number, "amount": str(amount)},
         )
         if locked.engagement_id:
-            refresh_status(locked.engagement)
+            refresh_status(cast(m.Engagement, locked.engagement))
     return payment
 
 

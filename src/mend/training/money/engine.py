@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,7 +185,7 @@ def check_tiers(policy: Policy, days: int) -> tuple[TierCheck, ...]:
             applies, reason = True, "on_or_after_delivery"
         elif tier.kind == AFTER_SIGNING:
             applies, reason = True, "after_signing"
-        elif days <= tier.days:
+        elif days <= cast(int, tier.days):  # a within-days tier always has its days
             applies, reason = True, "within"
         else:
             applies, reason = False, "not_within"
@@ -199,6 +200,7 @@ def check_tiers(policy: Policy, days: int) -> tuple[TierCheck, ...]:
 def quote(policy: Policy | None, sessions: list[SessionToCancel], cancelled_on: date) -> Quote:
     """The fee for cancelling `sessions` on `cancelled_on` under `policy` (None: not signed)."""
     lines = []
+    checks: tuple[TierCheck, ...]
     for s in sessions:
         value = money(s.value)
         days = days_before(s.delivery, cancelled_on)

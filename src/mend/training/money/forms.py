@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mend.core.forms import DateInput, GovukForm, VersionedForm
 from mend.core.submissions import SubmissionMixin
 from mend.training import choices as c
+from mend.training import models as m
 from mend.training.money.engine import percent_label
 from mend.training.money.queries import InvoiceStatus
 
@@ -52,7 +53,7 @@ class InvoiceForm(SubmissionMixin, GovukForm):
     """A free-form invoice to a client: up to INVOICE_LINE_ROWS lines of a description and an
     amount. Empty rows are ignored; a row with only one of the two is an error naming the row."""
 
-    client = forms.ModelChoiceField(
+    client: forms.ModelChoiceField[m.Client] = forms.ModelChoiceField(
         label=_("Client"),
         queryset=None,
         empty_label=_("Choose"),

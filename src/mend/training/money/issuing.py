@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -61,7 +62,10 @@ def issue_document(
         else settings_row.invoice_prefix
     )
     subtotal = sum((engine.money(line.amount) for line in lines), ZERO)
-    vat_amount = engine.percent_of(subtotal, vat_rate) if vat_rate is not None else ZERO
+    # `vat_rate` is now a rate or None: the False default was replaced above.
+    vat_amount = (
+        engine.percent_of(subtotal, cast(Decimal, vat_rate)) if vat_rate is not None else ZERO
+    )
     today = timezone.localdate()
     language = engagement.language if engagement is not None else client.language
     sequence = next_number(organisation, f"invoice:{prefix}")

@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mend.core.models import Organisation
 from mend.training import choices as c
@@ -45,7 +46,7 @@ from mend.training.defaults import cancellation_policy
 from mend.training.money import engine
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 
 
 class InvoiceStatus:
@@ -126,7 +127,7 @@ def with_balances(queryset: QuerySet, today: date) -> QuerySet:
 @dataclass(frozen=True)
 class Bucket:
     key: str
-    label: str
+    label: StrOrPromise
     lowest: int | None  # days past due, inclusive (None: no lower limit)
     highest: int | None  # inclusive (None: no upper limit)
 

@@ -9,7 +9,7 @@ import csv
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,7 @@ from mend.training.money.queries import (
     with_balances,
 )
 from mend.training.sales.forms import ConfirmForm
+from mend.training.web import TrainingRequest
 
 
 def _engagement_url(engagement_pk: int) -> str:
@@ -64,7 +65,7 @@ def _labelled(invoice: m.Invoice) -> m.Invoice:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: TrainingRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET or None)
     invoices = with_balances(m.Invoice.objects.all(), timezone.localdate()).select_related(
         "engagement"
@@ -88,7 +89,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def invoice_new(request: HttpRequest) -> HttpResponse:
+def invoice_new(request: TrainingRequest) -> HttpResponse:
     """Issue a free-form invoice to a client (resources, an e-learning licence, consultancy)."""
     clients = m.Client.objects.for_user(request.user, Perm.TRAINING_FINANCE).filter(is_active=True)
     initial = {}
@@ -119,7 +120,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_credit(request: TrainingRequest, pk: int) -> HttpResponse:
     """Cancel an issued invoice in full with a credit note, after saying why."""
     invoice = _labelled(
         access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
@@ -142,7 +143,7 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_detail(request: TrainingRequest, pk: int) -> HttpResponse:
     invoice = _labelled(
         access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
     )
@@ -185,7 +186,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_download(request: TrainingRequest, pk: int) -> HttpResponse:
     invoice = access.get_object_or_404(request, m.Invoice, Perm.TRAINING_FINANCE, pk=pk)
     audit.log_access(request.user, invoice, request.organisation, kind="export")
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
@@ -195,7 +196,7 @@ def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @decide(requires(Perm.TRAINING_FINANCE))
-def engagement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+def engagement_invoice(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(request, m.Engagement, Perm.TRAINING_FINANCE, pk=pk)
     return handle_button(
         request,
@@ -214,7 +215,7 @@ def engagement_invoice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def aged_debt_report(request: HttpRequest) -> HttpResponse:
+def aged_debt_report(request: TrainingRequest) -> HttpResponse:
     report = aged_debt(timezone.localdate())
     return render(request, "training/money/aged_debt.html", {"report": report})
 
@@ -227,7 +228,7 @@ class _Echo:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
-def invoices_csv(request: HttpRequest) -> StreamingHttpResponse:
+def invoices_csv(request: TrainingRequest) -> StreamingHttpResponse:
     today = timezone.localdate()
     audit.record(
         TrainingEvent.INVOICES_EXPORTED,
@@ -257,7 +258,7 @@ def _session_label(session: m.DeliverySession) -> str:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def cancel_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_sessions(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
         request,
         m.Engagement.objects.select_related("client", "contact", "course"),
@@ -319,7 +320,7 @@ def _quote_lines(quote: m.CancellationQuote) -> list[dict]:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def cancellation_quote(request: HttpRequest, pk: int) -> HttpResponse:
+def cancellation_quote(request: TrainingRequest, pk: int) -> HttpResponse:
     quote = access.get_object_or_404(
         request,
         m.CancellationQuote.objects.select_related(
@@ -361,7 +362,7 @@ def cancellation_quote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
-def cancellation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def cancellation_confirm(request: TrainingRequest, pk: int) -> HttpResponse:
     quote = access.get_object_or_404(request, m.CancellationQuote, Perm.MANAGE_TRAINING, pk=pk)
     return handle_button(
         request,
@@ -393,7 +394,7 @@ def _confirmed_text(done: tuple[list[m.Invoice], m.Invoice | None]) -> str:
 
 
 @decide(requires(Perm.CONFIGURE_TRAINING))
-def policy_edit(request: HttpRequest) -> HttpResponse:
+def policy_edit(request: TrainingRequest) -> HttpResponse:
     policy = cancellation_policy(request.organisation)
     existing = policy.tiers.count()
     rows = existing + SPARE_TIER_ROWS
@@ -427,7 +428,7 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.CONFIGURE_TRAINING))
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: TrainingRequest) -> HttpResponse:
     row = training_settings(request.organisation)
     fields = actions.SETTINGS_FIELDS
     initial = {name: getattr(row, name) for name in fields}

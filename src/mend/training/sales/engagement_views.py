@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Count, Min, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,12 +30,13 @@ from mend.training.sales.forms import (
 from mend.training.sales.proposals import proposal_filename, proposal_pdf
 from mend.training.sales.queries import offered_courses, proposal_lines
 from mend.training.sales.views import SHOWN, list_page
+from mend.training.web import TrainingRequest
 
 # ---------------------------------------------------------------- engagements
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_engagements(request: HttpRequest) -> HttpResponse:
+def training_engagements(request: TrainingRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None, statuses=c.EngagementStatus.choices)
     now = timezone.now()
     engagements = (
@@ -57,7 +58,7 @@ def training_engagements(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_engagement_new(request: HttpRequest) -> HttpResponse:
+def training_engagement_new(request: TrainingRequest) -> HttpResponse:
     options = {
         "clients": m.Client.objects.filter(is_active=True).order_by("name", "pk"),
         "contacts": m.ClientContact.objects.filter(is_active=True, client__is_active=True)
@@ -89,7 +90,7 @@ def training_engagement_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.DELIVER_TRAINING))
-def training_engagement(request: HttpRequest, pk: int) -> HttpResponse:
+def training_engagement(request: TrainingRequest, pk: int) -> HttpResponse:
     """The engagement page: the sales summary and one panel per area. Trainers reach it for the
     engagements they deliver sessions of, and see no sales or money details."""
     engagement = access.get_object_or_404(
@@ -138,7 +139,7 @@ ENGAGEMENT_ROWS = ("client", "contact", "course")
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
+def training_proposal_new(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
         request,
         m.Engagement.objects.select_related(*ENGAGEMENT_ROWS),
@@ -169,7 +170,7 @@ def training_proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def training_proposal_pdf(request: TrainingRequest, pk: int) -> HttpResponse:
     proposal = access.get_object_or_404(
         request,
         m.Proposal.objects.select_related(
@@ -187,7 +188,7 @@ def training_proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
+def training_sla_send(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
         request,
         m.Engagement.objects.select_related(*ENGAGEMENT_ROWS),
@@ -224,7 +225,7 @@ def training_sla_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_sla_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def training_sla_withdraw(request: TrainingRequest, pk: int) -> HttpResponse:
     sla = access.get_object_or_404(
         request,
         m.ServiceLevelAgreement.objects.select_related("engagement", "contact"),

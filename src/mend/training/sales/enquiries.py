@@ -106,7 +106,7 @@ def receive_enquiry(
 def _acknowledge(enquiry: m.Enquiry) -> None:
     language = enquiry.language
     with translation.override(language):
-        context = {
+        context: dict[str, Any] = {
             "enquiry": enquiry,
             "organisation": enquiry.organisation.display_name(language),
             "course": m.bilingual(enquiry.course.title, enquiry.course.title_cy, language)

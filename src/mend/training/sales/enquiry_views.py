@@ -4,7 +4,7 @@ closing it). The public enquiry form is in `public`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,10 +26,11 @@ from mend.training.sales.forms import (
 )
 from mend.training.sales.queries import client_named, offered_courses
 from mend.training.sales.views import SHOWN, list_page
+from mend.training.web import TrainingRequest
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_enquiries(request: HttpRequest) -> HttpResponse:
+def training_enquiries(request: TrainingRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None, statuses=c.EnquiryStatus.choices)
     enquiries = m.Enquiry.objects.for_user(request.user, Perm.VIEW_TRAINING).select_related(
         "course"
@@ -42,7 +43,7 @@ def training_enquiries(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
+def training_enquiry(request: TrainingRequest, pk: int) -> HttpResponse:
     enquiry = access.get_object_or_404(
         request,
         m.Enquiry.objects.select_related("course", "client", "contact"),
@@ -63,7 +64,7 @@ def training_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_enquiry_new(request: HttpRequest) -> HttpResponse:
+def training_enquiry_new(request: TrainingRequest) -> HttpResponse:
     courses = offered_courses()
     form = StaffEnquiryForm(
         request.POST or None, courses=courses, initial={"language": current_language()}
@@ -82,7 +83,7 @@ def training_enquiry_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_enquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def training_enquiry_convert(request: TrainingRequest, pk: int) -> HttpResponse:
     enquiry = access.get_object_or_404(
         request, m.Enquiry.objects.select_related("course"), Perm.MANAGE_TRAINING, pk=pk
     )
@@ -116,7 +117,7 @@ def training_enquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
+def training_enquiry_close(request: TrainingRequest, pk: int) -> HttpResponse:
     enquiry = access.get_object_or_404(
         request, m.Enquiry.objects.select_related("course"), Perm.MANAGE_TRAINING, pk=pk
     )

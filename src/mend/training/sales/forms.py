@@ -295,7 +295,7 @@ class CloseEnquiryForm(VersionedForm):
 
 
 class EngagementForm(SubmissionMixin, GovukForm):
-    client = forms.ModelChoiceField(
+    client: forms.ModelChoiceField[m.Client] = forms.ModelChoiceField(
         label=_("Client"),
         queryset=None,
         empty_label=_("Choose"),

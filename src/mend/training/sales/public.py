@@ -141,6 +141,7 @@ def training_sla(request: HttpRequest, token: str) -> HttpResponse:
                 {"message": problem, "organisation": organisation},
                 status=404,
             )
+        assert sla is not None  # sla_problem refuses a missing agreement
         form = AcceptAgreementForm(request.POST or None)
         if request.method == "POST" and sla.status == c.SlaStatus.SENT:
             response = handle_post(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from mend.training.sales.forms import (
     CourseEditForm,
     CourseNewForm,
 )
+from mend.training.web import TrainingRequest
 
 # Bounded lists on one record's page (the newest first).
 SHOWN = 50
@@ -48,7 +49,7 @@ OTHER_PAGES = [
 ]
 
 
-def existing_links(request: HttpRequest, pages=OTHER_PAGES) -> list[dict]:
+def existing_links(request: TrainingRequest, pages=OTHER_PAGES) -> list[dict]:
     """Links to the pages that exist (reverse works) and that this person may use."""
     found = []
     for name, label, perm in pages:
@@ -63,7 +64,7 @@ def existing_links(request: HttpRequest, pages=OTHER_PAGES) -> list[dict]:
 
 
 def list_page(
-    request: HttpRequest, template: str, form: forms.Form, rows: QuerySet
+    request: TrainingRequest, template: str, form: forms.Form, rows: QuerySet
 ) -> HttpResponse:
     """A list page of the sales area: its filter form, a page of `rows` (already filtered and
     ordered) and the query string for the page links."""
@@ -79,7 +80,7 @@ def list_page(
     )
 
 
-def query_without_page(request: HttpRequest) -> str:
+def query_without_page(request: TrainingRequest) -> str:
     """The list page's query string without its page number (for the pagination links)."""
     params = request.GET.copy()
     params.pop("page", None)
@@ -90,7 +91,7 @@ def query_without_page(request: HttpRequest) -> str:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_home(request: HttpRequest) -> HttpResponse:
+def training_home(request: TrainingRequest) -> HttpResponse:
     counts = m.Enquiry.objects.aggregate(new=Count("pk", filter=Q(status=c.EnquiryStatus.NEW)))
     return render(
         request,
@@ -107,7 +108,7 @@ def training_home(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_clients(request: HttpRequest) -> HttpResponse:
+def training_clients(request: TrainingRequest) -> HttpResponse:
     form = ClientFilterForm(request.GET or None)
     clients = m.Client.objects.for_user(request.user, Perm.VIEW_TRAINING).annotate(
         engagement_count=Count("engagements")
@@ -121,7 +122,7 @@ def training_clients(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_client(request: HttpRequest, pk: int) -> HttpResponse:
+def training_client(request: TrainingRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.VIEW_TRAINING, pk=pk)
     contacts = list(client.contacts.order_by("-is_active", "name", "pk"))
     enquiries = list(
@@ -166,7 +167,7 @@ def _client_values(data: dict) -> dict:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_client_new(request: HttpRequest) -> HttpResponse:
+def training_client_new(request: TrainingRequest) -> HttpResponse:
     form = ClientNewForm(request.POST or None)
     return form_page(
         request,
@@ -182,7 +183,7 @@ def training_client_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_client_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.MANAGE_TRAINING, pk=pk)
     initial = {**_client_values(vars(client)), "version": client.version}
     initial["is_active"] = client.is_active
@@ -211,7 +212,7 @@ def _contact_values(data: dict) -> dict:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+def training_contact_new(request: TrainingRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.MANAGE_TRAINING, pk=pk)
     form = ContactNewForm(request.POST or None)
     return form_page(
@@ -228,7 +229,7 @@ def training_contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_contact_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     contact = access.get_object_or_404(
         request, m.ClientContact.objects.select_related("client"), Perm.MANAGE_TRAINING, pk=pk
     )
@@ -274,7 +275,7 @@ def _course_values(data: dict) -> dict:
 
 
 @decide(requires(Perm.VIEW_TRAINING))
-def training_courses(request: HttpRequest) -> HttpResponse:
+def training_courses(request: TrainingRequest) -> HttpResponse:
     courses = m.Course.objects.for_user(request.user, Perm.VIEW_TRAINING).order_by(
         "-is_active", "title", "pk"
     )
@@ -290,7 +291,7 @@ def training_courses(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_course_new(request: HttpRequest) -> HttpResponse:
+def training_course_new(request: TrainingRequest) -> HttpResponse:
     form = CourseNewForm(request.POST or None, initial={"format": c.CourseFormat.IN_PERSON})
     return form_page(
         request,
@@ -306,7 +307,7 @@ def training_course_new(request: HttpRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
-def training_course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_course_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     course = access.get_object_or_404(request, m.Course, Perm.MANAGE_TRAINING, pk=pk)
     initial = {f: getattr(course, f) for f in COURSE_FIELDS}
     initial.update(is_active=course.is_active, version=course.version)
