@@ -109,3 +109,18 @@ def create(
             changes=changes(obj),
         )
     return obj
+
+
+def save_changed(locked: models.Model, fields: dict[str, Any]) -> list[str]:
+    """Set `fields` on a locked row; when any differs, bump its version and save it. Returns the
+    names of the fields that changed (empty: nothing was saved). For actions that audit the
+    change themselves (e.g. with every value redacted); others use `update_fields`."""
+    changed = []
+    for name, value in fields.items():
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if changed:
+        locked.version += 1  # type: ignore[attr-defined]  # only versioned rows are passed here
+        locked.save()
+    return changed

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.assessment.queries import ADVANCED_ROLES, SIGNOFF_ROLES
-from mend.cases.edits import save_changed
 from mend.cases.events import CaseEvent
 from mend.core import access, audit, changes
+from mend.core.changes import save_changed
 from mend.core.models import User
 from mend.core.roles import Perm
 

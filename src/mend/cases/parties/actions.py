@@ -15,12 +15,11 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.assessment.actions import update_party
-from mend.cases.edits import save_changed
 from mend.cases.events import CaseEvent
 from mend.cases.parties.queries import practitioner_working_with
 from mend.cases.workflow import party_label
 from mend.core import access, audit
-from mend.core.changes import check_version, lock
+from mend.core.changes import check_version, lock, save_changed
 from mend.core.roles import Perm
 from mend.people.models import Language, Person
 
