@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Self, cast
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -27,6 +27,21 @@ class DateInput(forms.DateInput):
 
 class GovukForm(forms.Form):
     """Base for Mend's forms. Controls are styled by the `govuk_widget` template filter."""
+
+    @classmethod
+    def editing(
+        cls,
+        record: object,
+        data: Any = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """The form for editing `record`: each field that `record` has an attribute of the same
+        name for (its `version` included) starts from that value; `initial` adds or overrides.
+        `data` is the POST (an empty one counts as none, as with `request.POST or None`)."""
+        start = {name: getattr(record, name) for name in cls.base_fields if hasattr(record, name)}
+        return cls(data or None, initial={**start, **(initial or {})}, **kwargs)
 
 
 class VersionedForm(GovukForm):

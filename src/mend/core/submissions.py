@@ -78,6 +78,13 @@ def translating_refusal(
     return run
 
 
+def action_data(form: forms.Form) -> dict[str, Any]:
+    """A valid form's values as an action takes them: named as the form names its fields, so a
+    view can pass them on whole (`actions.x(actor=..., **data)`), the replay guard's
+    `submission_id` left out."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "submission_id"}
+
+
 def handle_post(
     request: HttpRequest,
     form: forms.Form,
@@ -91,7 +98,8 @@ def handle_post(
     In order: the replay guard (a form carrying a `submission_id` that already succeeded is sent
     where the first submission went), validation, the action, the action's refusal put onto the
     form by field, the success message, and the redirect. Returns the redirect when the work is
-    done, or None when the form must be shown again. `act(cleaned_data)` calls the action and
+    done, or None when the form must be shown again. `act(data)` calls the action with the form's
+    `action_data` and
     returns what it made; `redirect_to` and `message` are a value or a function of that result."""
     done = already_done(request, request.POST.get("submission_id"))
     if done:
@@ -99,7 +107,7 @@ def handle_post(
     if not form.is_valid():
         return None
     try:
-        result = act(form.cleaned_data)
+        result = act(action_data(form))
     except ValidationError as exc:
         add_action_errors(form, exc)
         return None
