@@ -144,8 +144,8 @@ test: system-deps venv assets messages
 	bash scripts/run-tests.sh $(ARGS)
 
 lint: venv
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	PYTHONPATH=src $(VENV)/bin/mypy
 

@@ -30,11 +30,11 @@ export PYTHONDONTWRITEBYTECODE="${PYTHONDONTWRITEBYTECODE:-1}"
 
 step() { echo "==> $*" >&2; }
 
-step "ruff check src tests"
-"$ROOT/.venv/bin/ruff" check src tests
+step "ruff check src tests bench"
+"$ROOT/.venv/bin/ruff" check src tests bench
 
-step "ruff format --check src tests"
-"$ROOT/.venv/bin/ruff" format --check src tests
+step "ruff format --check src tests bench"
+"$ROOT/.venv/bin/ruff" format --check src tests bench
 
 # The checkout's own src/ (not whichever tree the venv was installed from) for both.
 step "lint-imports"
