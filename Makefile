@@ -2,6 +2,7 @@
 #
 #   make demo          install everything, migrate, seed demo data, run on 127.0.0.1:$(PORT)
 #   make test          system packages, venv, assets, messages, then scripts/run-tests.sh
+#   make bench         the national-scale benchmark (SCALE=10000 for a quick run; see bench/run.py)
 #   make lint          ruff check + ruff format --check, lint-imports, mypy
 #   make clean         remove var/ and build outputs
 #
@@ -32,12 +33,13 @@ MARK := $(BUILD)/assets/images/mend-mark.svg
 SASS := node_modules/.bin/sass
 
 .PHONY: help venv system-deps system-deps-gettext system-deps-chromium \
-	system-deps-postgres system-deps-pdf assets messages demo test lint clean
+	system-deps-postgres system-deps-pdf assets messages demo test bench lint clean
 
 help:
-	@echo "Targets: venv system-deps assets messages demo test lint clean"
+	@echo "Targets: venv system-deps assets messages demo test bench lint clean"
 	@echo "  make demo [PORT=8000]   run the demo at http://127.0.0.1:\$$PORT/"
 	@echo "  make test [ARGS='-k something']"
+	@echo "  make bench [SCALE=10000]  the benchmark (default 1,000,000 cases)"
 
 # ---------------------------------------------------------------------------
 # Python virtualenv
@@ -142,6 +144,16 @@ demo: system-deps-gettext system-deps-pdf venv assets messages
 
 test: system-deps venv assets messages
 	bash scripts/run-tests.sh $(ARGS)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+SCALE ?= 1000000
+
+$(BENCH_STAMP): $(VENV_STAMP) pyproject.toml
+	$(VPY) -m pip install -e '.[test,bench]'
+	touch $@
+
+bench: system-deps-postgres system-deps-gettext venv assets messages $(BENCH_STAMP)
+	SCALE=$(SCALE) $(VPY) -m bench.run
 
 lint: venv
 	$(VENV)/bin/ruff check src tests bench

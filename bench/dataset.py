@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bench.casework import CaseworkSteps
-from bench.loading import EMAIL_DOMAIN, PASSWORD, Counts, tables, totp_secret
+from bench.loading import PASSWORD, Counts, staff_email, tables, totp_secret
 from bench.training import TrainingSteps
 
 __all__ = ["PASSWORD", "generate", "row_counts", "staff_email", "totp_secret"]
@@ -80,11 +80,6 @@ def organisations(counts: Counts) -> list[int]:
         )
         made.append(organisation.pk)
     return made
-
-
-def staff_email(role: str, number: int, organisation: int) -> str:
-    """The address of a bench user: `practitioner1.org01@bench.mend.test` and so on."""
-    return f"{role}{number}.org{organisation:02d}@{EMAIL_DOMAIN}"
 
 
 class Loader(CaseworkSteps, TrainingSteps):

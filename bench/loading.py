@@ -71,6 +71,11 @@ def totp_secret(email: str) -> str:
     return totp_secret_for(email)
 
 
+def staff_email(role: str, number: int, organisation: int) -> str:
+    """The address of a bench user: `practitioner1.org01@bench.mend.test` and so on."""
+    return f"{role}{number}.org{organisation:02d}@{EMAIL_DOMAIN}"
+
+
 class BaseLoader:
     """One method per table; each returns how many rows it wrote."""
 
@@ -171,17 +176,17 @@ class BaseLoader:
     # ------------------------------------------------------------------ staff
 
     def _staff(self) -> int:
-        """Per organisation: an administrator, two managers, two office staff, ten trainers,
+        """Per organisation: an administrator, three managers, three office staff, ten trainers,
         practitioners for a caseload of about 30 open cases each, and partner referrers."""
         from django.contrib.auth.hashers import make_password
 
         per_org = self.counts.cases // self.counts.organisations
-        practitioners = max(2, round(per_org * 0.09 / 30))
-        referrers = max(2, per_org // 2000)
+        practitioners = max(SIGNED_IN_PER_ROLE, round(per_org * 0.09 / 30))
+        referrers = max(SIGNED_IN_PER_ROLE, per_org // 2000)
         roles = [
             ("administrator", 1),
-            ("manager", 2),
-            ("office", 2),
+            ("manager", SIGNED_IN_PER_ROLE),
+            ("office", SIGNED_IN_PER_ROLE),
             ("trainer", 10),
             ("practitioner", practitioners),
             ("partner_referrer", referrers),

@@ -1,0 +1,124 @@
+"""The pages the benchmark measures, who asks for them, and their peer in the Django admin.
+
+A page's address is resolved once per signed-in user against the dataset (a case that user may
+open, a deep page of their list) before the load starts, so every request of a run asks for the
+same work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bench.loading import SIGNED_IN_PER_ROLE, staff_email
+
+ROLES = ("manager", "practitioner", "partner_referrer", "office")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str
+    path: str
+    """The address, with `{case}`, `{party}`, `{after}` or `{deep}` filled in per user."""
+    peer: str = ""
+    """The Django admin's address for the same data, when it has one."""
+    weight: int = 1
+
+
+PAGES = [
+    Page("case list", "manager", "/cases/", peer="/admin/cases/case/", weight=3),
+    Page(
+        "case list, deep page",
+        "manager",
+        "/cases/?after={after}",
+        peer="/admin/cases/case/?p={deep}",
+    ),
+    Page("caseload", "manager", "/cases/caseload/"),
+    Page(
+        "case overview",
+        "manager",
+        "/cases/{case}/",
+        peer="/admin/cases/case/{case}/change/",
+        weight=3,
+    ),
+    Page(
+        "party page",
+        "manager",
+        "/cases/parties/{party}/",
+        peer="/admin/cases/party/{party}/change/",
+        weight=2,
+    ),
+    Page("Victims' Code dashboard", "manager", "/cases/dashboard/"),
+    Page("my cases", "practitioner", "/cases/?mine=on", weight=3),
+    Page("my day (tasks)", "practitioner", "/", weight=2),
+    Page("case overview (practitioner)", "practitioner", "/cases/{case}/", weight=3),
+    Page("party page (practitioner)", "practitioner", "/cases/parties/{party}/", weight=2),
+    Page("Victims' Code dashboard (practitioner)", "practitioner", "/cases/dashboard/"),
+    Page("partner referrer's list", "partner_referrer", "/cases/referrals/mine/", weight=2),
+    Page(
+        "invoice list", "office", "/training/invoices/", peer="/admin/training/invoice/", weight=2
+    ),
+    Page(
+        "invoice list, deep page",
+        "office",
+        "/training/invoices/?page={invoice_deep}",
+        peer="/admin/training/invoice/?p={invoice_deep_admin}",
+    ),
+    Page("aged debt", "office", "/training/invoices/aged-debt/"),
+    Page("training dashboard", "office", "/training/dashboard/"),
+]
+
+EXPORT = Page("invoices CSV export", "office", "/training/invoices/export.csv")
+
+
+def staff(organisations: int) -> list[tuple[str, str]]:
+    """(role, email) of every bench user who signs in: the first few of each role in each of
+    the first organisations (all with an authenticator set up)."""
+    return [
+        (role, staff_email(role, number, organisation))
+        for organisation in range(1, min(organisations, 4) + 1)
+        for role in ROLES
+        for number in range(1, SIGNED_IN_PER_ROLE + 1)
+    ]
+
+
+def placeholders(cursor: Any, email: str, page_size: int) -> dict[str, str]:
+    """The values a user's page addresses need, read from the dataset."""
+    cursor.execute(
+        "SELECT m.id, m.organisation_id, m.role FROM core_membership m JOIN core_user u "
+        "ON u.id = m.user_id WHERE u.email = %s",
+        [email],
+    )
+    membership, organisation, role = cursor.fetchone()
+    if role == "practitioner":
+        cases = (
+            "SELECT c.id, c.received_on FROM cases_case c JOIN cases_allocation a "
+            "ON a.case_id = c.id WHERE a.membership_id = %s AND a.ended_on IS NULL"
+        )
+        scope = [membership]
+    else:
+        cases = "SELECT c.id, c.received_on FROM cases_case c WHERE c.organisation_id = %s"
+        scope = [organisation]
+    cursor.execute(f"SELECT count(*) FROM ({cases}) x", scope)
+    total = cursor.fetchone()[0]
+    cursor.execute(
+        f"SELECT id, received_on FROM ({cases}) x ORDER BY received_on DESC, id DESC "
+        "OFFSET %s LIMIT 1",
+        [*scope, total // 2],
+    )
+    row = cursor.fetchone()
+    case, received = (row[0], row[1]) if row else (0, None)
+    cursor.execute("SELECT min(id) FROM cases_party WHERE case_id = %s", [case])
+    party = cursor.fetchone()[0] or 0
+    cursor.execute(
+        "SELECT count(*) FROM training_invoice WHERE organisation_id = %s", [organisation]
+    )
+    invoices = cursor.fetchone()[0]
+    return {
+        "case": str(case),
+        "party": str(party),
+        "after": f"{received.isoformat()}_{case}" if received else "",
+        "deep": str(max(total // 2 // 100, 1)),
+        "invoice_deep": str(max(invoices // 2 // page_size, 1)),
+        "invoice_deep_admin": str(max(invoices // 2 // 100, 1)),
+    }
