@@ -18,20 +18,42 @@ from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page, handle_post
 
 TEMPLATES = "cases/communication/"
 
 
-def refuse(form, refusal: str) -> None:
-    """A submitted form for something that cannot be done now shows why (nothing is saved)."""
+def page(case: m.Case, **extra) -> dict:
+    return {**tabs.tab_context(case, "case_communication"), **extra}
+
+
+def tab_form_page(
+    request: CaseRequest,
+    form,
+    act,
+    template: str,
+    context: dict,
+    *,
+    redirect_to: str,
+    message,
+    refusal: str | None = None,
+) -> HttpResponse:
+    """A form page on the communication tab (see `form_page`). With a `refusal` the thing cannot
+    be done now: the page says why, and a submitted form shows it as its error (nothing is saved)."""
+    if refusal is None:
+        return form_page(
+            request,
+            form,
+            act,
+            TEMPLATES + template,
+            context,
+            redirect_to=redirect_to,
+            message=message,
+        )
     if form.is_bound:
         form.is_valid()
         form.add_error(None, refusal)
-
-
-def page(case: m.Case, **extra) -> dict:
-    return {**tabs.tab_context(case, "case_communication"), **extra}
+    return render(request, TEMPLATES + template, {**context, "refusal": refusal})
 
 
 def screening_page(
@@ -60,6 +82,11 @@ def screening_page(
 def tab_url(case_or_pk) -> str:
     pk = getattr(case_or_pk, "pk", case_or_pk)
     return reverse("case_communication", args=[pk])
+
+
+def _message(request: CaseRequest, pk: int) -> m.ShuttleMessage:
+    """The message with its case and both parties' people, for someone who works on the case."""
+    return access.get_object_or_404(request, queries.messages_with_people(), Perm.WORK_CASES, pk=pk)
 
 
 # ---------------------------------------------------------------- the tab
@@ -92,38 +119,23 @@ def message_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(
         request, m.Case.objects.select_related("case_type"), Perm.WORK_CASES, pk=pk
     )
-    parties = queries.parties(case)
-    if request.method == "POST":
-        form = forms.MessageForm(request.POST, parties=parties)
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_shuttle_message(
-                actor=request.user,
-                case=case,
-                sender=data["sender"],
-                recipient=data["recipient"],
-                text=data["text"],
-            ),
-            redirect_to=tab_url(case),
-            message=_("Message recorded. It waits for approval."),
-        )
-        if response:
-            return response
-    else:
-        form = forms.MessageForm(parties=parties)
-    return render(
+    form = forms.MessageForm(
+        request.POST if request.method == "POST" else None, parties=queries.parties(case)
+    )
+    return tab_form_page(
         request,
-        TEMPLATES + "message_form.html",
+        form,
+        lambda data: actions.record_shuttle_message(actor=request.user, case=case, **data),
+        "message_form.html",
         page(case, form=form, heading=_("Record a message")),
+        redirect_to=tab_url(case),
+        message=_("Message recorded. It waits for approval."),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def message_approve(request: CaseRequest, pk: int) -> HttpResponse:
-    message = access.get_object_or_404(
-        request, queries.messages_with_people(), Perm.WORK_CASES, pk=pk
-    )
+    message = _message(request, pk)
     case = message.case
     if message.status != c.MessageStatus.DRAFT:
         messages.info(request, _("This message has already been dealt with."))
@@ -155,39 +167,22 @@ def message_approve(request: CaseRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def message_delivered(request: CaseRequest, pk: int) -> HttpResponse:
-    message = access.get_object_or_404(
-        request, queries.messages_with_people(), Perm.WORK_CASES, pk=pk
-    )
-    case = message.case
+    message = _message(request, pk)
     form = forms.MessageDeliveredForm(request.POST if request.method == "POST" else None)
-    refusal = None
-    if message.status != c.MessageStatus.APPROVED:
-        refusal = (
-            _("Only an approved message can be passed on. Approve it first.")
-            if message.status == c.MessageStatus.DRAFT
-            else _("This message cannot be passed on.")
-        )
-        refuse(form, refusal)
-    elif form.is_bound:
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.mark_message_delivered(
-                actor=request.user, message=message, on=data["delivered_on"]
-            ),
-            redirect_to=tab_url(case),
-            message=_("Delivery recorded."),
-        )
-        if response:
-            return response
-    return render(
+    return tab_form_page(
         request,
-        TEMPLATES + "message_delivered.html",
+        form,
+        lambda data: actions.mark_message_delivered(
+            actor=request.user, message=message, on=data["delivered_on"]
+        ),
+        "message_delivered.html",
         page(
-            case,
+            message.case,
             form=form,
             message=message,
-            refusal=refusal,
             heading=_("Record that a message was passed on"),
         ),
+        redirect_to=tab_url(message.case),
+        message=_("Delivery recorded."),
+        refusal=queries.cannot_pass_on(message),
     )
