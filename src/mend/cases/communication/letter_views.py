@@ -177,7 +177,6 @@ def letter_detail(request: CaseRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.WORK_CASES))
 def letter_screen(request: CaseRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
-    case = letter.case
     if letter.status != c.LetterStatus.DRAFT:
         messages.info(request, _("This letter has already been screened."))
         return redirect("letter_detail", letter.pk)
@@ -185,33 +184,35 @@ def letter_screen(request: CaseRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"version": letter.version}
     )
 
-    def act(data: dict) -> str:
-        if data["decision"] == "screened":
-            actions.screen_letter(
-                actor=request.user,
-                letter=letter,
-                no_contact_details=data["no_contact_details"],
-                no_blame_shifting=data["no_blame_shifting"],
-                safe_to_send=data["safe_to_send"],
-                version=data.get("version"),
-            )
-        else:
-            actions.return_letter_to_draft(
-                actor=request.user, letter=letter, note=data["note"], version=data.get("version")
-            )
-        return data["decision"]
-
     return screening_page(
         request,
         form,
-        act,
+        {
+            "screened": (
+                lambda data: actions.screen_letter(
+                    actor=request.user,
+                    letter=letter,
+                    no_contact_details=data["no_contact_details"],
+                    no_blame_shifting=data["no_blame_shifting"],
+                    safe_to_send=data["safe_to_send"],
+                    version=data.get("version"),
+                ),
+                _("Letter screened."),
+            ),
+            "return": (
+                lambda data: actions.return_letter_to_draft(
+                    actor=request.user,
+                    letter=letter,
+                    note=data["note"],
+                    version=data.get("version"),
+                ),
+                _("Letter sent back to draft."),
+            ),
+        },
         "letter_screen.html",
-        page(case, form=form, letter=letter, heading=_("Screen the letter")),
+        page(letter.case, form=form, letter=letter, heading=_("Screen the letter")),
         writer=letter.writer,
         redirect_to=_letter_url(letter),
-        message=lambda decision: (
-            _("Letter screened.") if decision == "screened" else _("Letter sent back to draft.")
-        ),
     )
 
 

@@ -4,6 +4,9 @@ The letter pages are in `communication/letter_views.py`; they share the helpers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +21,7 @@ from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_post
+from mend.core.submissions import form_page
 
 TEMPLATES = "cases/communication/"
 
@@ -59,24 +62,37 @@ def tab_form_page(
 def screening_page(
     request: CaseRequest,
     form,
-    act,
+    decisions: dict[str, tuple[Callable[[dict], Any], str]],
     template: str,
     context: dict,
     *,
     writer: m.Party,
     redirect_to: str,
-    message,
 ) -> HttpResponse:
-    """A screening form (a message or a letter checked before it is passed on): the POST goes
-    through `handle_post`; showing the page shows the screener what the writer must never have
+    """A screening form (a message or a letter checked before it is passed on): `decisions` gives
+    each choice of the form's `decision` its action (called with the form's data) and the
+    message once it is done. Showing the page shows the screener what the writer must never have
     disclosed, so that look is logged."""
-    if request.method == "POST":
-        response = handle_post(request, form, act, redirect_to=redirect_to, message=message)
-        if response:
-            return response
-    if writer.never_disclose:
-        audit.log_access(request.user, writer, context["case"].organisation)
-    return render(request, TEMPLATES + template, context)
+
+    def act(data: dict) -> str:
+        decision = data["decision"]
+        decisions[decision][0](data)
+        return decision
+
+    def shown() -> dict:
+        if writer.never_disclose:
+            audit.log_access(request.user, writer, context["case"].organisation)
+        return context
+
+    return form_page(
+        request,
+        form,
+        act,
+        TEMPLATES + template,
+        shown,
+        redirect_to=redirect_to,
+        message=lambda decision: decisions[decision][1],
+    )
 
 
 def tab_url(case_or_pk) -> str:
@@ -142,26 +158,25 @@ def message_approve(request: CaseRequest, pk: int) -> HttpResponse:
         return redirect(tab_url(case))
     form = forms.ApproveMessageForm(request.POST if request.method == "POST" else None)
 
-    def act(data: dict) -> str:
-        if data["decision"] == "approve":
-            actions.approve_message(actor=request.user, message=message)
-        else:
-            actions.withhold_message(actor=request.user, message=message, reason=data["reason"])
-        return data["decision"]
-
     return screening_page(
         request,
         form,
-        act,
+        {
+            "approve": (
+                lambda data: actions.approve_message(actor=request.user, message=message),
+                _("Message approved. Record when it is passed on."),
+            ),
+            "withhold": (
+                lambda data: actions.withhold_message(
+                    actor=request.user, message=message, reason=data["reason"]
+                ),
+                _("Message withheld. It will not be passed on."),
+            ),
+        },
         "message_approve.html",
         page(case, form=form, message=message, heading=_("Check a message")),
         writer=message.sender,
         redirect_to=tab_url(case),
-        message=lambda decision: (
-            _("Message approved. Record when it is passed on.")
-            if decision == "approve"
-            else _("Message withheld. It will not be passed on.")
-        ),
     )
 
 

@@ -202,35 +202,46 @@ def _agreement_item(request: CaseRequest, pk: int) -> m.AgreementItem:
     )
 
 
+def _item_page(
+    request: CaseRequest, item: m.AgreementItem, form, action, template: str, message: str
+) -> HttpResponse:
+    """A form page about one agreement item: `action` is given the item and the form's data."""
+    return _form_page(
+        request,
+        form,
+        lambda data: action(actor=request.user, item=item, **data),
+        template,
+        item.agreement.case,
+        {"item": item},
+        message=message,
+    )
+
+
 @decide(requires(Perm.WORK_CASES))
 def payment_new(request: CaseRequest, pk: int) -> HttpResponse:
     item = _agreement_item(request, pk)
     if item.kind != c.AgreementItemKind.RESTITUTION:
         raise Http404
-    form = PaymentForm(request.POST or None)
-    return _form_page(
+    return _item_page(
         request,
-        form,
-        lambda data: actions.record_payment(actor=request.user, item=item, **data),
+        item,
+        PaymentForm(request.POST or None),
+        actions.record_payment,
         "cases/outcomes/payment_form.html",
-        item.agreement.case,
-        {"item": item},
-        message=_("Payment recorded."),
+        _("Payment recorded."),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def agreement_item_status(request: CaseRequest, pk: int) -> HttpResponse:
     item = _agreement_item(request, pk)
-    form = ItemStatusForm.editing(item, request.POST)
-    return _form_page(
+    return _item_page(
         request,
-        form,
-        lambda data: actions.set_item_status(actor=request.user, item=item, **data),
+        item,
+        ItemStatusForm.editing(item, request.POST),
+        actions.set_item_status,
         "cases/outcomes/item_status.html",
-        item.agreement.case,
-        {"item": item},
-        message=_("Agreement item updated."),
+        _("Agreement item updated."),
     )
 
 
