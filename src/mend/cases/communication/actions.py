@@ -12,6 +12,7 @@ The audit trail never holds the words of a message or a letter.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,12 @@ from django.utils.translation import gettext as _
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.casework.actions import touch_case
-from mend.cases.communication.queries import delivery_blockers, letter_questions
+from mend.cases.communication.queries import (
+    cannot_pass_on,
+    cannot_record_read,
+    delivery_blockers,
+    letter_questions,
+)
 from mend.cases.events import CaseEvent
 from mend.core import access, audit, changes
 from mend.core.models import User
@@ -60,6 +66,14 @@ def _two_parties(case: m.Case, sender: m.Party, recipient: m.Party) -> None:
         raise ValidationError({"recipient": _("Choose someone other than the sender.")})
 
 
+def _required(text: str, field: str, message: str) -> str:
+    """`text` without its outer spaces; refused with `message` on `field` when nothing is left."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
 def _not_future(value: date, field: str) -> None:
     if value > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -72,6 +86,30 @@ def _at(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time(12)))
 
 
+def _save(
+    row: m.ShuttleMessage | m.Letter,
+    values: dict[str, Any],
+    *,
+    actor: User,
+    event: str,
+    changed: dict[str, Any],
+    touch: bool = True,
+) -> None:
+    """Set `values` on a locked message or letter and save just those (a letter as a new
+    version), then record `event` with what `changed` (never the words: those are redacted by
+    the caller). `touch` marks the case as changed now."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    fields = list(values)
+    if isinstance(row, m.Letter):
+        row.version += 1
+        fields.append("version")
+    row.save(update_fields=fields)
+    if touch:
+        touch_case(row.case)
+    audit.record(event, actor=actor, organisation=row.organisation, obj=row, changes=changed)
+
+
 # ---------------------------------------------------------------- shuttle mediation
 
 
@@ -80,9 +118,7 @@ def record_shuttle_message(
 ) -> m.ShuttleMessage:
     access.require(actor, Perm.WORK_CASES, case)
     _two_parties(case, sender, recipient)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Enter the message.")})
+    text = _required(text, "text", _("Enter the message."))
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": _("The message is too long.")})
     with transaction.atomic():
@@ -117,17 +153,16 @@ def approve_message(*, actor: User, message: m.ShuttleMessage) -> m.ShuttleMessa
         message = changes.lock(message)
         if message.status != c.MessageStatus.DRAFT:
             raise ValidationError(_("Only a message waiting for approval can be approved."))
-        message.status = c.MessageStatus.APPROVED
-        message.approved_by = actor
-        message.approved_at = timezone.now()
-        message.save(update_fields=["status", "approved_by", "approved_at"])
-        touch_case(message.case)
-        audit.record(
-            CaseEvent.MESSAGE_APPROVED,
+        _save(
+            message,
+            {
+                "status": c.MessageStatus.APPROVED,
+                "approved_by": actor,
+                "approved_at": timezone.now(),
+            },
             actor=actor,
-            organisation=message.organisation,
-            obj=message,
-            changes={"status": [c.MessageStatus.DRAFT, c.MessageStatus.APPROVED]},
+            event=CaseEvent.MESSAGE_APPROVED,
+            changed={"status": [c.MessageStatus.DRAFT, c.MessageStatus.APPROVED]},
         )
     return message
 
@@ -135,25 +170,18 @@ def approve_message(*, actor: User, message: m.ShuttleMessage) -> m.ShuttleMessa
 def withhold_message(*, actor: User, message: m.ShuttleMessage, reason: str) -> m.ShuttleMessage:
     """The message will not be passed on; the reason is kept (encrypted)."""
     access.require(actor, Perm.WORK_CASES, message)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the message is withheld.")})
+    reason = _required(reason, "reason", _("Say why the message is withheld."))
     with transaction.atomic():
         message = changes.lock(message)
         if message.status not in (c.MessageStatus.DRAFT, c.MessageStatus.APPROVED):
             raise ValidationError(_("A message already passed on cannot be withheld."))
-        before = message.status
-        message.status = c.MessageStatus.WITHHELD
-        message.withheld_reason = reason
-        message.save(update_fields=["status", "withheld_reason"])
-        touch_case(message.case)
-        audit.record(
-            CaseEvent.MESSAGE_WITHHELD,
+        _save(
+            message,
+            {"status": c.MessageStatus.WITHHELD, "withheld_reason": reason},
             actor=actor,
-            organisation=message.organisation,
-            obj=message,
-            changes={
-                "status": [before, c.MessageStatus.WITHHELD],
+            event=CaseEvent.MESSAGE_WITHHELD,
+            changed={
+                "status": [message.status, c.MessageStatus.WITHHELD],
                 "withheld_reason": audit.REDACTED,
             },
         )
@@ -169,22 +197,15 @@ def mark_message_delivered(
     _not_future(on, "delivered_on")
     with transaction.atomic():
         message = changes.lock(message)
-        if message.status != c.MessageStatus.APPROVED:
-            raise ValidationError(
-                _("Only an approved message can be passed on. Approve it first.")
-                if message.status == c.MessageStatus.DRAFT
-                else _("This message cannot be passed on.")
-            )
-        message.status = c.MessageStatus.DELIVERED
-        message.delivered_at = _at(on)
-        message.save(update_fields=["status", "delivered_at"])
-        touch_case(message.case)
-        audit.record(
-            CaseEvent.MESSAGE_DELIVERED,
+        refusal = cannot_pass_on(message)
+        if refusal:
+            raise ValidationError(refusal)
+        _save(
+            message,
+            {"status": c.MessageStatus.DELIVERED, "delivered_at": _at(on)},
             actor=actor,
-            organisation=message.organisation,
-            obj=message,
-            changes={"status": [c.MessageStatus.APPROVED, c.MessageStatus.DELIVERED]},
+            event=CaseEvent.MESSAGE_DELIVERED,
+            changed={"status": [c.MessageStatus.APPROVED, c.MessageStatus.DELIVERED]},
         )
     return message
 
@@ -197,9 +218,7 @@ def _clean_letter(
 ) -> tuple[dict, str]:
     if language not in ("en", "cy"):
         raise ValidationError({"language": _("Choose English or Welsh.")})
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": _("Write the letter.")})
+    body = _required(body, "body", _("Write the letter."))
     if len(body) > MAX_TEXT:
         raise ValidationError({"body": _("The letter is too long.")})
     keys = {q["key"] for q in letter_questions(writer)}
@@ -265,20 +284,17 @@ def update_letter(
         changes.check_version(letter, version)
         if letter.status != c.LetterStatus.DRAFT:
             raise ValidationError(_("Only a draft letter can be changed."))
-        old_language = letter.language
-        letter.answers, letter.body, letter.language = answers, body, language
-        letter.version += 1
-        letter.save(update_fields=["answers", "body", "language", "version"])
-        audit.record(
-            CaseEvent.LETTER_CHANGED,
+        _save(
+            letter,
+            {"answers": answers, "body": body, "language": language},
             actor=actor,
-            organisation=letter.organisation,
-            obj=letter,
-            changes={
+            event=CaseEvent.LETTER_CHANGED,
+            changed={
                 "answers": audit.REDACTED,
                 "body": audit.REDACTED,
-                "language": [old_language, language],
+                "language": [letter.language, language],
             },
+            touch=False,
         )
     return letter
 
@@ -308,21 +324,17 @@ def screen_letter(
         changes.check_version(letter, version)
         if letter.status != c.LetterStatus.DRAFT:
             raise ValidationError(_("Only a draft letter can be screened."))
-        letter.status = c.LetterStatus.SCREENED
-        letter.screened_by = actor
-        letter.screened_at = timezone.now()
-        letter.screening_note = ""
-        letter.version += 1
-        letter.save(
-            update_fields=["status", "screened_by", "screened_at", "screening_note", "version"]
-        )
-        touch_case(letter.case)
-        audit.record(
-            CaseEvent.LETTER_SCREENED,
+        _save(
+            letter,
+            {
+                "status": c.LetterStatus.SCREENED,
+                "screened_by": actor,
+                "screened_at": timezone.now(),
+                "screening_note": "",
+            },
             actor=actor,
-            organisation=letter.organisation,
-            obj=letter,
-            changes={
+            event=CaseEvent.LETTER_SCREENED,
+            changed={
                 "status": [c.LetterStatus.DRAFT, c.LetterStatus.SCREENED],
                 "checked": ["no_contact_details", "no_blame_shifting", "safe_to_send"],
             },
@@ -335,31 +347,27 @@ def return_letter_to_draft(
 ) -> m.Letter:
     """Screening found something to change: back to draft, with a note for the writer's work."""
     access.require(actor, Perm.WORK_CASES, letter)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Say what needs to change.")})
+    note = _required(note, "note", _("Say what needs to change."))
     with transaction.atomic():
         letter = changes.lock(letter)
         changes.check_version(letter, version)
         if letter.status not in (c.LetterStatus.DRAFT, c.LetterStatus.SCREENED):
             raise ValidationError(_("A letter already held or delivered cannot go back to draft."))
-        before = letter.status
-        letter.status = c.LetterStatus.DRAFT
-        letter.screened_by, letter.screened_at = None, None
-        letter.screening_note = note
-        letter.version += 1
-        letter.save(
-            update_fields=["status", "screened_by", "screened_at", "screening_note", "version"]
-        )
-        audit.record(
-            CaseEvent.LETTER_RETURNED_TO_DRAFT,
+        _save(
+            letter,
+            {
+                "status": c.LetterStatus.DRAFT,
+                "screened_by": None,
+                "screened_at": None,
+                "screening_note": note,
+            },
             actor=actor,
-            organisation=letter.organisation,
-            obj=letter,
-            changes={
-                "status": [before, c.LetterStatus.DRAFT],
+            event=CaseEvent.LETTER_RETURNED_TO_DRAFT,
+            changed={
+                "status": [letter.status, c.LetterStatus.DRAFT],
                 "screening_note": audit.REDACTED,
             },
+            touch=False,
         )
     return letter
 
@@ -380,20 +388,16 @@ def record_letter_opt_in(
         changes.check_version(letter, version)
         if letter.status in (c.LetterStatus.READ, c.LetterStatus.WITHDRAWN):
             raise ValidationError(_("This letter can no longer be changed."))
-        before = (letter.recipient_opted_in_on, letter.writer_may_know_read)
-        letter.recipient_opted_in_on = opted_in_on
-        letter.writer_may_know_read = writer_may_know_read
-        letter.version += 1
-        letter.save(update_fields=["recipient_opted_in_on", "writer_may_know_read", "version"])
-        audit.record(
-            CaseEvent.LETTER_OPT_IN,
+        _save(
+            letter,
+            {"recipient_opted_in_on": opted_in_on, "writer_may_know_read": writer_may_know_read},
             actor=actor,
-            organisation=letter.organisation,
-            obj=letter,
-            changes={
-                "recipient_opted_in_on": [before[0], opted_in_on],
-                "writer_may_know_read": [before[1], writer_may_know_read],
+            event=CaseEvent.LETTER_OPT_IN,
+            changed={
+                "recipient_opted_in_on": [letter.recipient_opted_in_on, opted_in_on],
+                "writer_may_know_read": [letter.writer_may_know_read, writer_may_know_read],
             },
+            touch=False,
         )
     return letter
 
@@ -427,22 +431,19 @@ def deliver_letter(
         reasons = delivery_blockers(letter, route)
         if reasons:
             raise LetterRefused(reasons)
-        before = letter.status
-        letter.route, letter.route_agency = route, route_agency
-        if route == c.DeliveryRoute.HOLD:
-            letter.status = c.LetterStatus.HELD
-        else:
-            letter.status = c.LetterStatus.DELIVERED
-            letter.delivered_on = on
-        letter.version += 1
-        letter.save(update_fields=["route", "route_agency", "status", "delivered_on", "version"])
-        touch_case(letter.case)
-        audit.record(
-            CaseEvent.LETTER_HELD if route == c.DeliveryRoute.HOLD else CaseEvent.LETTER_DELIVERED,
+        hold = route == c.DeliveryRoute.HOLD
+        status = c.LetterStatus.HELD if hold else c.LetterStatus.DELIVERED
+        _save(
+            letter,
+            {
+                "route": route,
+                "route_agency": route_agency,
+                "status": status,
+                "delivered_on": letter.delivered_on if hold else on,
+            },
             actor=actor,
-            organisation=letter.organisation,
-            obj=letter,
-            changes={"status": [before, letter.status], "route": [None, route]},
+            event=CaseEvent.LETTER_HELD if hold else CaseEvent.LETTER_DELIVERED,
+            changed={"status": [letter.status, status], "route": [None, route]},
         )
     return letter
 
@@ -460,25 +461,26 @@ def record_letter_read(
     with transaction.atomic():
         letter = changes.lock(letter)
         changes.check_version(letter, version)
-        if letter.status != c.LetterStatus.DELIVERED:
-            raise ValidationError(_("Only a delivered letter can be recorded as read."))
+        refusal = cannot_record_read(letter)
+        if refusal:
+            raise ValidationError(refusal)
         if letter.delivered_on and read_on < letter.delivered_on:
             raise ValidationError(
                 {"read_on": _("A letter cannot be read before it was delivered.")}
             )
-        letter.status = c.LetterStatus.READ
-        letter.read_on = read_on
-        letter.writer_may_know_read = writer_may_know_read
-        letter.version += 1
-        letter.save(update_fields=["status", "read_on", "writer_may_know_read", "version"])
-        audit.record(
-            CaseEvent.LETTER_READ,
+        _save(
+            letter,
+            {
+                "status": c.LetterStatus.READ,
+                "read_on": read_on,
+                "writer_may_know_read": writer_may_know_read,
+            },
             actor=actor,
-            organisation=letter.organisation,
-            obj=letter,
-            changes={
+            event=CaseEvent.LETTER_READ,
+            changed={
                 "status": [c.LetterStatus.DELIVERED, c.LetterStatus.READ],
                 "writer_may_know_read": writer_may_know_read,
             },
+            touch=False,
         )
     return letter

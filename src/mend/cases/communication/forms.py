@@ -14,16 +14,35 @@ LETTER_LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def _writer_may_know_read(label, help_text) -> forms.ChoiceField:
-    """The recipient's yes or no: may the writer learn the letter was read?"""
-    return forms.ChoiceField(
-        label=label, choices=YES_NO, widget=forms.RadioSelect, help_text=help_text
+def _writer_may_know_read(label, help_text) -> forms.TypedChoiceField:
+    """The recipient's yes or no (True or False): may the writer learn the letter was read?"""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        help_text=help_text,
     )
 
 
 def _date_field(label, help_text=""):
     return forms.DateField(
         label=label, widget=DateInput(), initial=timezone.localdate, help_text=help_text
+    )
+
+
+def _decision(label, choices) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect)
+
+
+def _why(label, help_text) -> forms.CharField:
+    """Why a message or letter is turned back (only asked for then)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
     )
 
 
@@ -70,13 +89,9 @@ class MessageForm(SubmissionMixin, _TwoPartiesForm):
 
 
 class ApproveMessageForm(GovukForm):
-    decision = forms.ChoiceField(
-        label=_("What do you want to do with this message?"),
-        choices=[
-            ("approve", _("Approve it to be passed on")),
-            ("withhold", _("Withhold it")),
-        ],
-        widget=forms.RadioSelect,
+    decision = _decision(
+        _("What do you want to do with this message?"),
+        [("approve", _("Approve it to be passed on")), ("withhold", _("Withhold it"))],
     )
     checked = forms.BooleanField(
         label=_(
@@ -85,13 +100,7 @@ class ApproveMessageForm(GovukForm):
         ),
         required=False,
     )
-    reason = forms.CharField(
-        label=_("Why it is withheld"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only if you withhold it."),
-    )
+    reason = _why(_("Why it is withheld"), _("Only if you withhold it."))
 
     def clean(self):
         data = super().clean()
@@ -148,13 +157,9 @@ class LetterForm(SubmissionMixin, VersionedForm):
 
 
 class ScreenLetterForm(VersionedForm):
-    decision = forms.ChoiceField(
-        label=_("Your decision"),
-        choices=[
-            ("screened", _("It is fit to send")),
-            ("return", _("Send it back to draft")),
-        ],
-        widget=forms.RadioSelect,
+    decision = _decision(
+        _("Your decision"),
+        [("screened", _("It is fit to send")), ("return", _("Send it back to draft"))],
     )
     no_contact_details = forms.BooleanField(
         label=_("It holds no contact details, address or anything that locates anyone"),
@@ -166,13 +171,7 @@ class ScreenLetterForm(VersionedForm):
     safe_to_send = forms.BooleanField(
         label=_("It is safe for the person receiving it"), required=False
     )
-    note = forms.CharField(
-        label=_("What needs to change"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only if you send it back to draft."),
-    )
+    note = _why(_("What needs to change"), _("Only if you send it back to draft."))
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,8 @@ recipient, delivered or held on file, read, printed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,17 +15,47 @@ from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.communication import documents, forms, queries
-from mend.cases.communication.views import TEMPLATES, page, refuse, screening_page
+from mend.cases.communication.views import TEMPLATES, page, screening_page, tab_form_page
 from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_post
+from mend.core.submissions import form_page
 from mend.core.web import current_language
 
 
 def _letter_url(letter: m.Letter) -> str:
     return reverse("letter_detail", args=[letter.pk])
+
+
+def _letter(request: CaseRequest, pk: int, perm: str = Perm.WORK_CASES) -> m.Letter:
+    """The letter with its case and both parties' people, for someone with `perm` on the case."""
+    return access.get_object_or_404(request, queries.letters_with_people(), perm, pk=pk)
+
+
+def _letter_page(
+    request: CaseRequest,
+    letter: m.Letter,
+    form,
+    act,
+    template: str,
+    heading: str,
+    *,
+    message,
+    refusal: str | None = None,
+    **extra,
+) -> HttpResponse:
+    """A form page about one letter (see `tab_form_page`); back to the letter once done."""
+    return tab_form_page(
+        request,
+        form,
+        act,
+        template,
+        page(letter.case, form=form, letter=letter, heading=heading, **extra),
+        redirect_to=_letter_url(letter),
+        message=message,
+        refusal=refusal,
+    )
 
 
 def _letter_form(request: CaseRequest, writer: m.Party, initial) -> forms.LetterForm:
@@ -74,17 +106,14 @@ def letter_new(request: CaseRequest, pk: int) -> HttpResponse:
             query=request.GET.urlencode(),
             heading=_("Write the letter"),
         ),
-        redirect_to=lambda letter: reverse("letter_detail", args=[letter.pk]),
+        redirect_to=_letter_url,
         message=_("Letter saved as a draft. It must be screened next."),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def letter_edit(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
-    )
-    case = letter.case
+    letter = _letter(request, pk)
     if letter.status != c.LetterStatus.DRAFT:
         messages.info(request, _("Only a draft letter can be changed."))
         return redirect("letter_detail", letter.pk)
@@ -98,8 +127,9 @@ def letter_edit(request: CaseRequest, pk: int) -> HttpResponse:
             **{f"answer_{key}": text for key, text in (letter.answers or {}).items()},
         },
     )
-    return form_page(
+    return _letter_page(
         request,
+        letter,
         form,
         lambda data: actions.update_letter(
             actor=request.user,
@@ -109,25 +139,17 @@ def letter_edit(request: CaseRequest, pk: int) -> HttpResponse:
             language=data["language"],
             version=data.get("version"),
         ),
-        TEMPLATES + "letter_form.html",
-        page(
-            case,
-            form=form,
-            writer=letter.writer,
-            recipient=letter.recipient,
-            letter=letter,
-            heading=_("Change the draft letter"),
-        ),
-        redirect_to=_letter_url(letter),
+        "letter_form.html",
+        _("Change the draft letter"),
         message=_("Letter saved."),
+        writer=letter.writer,
+        recipient=letter.recipient,
     )
 
 
 @decide(requires(Perm.VIEW_CASES))
 def letter_detail(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.VIEW_CASES, pk=pk
-    )
+    letter = _letter(request, pk, Perm.VIEW_CASES)
     case = letter.case
     questions = queries.letter_questions(letter.writer)
     language = current_language()
@@ -154,10 +176,7 @@ def letter_detail(request: CaseRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def letter_screen(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
-    )
-    case = letter.case
+    letter = _letter(request, pk)
     if letter.status != c.LetterStatus.DRAFT:
         messages.info(request, _("This letter has already been screened."))
         return redirect("letter_detail", letter.pk)
@@ -165,75 +184,66 @@ def letter_screen(request: CaseRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"version": letter.version}
     )
 
-    def act(data: dict) -> str:
-        if data["decision"] == "screened":
-            actions.screen_letter(
-                actor=request.user,
-                letter=letter,
-                no_contact_details=data["no_contact_details"],
-                no_blame_shifting=data["no_blame_shifting"],
-                safe_to_send=data["safe_to_send"],
-                version=data.get("version"),
-            )
-        else:
-            actions.return_letter_to_draft(
-                actor=request.user, letter=letter, note=data["note"], version=data.get("version")
-            )
-        return data["decision"]
-
     return screening_page(
         request,
         form,
-        act,
+        {
+            "screened": (
+                lambda data: actions.screen_letter(
+                    actor=request.user,
+                    letter=letter,
+                    no_contact_details=data["no_contact_details"],
+                    no_blame_shifting=data["no_blame_shifting"],
+                    safe_to_send=data["safe_to_send"],
+                    version=data.get("version"),
+                ),
+                _("Letter screened."),
+            ),
+            "return": (
+                lambda data: actions.return_letter_to_draft(
+                    actor=request.user,
+                    letter=letter,
+                    note=data["note"],
+                    version=data.get("version"),
+                ),
+                _("Letter sent back to draft."),
+            ),
+        },
         "letter_screen.html",
-        page(case, form=form, letter=letter, heading=_("Screen the letter")),
+        page(letter.case, form=form, letter=letter, heading=_("Screen the letter")),
         writer=letter.writer,
         redirect_to=_letter_url(letter),
-        message=lambda decision: (
-            _("Letter screened.") if decision == "screened" else _("Letter sent back to draft.")
-        ),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def letter_opt_in(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
-    )
-    case = letter.case
-    initial = {"version": letter.version}
+    letter = _letter(request, pk)
+    initial: dict[str, Any] = {"version": letter.version}
     if letter.recipient_opted_in_on:
         initial["opted_in_on"] = letter.recipient_opted_in_on
         initial["writer_may_know_read"] = "yes" if letter.writer_may_know_read else "no"
     form = forms.OptInForm(request.POST if request.method == "POST" else None, initial=initial)
-    return form_page(
+    return _letter_page(
         request,
+        letter,
         form,
-        lambda data: actions.record_letter_opt_in(
-            actor=request.user,
-            letter=letter,
-            opted_in_on=data["opted_in_on"],
-            writer_may_know_read=data["writer_may_know_read"] == "yes",
-            version=data.get("version"),
-        ),
-        TEMPLATES + "letter_opt_in.html",
-        page(case, form=form, letter=letter, heading=_("Do they want the letter?")),
-        redirect_to=_letter_url(letter),
+        lambda data: actions.record_letter_opt_in(actor=request.user, letter=letter, **data),
+        "letter_opt_in.html",
+        _("Do they want the letter?"),
         message=_("Their choice is recorded."),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def letter_deliver(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
-    )
-    case = letter.case
+    letter = _letter(request, pk)
     form = forms.DeliverLetterForm(
         request.POST if request.method == "POST" else None, initial={"version": letter.version}
     )
-    return form_page(
+    return _letter_page(
         request,
+        letter,
         form,
         lambda data: actions.deliver_letter(
             actor=request.user,
@@ -243,29 +253,20 @@ def letter_deliver(request: CaseRequest, pk: int) -> HttpResponse:
             on=data["delivered_on"],
             version=data.get("version"),
         ),
-        TEMPLATES + "letter_deliver.html",
-        page(
-            case,
-            form=form,
-            letter=letter,
-            heading=_("Deliver the letter"),
-            blockers=queries.delivery_blockers(letter, c.DeliveryRoute.DIRECT),
-        ),
-        redirect_to=_letter_url(letter),
+        "letter_deliver.html",
+        _("Deliver the letter"),
         message=lambda delivered: (
             _("The letter is held on file until they want it.")
             if delivered.route == c.DeliveryRoute.HOLD
             else _("Delivery recorded.")
         ),
+        blockers=queries.delivery_blockers(letter, c.DeliveryRoute.DIRECT),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def letter_read(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
-    )
-    case = letter.case
+    letter = _letter(request, pk)
     form = forms.ReadForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -273,44 +274,21 @@ def letter_read(request: CaseRequest, pk: int) -> HttpResponse:
             "writer_may_know_read": "yes" if letter.writer_may_know_read else "no",
         },
     )
-    refusal = None
-    if letter.status != c.LetterStatus.DELIVERED:
-        refusal = _("Only a delivered letter can be recorded as read.")
-        refuse(form, refusal)
-    elif form.is_bound:
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_letter_read(
-                actor=request.user,
-                letter=letter,
-                read_on=data["read_on"],
-                writer_may_know_read=data["writer_may_know_read"] == "yes",
-                version=data.get("version"),
-            ),
-            redirect_to=_letter_url(letter),
-            message=_("Recorded as read."),
-        )
-        if response:
-            return response
-    return render(
+    return _letter_page(
         request,
-        TEMPLATES + "letter_read.html",
-        page(
-            case,
-            form=form,
-            letter=letter,
-            refusal=refusal,
-            heading=_("Record that the letter was read"),
-        ),
+        letter,
+        form,
+        lambda data: actions.record_letter_read(actor=request.user, letter=letter, **data),
+        "letter_read.html",
+        _("Record that the letter was read"),
+        message=_("Recorded as read."),
+        refusal=queries.cannot_record_read(letter),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def letter_pdf(request: CaseRequest, pk: int) -> HttpResponse:
-    letter = access.get_object_or_404(
-        request, queries.letters_with_people(), Perm.WORK_CASES, pk=pk
-    )
+    letter = _letter(request, pk)
     if letter.status in (c.LetterStatus.DRAFT, c.LetterStatus.WITHDRAWN):
         messages.error(request, _("A letter can be printed only once it has been screened."))
         return redirect("letter_detail", letter.pk)

@@ -88,6 +88,22 @@ def delivery_blockers(letter: m.Letter, route: str) -> list[str]:
     return reasons
 
 
+def cannot_pass_on(message: m.ShuttleMessage) -> str | None:
+    """Why the message cannot be passed on now (None: it can)."""
+    if message.status == c.MessageStatus.APPROVED:
+        return None
+    if message.status == c.MessageStatus.DRAFT:
+        return _("Only an approved message can be passed on. Approve it first.")
+    return _("This message cannot be passed on.")
+
+
+def cannot_record_read(letter: m.Letter) -> str | None:
+    """Why the letter cannot be recorded as read now (None: it can)."""
+    if letter.status != c.LetterStatus.DELIVERED:
+        return _("Only a delivered letter can be recorded as read.")
+    return None
+
+
 def status_for_writer(letter: m.Letter) -> str:
     """What the writer may be told about their letter: "read" only if the recipient allowed it."""
     if letter.status == c.LetterStatus.READ and not letter.writer_may_know_read:

@@ -20,12 +20,7 @@ from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.casework.actions import touch_case
 from mend.cases.events import CaseEvent
-from mend.cases.outcomes.queries import (
-    feedback_problem,
-    feedback_url,
-    find_feedback_request,
-    party_language,
-)
+from mend.cases.outcomes import queries
 from mend.cases.workflow import current_consent, party_label
 from mend.core import access, audit, changes
 from mend.core.models import User, hash_token
@@ -260,7 +255,7 @@ def record_payment(
         item = changes.lock(item)
         if item.status != c.AgreementItemStatus.OPEN:
             raise ValidationError(_("This item is no longer in progress."))
-        balance = item.amount - item.paid()  # type: ignore[operator]  # a restitution item always has an amount
+        balance = queries.balance(item)
         if amount > balance:
             raise ValidationError(
                 {
@@ -301,7 +296,7 @@ def set_item_status(*, actor: User, item: m.AgreementItem, status: str) -> m.Agr
             status == c.AgreementItemStatus.COMPLETED
             and item.kind == c.AgreementItemKind.RESTITUTION
         ):
-            balance = item.amount - item.paid()  # type: ignore[operator]  # a restitution item always has an amount
+            balance = queries.balance(item)
             if balance > 0:
                 raise ValidationError(
                     {
@@ -369,13 +364,13 @@ def send_feedback_request(*, actor: User, party: m.Party) -> tuple[m.FeedbackReq
 
 def _email_feedback(request: m.FeedbackRequest, party: m.Party, email: str, token: str) -> None:
     """Only this party's own name, the organisation and the link: nothing about anyone else."""
-    language = party_language(party)
+    language = queries.party_language(party)
     organisation = party.organisation
     with translation.override(language):
         context = {
             "first_name": party.person.first_name,
             "organisation_name": organisation.display_name(language),
-            "url": feedback_url(token),
+            "url": queries.feedback_url(token),
             "expires_at": request.expires_at,
         }
         subject = _("How was your experience with %(organisation)s?") % {
@@ -398,12 +393,12 @@ def answer_feedback(
     """Store a party's answers, once. The token is the credential; there is no signed-in actor."""
     if satisfaction not in range(1, 6):
         raise ValidationError({"satisfaction": _("Choose a number from 1 to 5.")})
-    found = find_feedback_request(token)
+    found = queries.find_feedback_request(token)
     if found is None:
-        raise ValidationError(cast(tuple[int, str], feedback_problem(None))[1])
+        raise ValidationError(cast(tuple[int, str], queries.feedback_problem(None))[1])
     with organisation_scope(found.organisation), transaction.atomic():
         request = m.FeedbackRequest.across_organisations.select_for_update().get(pk=found.pk)
-        problem = feedback_problem(request)
+        problem = queries.feedback_problem(request)
         if problem:
             raise ValidationError(problem[1])
         request.answered_at = timezone.now()

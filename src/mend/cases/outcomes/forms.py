@@ -15,10 +15,12 @@ DATE = DateInput()
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def _yes_no(label, required_message) -> forms.ChoiceField:
-    return forms.ChoiceField(
+def _yes_no(label, required_message) -> forms.TypedChoiceField:
+    """A yes or no question, answered True or False."""
+    return forms.TypedChoiceField(
         label=label,
         choices=YES_NO,
+        coerce=lambda answer: answer == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": required_message},
     )
@@ -26,6 +28,29 @@ def _yes_no(label, required_message) -> forms.ChoiceField:
 
 def _date(label, required=False, help_text=""):
     return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text)
+
+
+def _outcome(help_text) -> forms.CharField:
+    """What came of a support referral (stored encrypted)."""
+    return forms.CharField(
+        label=_("Outcome"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=help_text,
+    )
+
+
+def _pounds(label, **kwargs) -> forms.DecimalField:
+    """An amount in pounds and pence, more than nothing."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        **kwargs,
+    )
 
 
 class SupportReferralForm(SubmissionMixin, GovukForm):
@@ -40,26 +65,14 @@ class SupportReferralForm(SubmissionMixin, GovukForm):
     )
     status = forms.ChoiceField(label=_("Status"), choices=c.SupportStatus.choices)
     referred_on = _date(_("Date referred"), help_text=_("Optional. Today if left empty."))
-    outcome = forms.CharField(
-        label=_("Outcome"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Optional. Stored encrypted."),
-    )
+    outcome = _outcome(_("Optional. Stored encrypted."))
 
 
 class SupportUpdateForm(VersionedForm):
     provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=c.SupportStatus.choices)
     referred_on = _date(_("Date referred"))
-    outcome = forms.CharField(
-        label=_("Outcome"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Stored encrypted."),
-    )
+    outcome = _outcome(_("Stored encrypted."))
 
 
 class AgreementForm(SubmissionMixin, GovukForm):
@@ -85,14 +98,10 @@ class AgreementItemForm(SubmissionMixin, GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Stored encrypted."),
     )
-    amount = forms.DecimalField(
-        label=_("Amount to be paid, in pounds"),
+    amount = _pounds(
+        _("Amount to be paid, in pounds"),
         required=False,
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
         help_text=_("For restitution only. For example, 120.50."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
     due_on = _date(_("Due date"), help_text=_("Optional."))
 
@@ -105,13 +114,7 @@ class AgreementItemForm(SubmissionMixin, GovukForm):
 
 
 class PaymentForm(SubmissionMixin, GovukForm):
-    amount = forms.DecimalField(
-        label=_("Amount paid, in pounds"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-    )
+    amount = _pounds(_("Amount paid, in pounds"))
     paid_on = _date(_("Date paid"), required=True)
 
 

@@ -14,7 +14,7 @@ from mend.cases.outcomes import queries
 from mend.cases.outcomes.forms import SurveyForm
 from mend.core.access import PUBLIC, decide
 from mend.core.models import Organisation
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.core.tenancy import organisation_scope
 
 
@@ -37,30 +37,16 @@ def feedback_survey(request: HttpRequest, token: str) -> HttpResponse:
             {"message": message, "organisation": organisation},
             status=status,
         )
-    form = SurveyForm(request.POST or None)
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.answer_feedback(
-                token=token,
-                satisfaction=data["satisfaction"],
-                felt_safe=data["felt_safe"] == "yes",
-                felt_heard=data["felt_heard"] == "yes",
-                would_recommend=data["would_recommend"] == "yes",
-                comments=data["comments"],
-                may_quote_anonymously=data["may_quote_anonymously"],
-            ),
-            redirect_to=reverse("feedback_survey", args=[token]),
-        )
-        if response:
-            return response
     assert organisation is not None  # feedback_problem refuses a missing request
     language = translation.get_language() or "en"
-    return render(
+    form = SurveyForm(request.POST or None)
+    return form_page(
         request,
+        form,
+        lambda data: actions.answer_feedback(token=token, **data),
         "cases/outcomes/survey.html",
         {"form": form, "organisation_name": organisation.display_name(language)},
+        redirect_to=reverse("feedback_survey", args=[token]),
     )
 
 

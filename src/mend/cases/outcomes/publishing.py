@@ -5,6 +5,8 @@ withdraws the approval (see `outcomes/case_study.py` for what the anonymiser che
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,11 +44,13 @@ def _anonymity_problems(study: m.CaseStudy) -> list[str]:
     return anonymiser.problems(study.case, f"{study.title}\n{study.narrative}")
 
 
-def _save(study: m.CaseStudy, *, actor: User, event: str) -> None:
-    """Save a reviewed study (approved, published or taken down), a new version, with its event."""
+def _save(
+    study: m.CaseStudy, *, actor: User, event: str, changed: dict[str, Any] | None = None
+) -> None:
+    """Save a locked study as a new version, with its event (and what `changed`, if it says)."""
     study.version += 1
     study.save()
-    audit.record(event, actor=actor, organisation=study.organisation, obj=study)
+    audit.record(event, actor=actor, organisation=study.organisation, obj=study, changes=changed)
 
 
 def draft_case_study(*, actor: User, case: m.Case) -> m.CaseStudy:
@@ -82,14 +86,11 @@ def edit_case_study(
         study.title, study.narrative = title.strip(), narrative.strip()
         if before["title"] != study.title or before["narrative"] != study.narrative:
             study.approved_by, study.approved_at, study.published_at = None, None, None
-        study.version += 1
-        study.save()
-        audit.record(
-            CaseEvent.CASE_STUDY_EDITED,
+        _save(
+            study,
             actor=actor,
-            organisation=study.organisation,
-            obj=study,
-            changes=audit.diff(study, before, ["title", "approved_at", "published_at"]),
+            event=CaseEvent.CASE_STUDY_EDITED,
+            changed=audit.diff(study, before, ["title", "approved_at", "published_at"]),
         )
     return study
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TypeVar
+
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +16,14 @@ from mend.cases import models as m
 from mend.cases.workflow import PRINCIPAL_ROLES, current_consent, party_label
 from mend.core.models import hash_token
 
+PartyRow = TypeVar("PartyRow", m.SupportReferral, m.FeedbackRequest)
+
 # ---------------------------------------------------------------- the tab
+
+
+def balance(item: m.AgreementItem) -> Decimal:
+    """What is still owed on a restitution item."""
+    return item.amount - item.paid()  # type: ignore[operator]  # a restitution item always has an amount
 
 
 def with_balance(item: m.AgreementItem) -> m.AgreementItem:
@@ -62,11 +72,21 @@ def agreements(case: m.Case) -> list[m.Agreement]:
     return rows
 
 
-def agreement_items():
+def agreement_items() -> QuerySet[m.AgreementItem]:
     """Agreement items with what their pages show (people, agreement, payments)."""
     return m.AgreementItem.objects.select_related(
         "responsible__person", "serves__person", "agreement__case__case_type"
     ).prefetch_related("payments")
+
+
+def parties() -> QuerySet[m.Party]:
+    """Parties with their person and case, for the pages about one party."""
+    return m.Party.objects.select_related("person", "case__case_type")
+
+
+def with_party(model: type[PartyRow]) -> QuerySet[PartyRow]:
+    """A party's support referrals or survey requests, with the party's person and case."""
+    return model.objects.select_related("party__person", "party__case__case_type")
 
 
 # ---------------------------------------------------------------- feedback
@@ -110,6 +130,10 @@ def feedback_problem(request: m.FeedbackRequest | None) -> tuple[int, str] | Non
 
 
 # ---------------------------------------------------------------- case studies
+
+
+def case_studies() -> QuerySet[m.CaseStudy]:
+    return m.CaseStudy.objects.select_related("case__case_type")
 
 
 def missing_case_study_consents(case: m.Case) -> list[str]:

@@ -4,9 +4,12 @@ public pages, in `outcomes/public.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +35,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.forms import GovukForm
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_post
+from mend.core.submissions import form_page, handle_button
 
 SESSION_FEEDBACK_LINKS = "mend_feedback_links"
 
@@ -41,16 +44,41 @@ def _outcomes_url(case_pk: int) -> str:
     return reverse("case_outcomes", args=[case_pk])
 
 
+def _study_url(study: m.CaseStudy) -> str:
+    return reverse("case_study_edit", args=[study.pk])
+
+
 def _page(request, template: str, case: m.Case, context: dict) -> HttpResponse:
     return render(request, template, {**tabs.tab_context(case, "case_outcomes"), **context})
 
 
 def _form_page(
-    request, form, act, template: str, case: m.Case, context: dict, **post
+    request,
+    form,
+    act,
+    template: str,
+    case: m.Case,
+    context: dict | Callable[[], dict] | None = None,
+    *,
+    redirect_to: str | Callable[[Any], str] | None = None,
+    message: str | None = None,
 ) -> HttpResponse:
-    """A form page on the outcomes tab (see `form_page`; `post` is `redirect_to` and `message`)."""
+    """A form page on the outcomes tab (see `form_page`): the form is shown with `context` (a
+    function when its data is only worth reading when the page is shown); once done, back to the
+    tab unless `redirect_to` says where."""
+
+    def page_context() -> dict:
+        extra = context() if callable(context) else context or {}
+        return {**tabs.tab_context(case, "case_outcomes"), "form": form, **extra}
+
     return form_page(
-        request, form, act, template, {**tabs.tab_context(case, "case_outcomes"), **context}, **post
+        request,
+        form,
+        act,
+        template,
+        page_context,
+        redirect_to=redirect_to or _outcomes_url(case.pk),
+        message=message,
     )
 
 
@@ -82,30 +110,15 @@ def case_outcomes(request: CaseRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def support_referral_new(request: CaseRequest, pk: int) -> HttpResponse:
-    party = access.get_object_or_404(
-        request,
-        m.Party.objects.select_related("person", "case__case_type"),
-        Perm.WORK_CASES,
-        pk=pk,
-    )
-    case = party.case
+    party = access.get_object_or_404(request, queries.parties(), Perm.WORK_CASES, pk=pk)
     form = SupportReferralForm(request.POST or None)
     return _form_page(
         request,
         form,
-        lambda data: actions.add_support_referral(
-            actor=request.user,
-            party=party,
-            service=data["service"],
-            provider=data["provider"],
-            status=data["status"],
-            referred_on=data["referred_on"],
-            outcome=data["outcome"],
-        ),
+        lambda data: actions.add_support_referral(actor=request.user, party=party, **data),
         "cases/outcomes/support_form.html",
-        case,
-        {"form": form, "party": party},
-        redirect_to=_outcomes_url(case.pk),
+        party.case,
+        {"party": party},
         message=_("Support referral added."),
     )
 
@@ -113,39 +126,16 @@ def support_referral_new(request: CaseRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.WORK_CASES))
 def support_referral_edit(request: CaseRequest, pk: int) -> HttpResponse:
     referral = access.get_object_or_404(
-        request,
-        m.SupportReferral.objects.select_related("party__person", "party__case__case_type"),
-        Perm.WORK_CASES,
-        pk=pk,
+        request, queries.with_party(m.SupportReferral), Perm.WORK_CASES, pk=pk
     )
-    party = referral.party
-    case = party.case
-    form = SupportUpdateForm(
-        request.POST or None,
-        initial={
-            "provider": referral.provider,
-            "status": referral.status,
-            "referred_on": referral.referred_on,
-            "outcome": referral.outcome,
-            "version": referral.version,
-        },
-    )
+    form = SupportUpdateForm.editing(referral, request.POST)
     return _form_page(
         request,
         form,
-        lambda data: actions.update_support_referral(
-            actor=request.user,
-            referral=referral,
-            status=data["status"],
-            provider=data["provider"],
-            referred_on=data["referred_on"],
-            outcome=data["outcome"],
-            version=data.get("version"),
-        ),
+        lambda data: actions.update_support_referral(actor=request.user, referral=referral, **data),
         "cases/outcomes/support_edit.html",
-        case,
-        {"form": form, "party": party, "referral": referral},
-        redirect_to=_outcomes_url(case.pk),
+        referral.party.case,
+        {"party": referral.party, "referral": referral},
         message=_("Support referral updated."),
     )
 
@@ -169,7 +159,6 @@ def agreement_new(request: CaseRequest, pk: int) -> HttpResponse:
         ),
         "cases/outcomes/agreement_form.html",
         case,
-        {"form": form},
         redirect_to=lambda agreement: reverse("agreement_item_new", args=[agreement.pk]),
         message=_("Agreement recorded. Now add what was agreed."),
     )
@@ -185,73 +174,74 @@ def agreement_item_new(request: CaseRequest, pk: int) -> HttpResponse:
     responsible = [p for p in parties if p.role == c.PartyRole.RESPONSIBLE]
     harmed = [p for p in parties if p.role == c.PartyRole.HARMED]
     form = AgreementItemForm(request.POST or None, responsible=responsible, harmed=harmed)
-    if request.method == "POST":
-        by_pk = {str(p.pk): p for p in parties}
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.add_agreement_item(
-                actor=request.user,
-                agreement=agreement,
-                kind=data["kind"],
-                responsible=by_pk[data["responsible"]],
-                serves=by_pk.get(data["serves"]),
-                description=data["description"],
-                amount=data["amount"],
-                due_on=data["due_on"],
-            ),
-            redirect_to=_outcomes_url(case.pk),
-            message=_("Agreement item added."),
-        )
-        if response:
-            return response
-    return _page(
+    by_pk = {str(p.pk): p for p in parties}
+    return _form_page(
         request,
+        form,
+        lambda data: actions.add_agreement_item(
+            actor=request.user,
+            agreement=agreement,
+            kind=data["kind"],
+            responsible=by_pk[data["responsible"]],
+            serves=by_pk.get(data["serves"]),
+            description=data["description"],
+            amount=data["amount"],
+            due_on=data["due_on"],
+        ),
         "cases/outcomes/item_form.html",
         case,
-        {"form": form, "agreement": agreement, "no_responsible": not responsible},
+        {"agreement": agreement, "no_responsible": not responsible},
+        message=_("Agreement item added."),
+    )
+
+
+def _agreement_item(request: CaseRequest, pk: int) -> m.AgreementItem:
+    """The agreement item, with its people and balance, for someone who works on the case."""
+    return queries.with_balance(
+        access.get_object_or_404(request, queries.agreement_items(), Perm.WORK_CASES, pk=pk)
+    )
+
+
+def _item_page(
+    request: CaseRequest, item: m.AgreementItem, form, action, template: str, message: str
+) -> HttpResponse:
+    """A form page about one agreement item: `action` is given the item and the form's data."""
+    return _form_page(
+        request,
+        form,
+        lambda data: action(actor=request.user, item=item, **data),
+        template,
+        item.agreement.case,
+        {"item": item},
+        message=message,
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def payment_new(request: CaseRequest, pk: int) -> HttpResponse:
-    item = queries.with_balance(
-        access.get_object_or_404(request, queries.agreement_items(), Perm.WORK_CASES, pk=pk)
-    )
-    case = item.agreement.case
+    item = _agreement_item(request, pk)
     if item.kind != c.AgreementItemKind.RESTITUTION:
         raise Http404
-    form = PaymentForm(request.POST or None)
-    return _form_page(
+    return _item_page(
         request,
-        form,
-        lambda data: actions.record_payment(
-            actor=request.user, item=item, amount=data["amount"], paid_on=data["paid_on"]
-        ),
+        item,
+        PaymentForm(request.POST or None),
+        actions.record_payment,
         "cases/outcomes/payment_form.html",
-        case,
-        {"form": form, "item": item},
-        redirect_to=_outcomes_url(case.pk),
-        message=_("Payment recorded."),
+        _("Payment recorded."),
     )
 
 
 @decide(requires(Perm.WORK_CASES))
 def agreement_item_status(request: CaseRequest, pk: int) -> HttpResponse:
-    item = queries.with_balance(
-        access.get_object_or_404(request, queries.agreement_items(), Perm.WORK_CASES, pk=pk)
-    )
-    case = item.agreement.case
-    form = ItemStatusForm(request.POST or None, initial={"status": item.status})
-    return _form_page(
+    item = _agreement_item(request, pk)
+    return _item_page(
         request,
-        form,
-        lambda data: actions.set_item_status(actor=request.user, item=item, status=data["status"]),
+        item,
+        ItemStatusForm.editing(item, request.POST),
+        actions.set_item_status,
         "cases/outcomes/item_status.html",
-        case,
-        {"form": form, "item": item},
-        redirect_to=_outcomes_url(case.pk),
-        message=_("Agreement item updated."),
+        _("Agreement item updated."),
     )
 
 
@@ -261,10 +251,7 @@ def agreement_item_status(request: CaseRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.WORK_CASES))
 def feedback_send(request: CaseRequest, pk: int) -> HttpResponse:
     party = access.get_object_or_404(
-        request,
-        m.Party.objects.select_related("person", "case__case_type").prefetch_related("consents"),
-        Perm.WORK_CASES,
-        pk=pk,
+        request, queries.parties().prefetch_related("consents"), Perm.WORK_CASES, pk=pk
     )
     case = party.case
     has_consent = current_consent(party, c.ConsentScope.FEEDBACK) is not None
@@ -290,7 +277,7 @@ def feedback_send(request: CaseRequest, pk: int) -> HttpResponse:
         send,
         "cases/outcomes/feedback_send.html",
         case,
-        {"form": form, "party": party, "has_consent": has_consent, "has_email": has_email},
+        {"party": party, "has_consent": has_consent, "has_email": has_email},
         redirect_to=lambda target: target,
     )
 
@@ -299,20 +286,16 @@ def feedback_send(request: CaseRequest, pk: int) -> HttpResponse:
 def feedback_link(request: CaseRequest, pk: int) -> HttpResponse:
     """Shows a survey link once, for the practitioner to pass on (only its hash is kept)."""
     feedback = access.get_object_or_404(
-        request,
-        m.FeedbackRequest.objects.select_related("party__person", "party__case__case_type"),
-        Perm.WORK_CASES,
-        pk=pk,
+        request, queries.with_party(m.FeedbackRequest), Perm.WORK_CASES, pk=pk
     )
-    party = feedback.party
     links = dict(request.session.get(SESSION_FEEDBACK_LINKS, {}))
     url = links.pop(str(feedback.pk), None)
     request.session[SESSION_FEEDBACK_LINKS] = links
     return _page(
         request,
         "cases/outcomes/feedback_link.html",
-        party.case,
-        {"feedback": feedback, "party": party, "url": url},
+        feedback.party.case,
+        {"feedback": feedback, "party": feedback.party, "url": url},
     )
 
 
@@ -329,72 +312,47 @@ def case_study_new(request: CaseRequest, pk: int) -> HttpResponse:
         lambda data: actions.draft_case_study(actor=request.user, case=case),
         "cases/outcomes/case_study_new.html",
         case,
-        {"form": form},
-        redirect_to=lambda study: reverse("case_study_edit", args=[study.pk]),
+        redirect_to=_study_url,
         message=_("Draft case study created. Read it carefully and edit it."),
     )
 
 
-def _studies():
-    return m.CaseStudy.objects.select_related("case__case_type")
-
-
 @decide(requires(Perm.WORK_CASES))
 def case_study_edit(request: CaseRequest, pk: int) -> HttpResponse:
-    study = access.get_object_or_404(request, _studies(), Perm.WORK_CASES, pk=pk)
-    case = study.case
-    form = CaseStudyForm(
-        request.POST or None,
-        initial={"title": study.title, "narrative": study.narrative, "version": study.version},
-    )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.edit_case_study(
-                actor=request.user,
-                study=study,
-                title=data["title"],
-                narrative=data["narrative"],
-                version=data.get("version"),
-            ),
-            redirect_to=reverse("case_study_edit", args=[study.pk]),
-            message=_("Case study saved."),
-        )
-        if response:
-            return response
+    study = access.get_object_or_404(request, queries.case_studies(), Perm.WORK_CASES, pk=pk)
     can_publish = access.has_perm(request.user, Perm.PUBLISH_CASE_STUDIES)
-    return _page(
+    form = CaseStudyForm.editing(study, request.POST)
+    return _form_page(
         request,
+        form,
+        lambda data: actions.edit_case_study(actor=request.user, study=study, **data),
         "cases/outcomes/case_study_edit.html",
-        case,
-        {
-            "form": form,
+        study.case,
+        lambda: {
             "study": study,
             "can_publish": can_publish,
-            "missing_consents": queries.missing_case_study_consents(case) if can_publish else [],
+            "missing_consents": (
+                queries.missing_case_study_consents(study.case) if can_publish else []
+            ),
             "organisation_slug": request.organisation.slug,
         },
+        redirect_to=_study_url(study),
+        message=_("Case study saved."),
     )
 
 
 def _publishing(request, pk: int, act, done_message: str) -> HttpResponse:
     """Approve, publish or unpublish: back to the study, with every reason it was refused."""
-    study = access.get_object_or_404(request, _studies(), Perm.PUBLISH_CASE_STUDIES, pk=pk)
-    target = reverse("case_study_edit", args=[study.pk])
-    form = GovukForm(request.POST)
-    response = handle_post(
+    study = access.get_object_or_404(
+        request, queries.case_studies(), Perm.PUBLISH_CASE_STUDIES, pk=pk
+    )
+    return handle_button(
         request,
-        form,
+        GovukForm(request.POST),
         lambda data: act(actor=request.user, study=study),
-        redirect_to=target,
+        redirect_to=_study_url(study),
         message=done_message,
     )
-    if response:
-        return response
-    for reason in form.non_field_errors():
-        messages.error(request, reason)  # type: ignore[arg-type]  # non-field errors are strings here
-    return redirect(target)
 
 
 @require_POST
