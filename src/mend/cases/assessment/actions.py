@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,9 +18,29 @@ from mend.core import access, audit, changes
 from mend.core.changes import save_changed
 from mend.core.models import User
 from mend.core.roles import Perm
+from mend.core.tenancy import OrganisationOwned
 
 MAX_HANDOVER_BYTES = 10 * 1024 * 1024
 HANDOVER_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf"}
+
+R = TypeVar("R", bound=OrganisationOwned)
+
+
+def _add_to_case(
+    model: type[R],
+    case: m.Case,
+    event: str,
+    *,
+    actor: User,
+    changes: dict[str, Any] | None = None,
+    **fields: Any,
+) -> R:
+    """A new row of the case's, and its audit event recorded against the case, in one
+    transaction."""
+    with transaction.atomic():
+        row = model.objects.create(organisation=case.organisation, case=case, **fields)
+        audit.record(event, actor=actor, organisation=case.organisation, obj=case, changes=changes)
+    return row
 
 
 def handover_errors(handover_file: UploadedFile) -> list[str]:
@@ -57,31 +79,25 @@ def record_risk_assessment(
         problems = handover_errors(handover_file)
         if problems:
             raise ValidationError({"handover_file": problems})
-    with transaction.atomic():
-        assessment = m.RiskAssessment.objects.create(  # type: ignore[misc]  # an uploaded file always has a name
-            organisation=case.organisation,
-            case=case,
-            party=party,
-            level=level,
-            notes=notes,
-            mitigation=mitigation,
-            assessed_by=actor,
-            is_handover=handover_file is not None,
-            document=handover_file,
-            document_name=(handover_file.name if handover_file else ""),
-        )
-        audit.record(
-            CaseEvent.RISK_ASSESSED,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={
-                "level": [None, level],
-                "handover": handover_file is not None,
-                "notes": audit.REDACTED if notes else None,
-            },
-        )
-    return assessment
+    return _add_to_case(
+        m.RiskAssessment,
+        case,
+        CaseEvent.RISK_ASSESSED,
+        actor=actor,
+        changes={
+            "level": [None, level],
+            "handover": handover_file is not None,
+            "notes": audit.REDACTED if notes else None,
+        },
+        party=party,
+        level=level,
+        notes=notes,
+        mitigation=mitigation,
+        assessed_by=actor,
+        is_handover=handover_file is not None,
+        document=handover_file,
+        document_name=(handover_file.name if handover_file else ""),
+    )
 
 
 def record_assessment(
@@ -138,23 +154,17 @@ def record_signoff(
         r for r in case.risk_assessments.all() if not r.is_handover
     ]:
         raise ValidationError(_("Record the practitioners' risk assessment before signing it off."))
-    with transaction.atomic():
-        signoff = m.SignOff.objects.create(
-            organisation=case.organisation,
-            case=case,
-            kind=kind,
-            by=membership,
-            notes=notes,
-            specialist_service=specialist_service.strip(),
-        )
-        audit.record(
-            CaseEvent.SIGNED_OFF,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={"signoff": [None, kind]},
-        )
-    return signoff
+    return _add_to_case(
+        m.SignOff,
+        case,
+        CaseEvent.SIGNED_OFF,
+        actor=actor,
+        changes={"signoff": [None, kind]},
+        kind=kind,
+        by=membership,
+        notes=notes,
+        specialist_service=specialist_service.strip(),
+    )
 
 
 def record_suitability(
@@ -165,23 +175,17 @@ def record_suitability(
         raise ValidationError(_("Choose the process and the decision."))
     if not reason.strip():
         raise ValidationError({"reason": _("Explain the decision.")})
-    with transaction.atomic():
-        decision_row = m.SuitabilityDecision.objects.create(
-            organisation=case.organisation,
-            case=case,
-            process_kind=process_kind,
-            decision=decision,
-            reason=reason.strip(),
-            by=actor,
-        )
-        audit.record(
-            CaseEvent.SUITABILITY,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={process_kind: [None, decision]},
-        )
-    return decision_row
+    return _add_to_case(
+        m.SuitabilityDecision,
+        case,
+        CaseEvent.SUITABILITY,
+        actor=actor,
+        changes={process_kind: [None, decision]},
+        process_kind=process_kind,
+        decision=decision,
+        reason=reason.strip(),
+        by=actor,
+    )
 
 
 def record_principles(
@@ -196,18 +200,15 @@ def record_principles(
             _("Say how each principle is upheld. Missing: %(names)s.")
             % {"names": ", ".join(str(x) for x in missing)}
         )
-    with transaction.atomic():
-        checklist = m.PrinciplesChecklist.objects.create(
-            organisation=case.organisation,
-            case=case,
-            by=actor,
-            at=timezone.now(),
-            considered={p: considered[p].strip() for p in c.Principle.values},
-        )
-        audit.record(
-            CaseEvent.PRINCIPLES_RECORDED, actor=actor, organisation=case.organisation, obj=case
-        )
-    return checklist
+    return _add_to_case(
+        m.PrinciplesChecklist,
+        case,
+        CaseEvent.PRINCIPLES_RECORDED,
+        actor=actor,
+        by=actor,
+        at=timezone.now(),
+        considered={p: considered[p].strip() for p in c.Principle.values},
+    )
 
 
 def update_party(*, actor: User, party: m.Party, version: int | None, **fields: object) -> m.Party:
