@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,7 +25,6 @@ from mend.cases.assessment.forms import (
 from mend.cases.web import CaseRequest
 from mend.core import access, audit
 from mend.core.access import decide, requires
-from mend.core.forms import GovukForm
 from mend.core.models import AccessLog
 from mend.core.roles import Perm
 from mend.core.submissions import form_page
@@ -128,40 +126,18 @@ def handover_download(request: CaseRequest, pk: int) -> HttpResponse | FileRespo
 # ---------------------------------------------------------------- recording
 
 
-def _recording_page(
-    request: CaseRequest,
-    case: m.Case,
-    form: GovukForm,
-    act: Callable[[dict[str, Any]], Any],
-    template: str,
-    context: dict[str, Any] | Callable[[], dict[str, Any]],
-    *,
-    message: str | Callable[[Any], str],
-) -> HttpResponse:
-    """A page that records something about the case; once recorded, back to the Assessment tab."""
-    return form_page(
-        request,
-        form,
-        act,
-        template,
-        context,
-        redirect_to=reverse("case_assessment", args=[case.pk]),
-        message=message,
-    )
-
-
 @decide(requires(Perm.WORK_CASES))
 def risk_new(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     parties = list(case.parties.select_related("person"))
     form = RiskAssessmentForm(request.POST or None, parties=parties)
-    return _recording_page(
+    return form_page(
         request,
-        case,
         form,
         lambda data: actions.record_risk_assessment(actor=request.user, case=case, **data),
         "cases/assessment/risk_form.html",
         {"case": case, "form": form},
+        redirect_to=reverse("case_assessment", args=[case.pk]),
         message=_("Risk assessment recorded."),
     )
 
@@ -192,13 +168,13 @@ def signoff(request: CaseRequest, pk: int, kind: str) -> HttpResponse:
         }
 
     try:
-        return _recording_page(
+        return form_page(
             request,
-            case,
             form,
             lambda data: actions.record_signoff(actor=request.user, case=case, kind=kind, **data),
             "cases/assessment/signoff_form.html",
             page,
+            redirect_to=reverse("case_assessment", args=[case.pk]),
             message=lambda _signoff: (
                 _("%(signoff)s recorded.") % {"signoff": c.SignOffKind(kind).label}
             ),
@@ -244,9 +220,8 @@ def party_assess(request: CaseRequest, pk: int) -> HttpResponse:
             "earlier": earlier,
         }
 
-    return _recording_page(
+    return form_page(
         request,
-        case,
         form,
         lambda data: actions.record_assessment(
             actor=request.user,
@@ -258,6 +233,7 @@ def party_assess(request: CaseRequest, pk: int) -> HttpResponse:
         ),
         "cases/assessment/party_assess.html",
         page,
+        redirect_to=reverse("case_assessment", args=[case.pk]),
         message=lambda _assessment: (
             _("Joint initial assessment with %(person)s recorded.") % {"person": party.person}
         ),
@@ -268,13 +244,13 @@ def party_assess(request: CaseRequest, pk: int) -> HttpResponse:
 def suitability(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     form = SuitabilityForm(request.POST or None)
-    return _recording_page(
+    return form_page(
         request,
-        case,
         form,
         lambda data: actions.record_suitability(actor=request.user, case=case, **data),
         "cases/assessment/suitability_form.html",
         {"case": case, "form": form, "decisions": list(case.suitability.select_related("by"))},
+        redirect_to=reverse("case_assessment", args=[case.pk]),
         message=_("Suitability decision recorded."),
     )
 
@@ -284,14 +260,14 @@ def principles(request: CaseRequest, pk: int) -> HttpResponse:
     case = access.get_object_or_404(request, m.Case, Perm.WORK_CASES, pk=pk)
     latest = case.principles.order_by("-at", "-id").first()
     form = PrinciplesForm(request.POST or None, initial=(latest.considered if latest else {}))
-    return _recording_page(
+    return form_page(
         request,
-        case,
         form,
         lambda data: actions.record_principles(
             actor=request.user, case=case, considered=form.considered()
         ),
         "cases/assessment/principles_form.html",
         {"case": case, "form": form},
+        redirect_to=reverse("case_assessment", args=[case.pk]),
         message=_("Guiding principles checklist recorded."),
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -18,39 +15,8 @@ from mend.cases.configuration.forms import CaseTypeForm, ComplexityFactorForm, Q
 from mend.cases.web import CaseRequest
 from mend.core import access
 from mend.core.access import decide, requires
-from mend.core.forms import GovukForm
 from mend.core.roles import Perm
 from mend.core.submissions import form_page
-
-# The list page each settings section's forms go back to.
-LISTS = {
-    "case_types": "case_type_list",
-    "question_sets": "question_set_list",
-    "complexity_factors": "complexity_factor_list",
-}
-
-
-def _settings_form(
-    request: CaseRequest,
-    section: str,
-    form: GovukForm,
-    act: Callable[[dict[str, Any]], Any],
-    template: str,
-    context: dict[str, Any],
-    *,
-    message: str | Callable[[Any], str],
-) -> HttpResponse:
-    """A settings page with one form; once saved, back to its section's list."""
-    return form_page(
-        request,
-        form,
-        act,
-        template,
-        {**context, "form": form, "section": section},
-        redirect_to=reverse(LISTS[section]),
-        message=message,
-    )
-
 
 # ---------------------------------------------------------------- case types
 
@@ -75,13 +41,13 @@ def case_type_edit(request: CaseRequest, pk: int) -> HttpResponse:
         request.POST,
         initial={f"days_{s.kind}": s.day_offset for s in case_type.steps.all()},
     )
-    return _settings_form(
+    return form_page(
         request,
-        "case_types",
         form,
         lambda data: actions.update_case_type(actor=request.user, case_type=case_type, **data),
         "cases/configuration/case_type_form.html",
-        {"case_type": case_type},
+        {"case_type": case_type, "form": form, "section": "case_types"},
+        redirect_to=reverse("case_type_list"),
         message=lambda _saved: (
             _("%(name)s saved. The timeline applies to cases accepted from now on.")
             % {"name": form.cleaned_data["name"]}
@@ -118,15 +84,15 @@ def question_set_edit(request: CaseRequest, pk: int) -> HttpResponse:
         request.POST,
         initial={"questions": _questions_text(question_set.questions)},
     )
-    return _settings_form(
+    return form_page(
         request,
-        "question_sets",
         form,
         lambda data: actions.update_question_set(
             actor=request.user, question_set=question_set, **data
         ),
         "cases/configuration/question_set_form.html",
-        {"question_set": question_set},
+        {"question_set": question_set, "form": form, "section": "question_sets"},
+        redirect_to=reverse("question_set_list"),
         message=_("Question set saved."),
     )
 
@@ -163,15 +129,15 @@ def complexity_factor_create(request: CaseRequest) -> HttpResponse:
     form = ComplexityFactorForm(
         request.POST or None, initial={"signoffs": [c.SignOffKind.ADVANCED]}
     )
-    return _settings_form(
+    return form_page(
         request,
-        "complexity_factors",
         form,
         lambda data: actions.create_complexity_factor(
             actor=request.user, organisation=request.organisation, **data
         ),
         "cases/configuration/complexity_factor_form.html",
-        {"factor": None},
+        {"factor": None, "form": form, "section": "complexity_factors"},
+        redirect_to=reverse("complexity_factor_list"),
         message=_("Complexity factor added."),
     )
 
@@ -182,12 +148,12 @@ def complexity_factor_edit(request: CaseRequest, pk: int) -> HttpResponse:
     form = ComplexityFactorForm.editing(
         factor, request.POST, editing=True, initial={"signoffs": _factor_signoffs(factor)}
     )
-    return _settings_form(
+    return form_page(
         request,
-        "complexity_factors",
         form,
         lambda data: actions.update_complexity_factor(actor=request.user, factor=factor, **data),
         "cases/configuration/complexity_factor_form.html",
-        {"factor": factor},
+        {"factor": factor, "form": form, "section": "complexity_factors"},
+        redirect_to=reverse("complexity_factor_list"),
         message=_("Complexity factor saved."),
     )
