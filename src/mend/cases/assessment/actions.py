@@ -26,20 +26,22 @@ HANDOVER_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf"}
 R = TypeVar("R", bound=OrganisationOwned)
 
 
-def _add_to_case(
+def _add(
     model: type[R],
-    case: m.Case,
     event: str,
     *,
     actor: User,
+    against: m.Case | m.Party,
     changes: dict[str, Any] | None = None,
     **fields: Any,
 ) -> R:
-    """A new row of the case's, and its audit event recorded against the case, in one
+    """A new row, and its audit event recorded against the case or party it belongs to, in one
     transaction."""
     with transaction.atomic():
-        row = model.objects.create(organisation=case.organisation, case=case, **fields)
-        audit.record(event, actor=actor, organisation=case.organisation, obj=case, changes=changes)
+        row = model.objects.create(organisation=against.organisation, **fields)
+        audit.record(
+            event, actor=actor, organisation=against.organisation, obj=against, changes=changes
+        )
     return row
 
 
@@ -79,16 +81,17 @@ def record_risk_assessment(
         problems = handover_errors(handover_file)
         if problems:
             raise ValidationError({"handover_file": problems})
-    return _add_to_case(
+    return _add(
         m.RiskAssessment,
-        case,
         CaseEvent.RISK_ASSESSED,
         actor=actor,
+        against=case,
         changes={
             "level": [None, level],
             "handover": handover_file is not None,
             "notes": audit.REDACTED if notes else None,
         },
+        case=case,
         party=party,
         level=level,
         notes=notes,
@@ -116,24 +119,19 @@ def record_assessment(
         raise ValidationError(_("Some answers do not belong to this question set."))
     if not any((v or "").strip() for v in answers.values()) and not needs and not hopes:
         raise ValidationError(_("Record at least one answer, need or hope."))
-    with transaction.atomic():
-        assessment = m.Assessment.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
-            organisation=party.organisation,
-            party=party,
-            question_set=question_set,
-            answers={k: v for k, v in answers.items() if (v or "").strip()},
-            needs=needs,
-            hopes=hopes,
-            assessed_by=actor,
-        )
-        audit.record(
-            CaseEvent.PARTY_ASSESSED,
-            actor=actor,
-            organisation=party.organisation,
-            obj=party,
-            changes={"answers": audit.REDACTED},
-        )
-    return assessment
+    return _add(
+        m.Assessment,
+        CaseEvent.PARTY_ASSESSED,
+        actor=actor,
+        against=party,
+        changes={"answers": audit.REDACTED},
+        party=party,
+        question_set=question_set,
+        answers={k: v for k, v in answers.items() if (v or "").strip()},
+        needs=needs,
+        hopes=hopes,
+        assessed_by=actor,
+    )
 
 
 def record_signoff(
@@ -154,12 +152,13 @@ def record_signoff(
         r for r in case.risk_assessments.all() if not r.is_handover
     ]:
         raise ValidationError(_("Record the practitioners' risk assessment before signing it off."))
-    return _add_to_case(
+    return _add(
         m.SignOff,
-        case,
         CaseEvent.SIGNED_OFF,
         actor=actor,
+        against=case,
         changes={"signoff": [None, kind]},
+        case=case,
         kind=kind,
         by=membership,
         notes=notes,
@@ -175,12 +174,13 @@ def record_suitability(
         raise ValidationError(_("Choose the process and the decision."))
     if not reason.strip():
         raise ValidationError({"reason": _("Explain the decision.")})
-    return _add_to_case(
+    return _add(
         m.SuitabilityDecision,
-        case,
         CaseEvent.SUITABILITY,
         actor=actor,
+        against=case,
         changes={process_kind: [None, decision]},
+        case=case,
         process_kind=process_kind,
         decision=decision,
         reason=reason.strip(),
@@ -200,11 +200,12 @@ def record_principles(
             _("Say how each principle is upheld. Missing: %(names)s.")
             % {"names": ", ".join(str(x) for x in missing)}
         )
-    return _add_to_case(
+    return _add(
         m.PrinciplesChecklist,
-        case,
         CaseEvent.PRINCIPLES_RECORDED,
         actor=actor,
+        against=case,
+        case=case,
         by=actor,
         at=timezone.now(),
         considered={p: considered[p].strip() for p in c.Principle.values},
