@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,9 +18,31 @@ from mend.core import access, audit, changes
 from mend.core.changes import save_changed
 from mend.core.models import User
 from mend.core.roles import Perm
+from mend.core.tenancy import OrganisationOwned
 
 MAX_HANDOVER_BYTES = 10 * 1024 * 1024
 HANDOVER_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf"}
+
+R = TypeVar("R", bound=OrganisationOwned)
+
+
+def _add(
+    model: type[R],
+    event: str,
+    *,
+    actor: User,
+    against: m.Case | m.Party,
+    changes: dict[str, Any] | None = None,
+    **fields: Any,
+) -> R:
+    """A new row, and its audit event recorded against the case or party it belongs to, in one
+    transaction."""
+    with transaction.atomic():
+        row = model.objects.create(organisation=against.organisation, **fields)
+        audit.record(
+            event, actor=actor, organisation=against.organisation, obj=against, changes=changes
+        )
+    return row
 
 
 def handover_errors(handover_file: UploadedFile) -> list[str]:
@@ -57,31 +81,26 @@ def record_risk_assessment(
         problems = handover_errors(handover_file)
         if problems:
             raise ValidationError({"handover_file": problems})
-    with transaction.atomic():
-        assessment = m.RiskAssessment.objects.create(  # type: ignore[misc]  # an uploaded file always has a name
-            organisation=case.organisation,
-            case=case,
-            party=party,
-            level=level,
-            notes=notes,
-            mitigation=mitigation,
-            assessed_by=actor,
-            is_handover=handover_file is not None,
-            document=handover_file,
-            document_name=(handover_file.name if handover_file else ""),
-        )
-        audit.record(
-            CaseEvent.RISK_ASSESSED,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={
-                "level": [None, level],
-                "handover": handover_file is not None,
-                "notes": audit.REDACTED if notes else None,
-            },
-        )
-    return assessment
+    return _add(
+        m.RiskAssessment,
+        CaseEvent.RISK_ASSESSED,
+        actor=actor,
+        against=case,
+        changes={
+            "level": [None, level],
+            "handover": handover_file is not None,
+            "notes": audit.REDACTED if notes else None,
+        },
+        case=case,
+        party=party,
+        level=level,
+        notes=notes,
+        mitigation=mitigation,
+        assessed_by=actor,
+        is_handover=handover_file is not None,
+        document=handover_file,
+        document_name=(handover_file.name if handover_file else ""),
+    )
 
 
 def record_assessment(
@@ -100,24 +119,19 @@ def record_assessment(
         raise ValidationError(_("Some answers do not belong to this question set."))
     if not any((v or "").strip() for v in answers.values()) and not needs and not hopes:
         raise ValidationError(_("Record at least one answer, need or hope."))
-    with transaction.atomic():
-        assessment = m.Assessment.objects.create(  # type: ignore[misc]  # EncryptedJSONField is typed as its text base; it stores a dict
-            organisation=party.organisation,
-            party=party,
-            question_set=question_set,
-            answers={k: v for k, v in answers.items() if (v or "").strip()},
-            needs=needs,
-            hopes=hopes,
-            assessed_by=actor,
-        )
-        audit.record(
-            CaseEvent.PARTY_ASSESSED,
-            actor=actor,
-            organisation=party.organisation,
-            obj=party,
-            changes={"answers": audit.REDACTED},
-        )
-    return assessment
+    return _add(
+        m.Assessment,
+        CaseEvent.PARTY_ASSESSED,
+        actor=actor,
+        against=party,
+        changes={"answers": audit.REDACTED},
+        party=party,
+        question_set=question_set,
+        answers={k: v for k, v in answers.items() if (v or "").strip()},
+        needs=needs,
+        hopes=hopes,
+        assessed_by=actor,
+    )
 
 
 def record_signoff(
@@ -138,23 +152,18 @@ def record_signoff(
         r for r in case.risk_assessments.all() if not r.is_handover
     ]:
         raise ValidationError(_("Record the practitioners' risk assessment before signing it off."))
-    with transaction.atomic():
-        signoff = m.SignOff.objects.create(
-            organisation=case.organisation,
-            case=case,
-            kind=kind,
-            by=membership,
-            notes=notes,
-            specialist_service=specialist_service.strip(),
-        )
-        audit.record(
-            CaseEvent.SIGNED_OFF,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={"signoff": [None, kind]},
-        )
-    return signoff
+    return _add(
+        m.SignOff,
+        CaseEvent.SIGNED_OFF,
+        actor=actor,
+        against=case,
+        changes={"signoff": [None, kind]},
+        case=case,
+        kind=kind,
+        by=membership,
+        notes=notes,
+        specialist_service=specialist_service.strip(),
+    )
 
 
 def record_suitability(
@@ -165,23 +174,18 @@ def record_suitability(
         raise ValidationError(_("Choose the process and the decision."))
     if not reason.strip():
         raise ValidationError({"reason": _("Explain the decision.")})
-    with transaction.atomic():
-        decision_row = m.SuitabilityDecision.objects.create(
-            organisation=case.organisation,
-            case=case,
-            process_kind=process_kind,
-            decision=decision,
-            reason=reason.strip(),
-            by=actor,
-        )
-        audit.record(
-            CaseEvent.SUITABILITY,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={process_kind: [None, decision]},
-        )
-    return decision_row
+    return _add(
+        m.SuitabilityDecision,
+        CaseEvent.SUITABILITY,
+        actor=actor,
+        against=case,
+        changes={process_kind: [None, decision]},
+        case=case,
+        process_kind=process_kind,
+        decision=decision,
+        reason=reason.strip(),
+        by=actor,
+    )
 
 
 def record_principles(
@@ -196,18 +200,16 @@ def record_principles(
             _("Say how each principle is upheld. Missing: %(names)s.")
             % {"names": ", ".join(str(x) for x in missing)}
         )
-    with transaction.atomic():
-        checklist = m.PrinciplesChecklist.objects.create(
-            organisation=case.organisation,
-            case=case,
-            by=actor,
-            at=timezone.now(),
-            considered={p: considered[p].strip() for p in c.Principle.values},
-        )
-        audit.record(
-            CaseEvent.PRINCIPLES_RECORDED, actor=actor, organisation=case.organisation, obj=case
-        )
-    return checklist
+    return _add(
+        m.PrinciplesChecklist,
+        CaseEvent.PRINCIPLES_RECORDED,
+        actor=actor,
+        against=case,
+        case=case,
+        by=actor,
+        at=timezone.now(),
+        considered={p: considered[p].strip() for p in c.Principle.values},
+    )
 
 
 def update_party(*, actor: User, party: m.Party, version: int | None, **fields: object) -> m.Party:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -26,7 +27,7 @@ from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.models import AccessLog
 from mend.core.roles import Perm
-from mend.core.submissions import form_page, handle_post
+from mend.core.submissions import form_page
 from mend.core.web import current_language
 
 
@@ -133,14 +134,7 @@ def risk_new(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.record_risk_assessment(
-            actor=request.user,
-            case=case,
-            level=data["level"],
-            notes=data["notes"],
-            mitigation=data["mitigation"],
-            party=data["party"],
-        ),
+        lambda data: actions.record_risk_assessment(actor=request.user, case=case, **data),
         "cases/assessment/risk_form.html",
         {"case": case, "form": form},
         redirect_to=reverse("case_assessment", args=[case.pk]),
@@ -157,32 +151,10 @@ def signoff(request: CaseRequest, pk: int, kind: str) -> HttpResponse:
         return _refused(request, _refusal_for(kind), case)
     queries.case_for_tab(case)
     form = SignOffForm(request.POST or None, kind=kind)
-    if request.method == "POST":
-        try:
-            response = handle_post(
-                request,
-                form,
-                lambda data: actions.record_signoff(
-                    actor=request.user,
-                    case=case,
-                    kind=kind,
-                    notes=data["notes"],
-                    specialist_service=data.get("specialist_service", ""),
-                ),
-                redirect_to=reverse("case_assessment", args=[case.pk]),
-                message=lambda _signoff: (
-                    _("%(signoff)s recorded.") % {"signoff": c.SignOffKind(kind).label}
-                ),
-            )
-        except PermissionDenied as exc:
-            return _refused(request, str(exc) or _refusal_for(kind), case)
-        if response:
-            return response
-    reasons = queries.signoff_reasons(case)
-    return render(
-        request,
-        "cases/assessment/signoff_form.html",
-        {
+
+    def page() -> dict[str, Any]:
+        reasons = queries.signoff_reasons(case)
+        return {
             "case": case,
             "form": form,
             "kind": kind,
@@ -193,8 +165,22 @@ def signoff(request: CaseRequest, pk: int, kind: str) -> HttpResponse:
             "already": [s for s in case.signoffs.all() if s.kind == kind and not s.revoked_at],
             "needs_risk_assessment": kind in (c.SignOffKind.RISK, c.SignOffKind.ADVANCED)
             and not any(not r.is_handover for r in case.risk_assessments.all()),
-        },
-    )
+        }
+
+    try:
+        return form_page(
+            request,
+            form,
+            lambda data: actions.record_signoff(actor=request.user, case=case, kind=kind, **data),
+            "cases/assessment/signoff_form.html",
+            page,
+            redirect_to=reverse("case_assessment", args=[case.pk]),
+            message=lambda _signoff: (
+                _("%(signoff)s recorded.") % {"signoff": c.SignOffKind(kind).label}
+            ),
+        )
+    except PermissionDenied as exc:
+        return _refused(request, str(exc) or _refusal_for(kind), case)
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -212,47 +198,45 @@ def party_assess(request: CaseRequest, pk: int) -> HttpResponse:
     form = PartyAssessmentForm(
         request.POST or None, questions=question_set.questions, language=language
     )
-    if request.method == "POST":
-        response = handle_post(
-            request,
-            form,
-            lambda data: actions.record_assessment(
-                actor=request.user,
-                party=party,
-                question_set=question_set,
-                answers=form.answers(),
-                needs=data["needs"],
-                hopes=data["hopes"],
-            ),
-            redirect_to=reverse("case_assessment", args=[case.pk]),
-            message=lambda _assessment: (
-                _("Joint initial assessment with %(person)s recorded.") % {"person": party.person}
-            ),
-        )
-        if response:
-            return response
-    earlier = []
-    for assessment in party.assessments.select_related("question_set", "assessed_by"):
-        texts = queries.in_language(assessment.question_set, language)
-        earlier.append(
-            {
-                "assessment": assessment,
-                "answers": [
-                    (texts.get(key, key), answer)
-                    for key, answer in (assessment.answers or {}).items()
-                ],
-            }
-        )
-    return render(
-        request,
-        "cases/assessment/party_assess.html",
-        {
+
+    def page() -> dict[str, Any]:
+        earlier = []
+        for assessment in party.assessments.select_related("question_set", "assessed_by"):
+            texts = queries.in_language(assessment.question_set, language)
+            earlier.append(
+                {
+                    "assessment": assessment,
+                    "answers": [
+                        (texts.get(key, key), answer)
+                        for key, answer in (assessment.answers or {}).items()
+                    ],
+                }
+            )
+        return {
             "case": case,
             "party": party,
             "form": form,
             "question_set": question_set,
             "earlier": earlier,
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        lambda data: actions.record_assessment(
+            actor=request.user,
+            party=party,
+            question_set=question_set,
+            answers=form.answers(),
+            needs=data["needs"],
+            hopes=data["hopes"],
+        ),
+        "cases/assessment/party_assess.html",
+        page,
+        redirect_to=reverse("case_assessment", args=[case.pk]),
+        message=lambda _assessment: (
+            _("Joint initial assessment with %(person)s recorded.") % {"person": party.person}
+        ),
     )
 
 
@@ -263,13 +247,7 @@ def suitability(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.record_suitability(
-            actor=request.user,
-            case=case,
-            process_kind=data["process_kind"],
-            decision=data["decision"],
-            reason=data["reason"],
-        ),
+        lambda data: actions.record_suitability(actor=request.user, case=case, **data),
         "cases/assessment/suitability_form.html",
         {"case": case, "form": form, "decisions": list(case.suitability.select_related("by"))},
         redirect_to=reverse("case_assessment", args=[case.pk]),

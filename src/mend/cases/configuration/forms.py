@@ -12,14 +12,23 @@ from mend.core.forms import VersionedForm
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def _yes_no(label, help_text=""):
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-        help_text=help_text,
-    )
+class YesNoField(forms.TypedChoiceField):
+    """Yes or no as radios, cleaned to a bool; a bool as its initial value ticks its answer, so an
+    edit form starts from the record's own flag."""
+
+    def __init__(self, label, help_text=""):
+        super().__init__(
+            label=label,
+            choices=YES_NO,
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect,
+            help_text=help_text,
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
 
 
 class CaseTypeForm(VersionedForm):
@@ -31,14 +40,14 @@ class CaseTypeForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    enhanced_pathway = _yes_no(
+    enhanced_pathway = YesNoField(
         _("Enhanced pathway"),
         _(
             "Yes for domestic or sexual harm: only at the request of the person harmed, with a "
             "specialist consultation, advanced practitioner and manager sign-off."
         ),
     )
-    is_active = _yes_no(_("In use"), _("No hides it when new referrals are entered."))
+    is_active = YesNoField(_("In use"), _("No hides it when new referrals are entered."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,8 +59,15 @@ class CaseTypeForm(VersionedForm):
                 widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
             )
 
-    def offsets(self) -> dict[str, int]:
-        return {k: self.cleaned_data[f"days_{k}"] for k in c.TimelineStepKind.values}
+    def clean(self):
+        """The days of the timeline go to the action as one value, `offsets` (by step)."""
+        data = super().clean()
+        data["offsets"] = {
+            kind: data.pop(f"days_{kind}")
+            for kind in c.TimelineStepKind.values
+            if f"days_{kind}" in data
+        }
+        return data
 
 
 class QuestionSetForm(VersionedForm):
@@ -62,7 +78,7 @@ class QuestionSetForm(VersionedForm):
         required=False,
         help_text=_("The joint initial assessment of a person in this part uses this set."),
     )
-    is_active = _yes_no(_("In use"))
+    is_active = YesNoField(_("In use"))
     questions = forms.CharField(
         label=_("Questions"),
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -36,31 +36,15 @@ def case_type_list(request: CaseRequest) -> HttpResponse:
 @decide(requires(Perm.CONFIGURE_CASEWORK))
 def case_type_edit(request: CaseRequest, pk: int) -> HttpResponse:
     case_type = access.get_object_or_404(request, m.CaseType, Perm.CONFIGURE_CASEWORK, pk=pk)
-    steps = {s.kind: s.day_offset for s in case_type.steps.all()}
-    initial = {
-        "name": case_type.name,
-        "name_cy": case_type.name_cy,
-        "description": case_type.description,
-        "enhanced_pathway": "yes" if case_type.enhanced_pathway else "no",
-        "is_active": "yes" if case_type.is_active else "no",
-        "version": case_type.version,
-        **{f"days_{k}": v for k, v in steps.items()},
-    }
-    form = CaseTypeForm(request.POST or None, initial=initial)
+    form = CaseTypeForm.editing(
+        case_type,
+        request.POST,
+        initial={f"days_{s.kind}": s.day_offset for s in case_type.steps.all()},
+    )
     return form_page(
         request,
         form,
-        lambda data: actions.update_case_type(
-            actor=request.user,
-            case_type=case_type,
-            version=data.get("version"),
-            name=data["name"],
-            name_cy=data["name_cy"],
-            description=data["description"],
-            enhanced_pathway=data["enhanced_pathway"],
-            is_active=data["is_active"],
-            offsets=form.offsets(),
-        ),
+        lambda data: actions.update_case_type(actor=request.user, case_type=case_type, **data),
         "cases/configuration/case_type_form.html",
         {"case_type": case_type, "form": form, "section": "case_types"},
         redirect_to=reverse("case_type_list"),
@@ -95,27 +79,16 @@ def _questions_text(questions: list[dict]) -> str:
 @decide(requires(Perm.CONFIGURE_CASEWORK))
 def question_set_edit(request: CaseRequest, pk: int) -> HttpResponse:
     question_set = access.get_object_or_404(request, m.QuestionSet, Perm.CONFIGURE_CASEWORK, pk=pk)
-    form = QuestionSetForm(
-        request.POST or None,
-        initial={
-            "version": question_set.version,
-            "name": question_set.name,
-            "party_role": question_set.party_role,
-            "is_active": "yes" if question_set.is_active else "no",
-            "questions": _questions_text(question_set.questions),
-        },
+    form = QuestionSetForm.editing(
+        question_set,
+        request.POST,
+        initial={"questions": _questions_text(question_set.questions)},
     )
     return form_page(
         request,
         form,
         lambda data: actions.update_question_set(
-            actor=request.user,
-            question_set=question_set,
-            version=data.get("version"),
-            name=data["name"],
-            party_role=data["party_role"],
-            is_active=data["is_active"],
-            questions=data["questions"],
+            actor=request.user, question_set=question_set, **data
         ),
         "cases/configuration/question_set_form.html",
         {"question_set": question_set, "form": form, "section": "question_sets"},
@@ -160,12 +133,7 @@ def complexity_factor_create(request: CaseRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.create_complexity_factor(
-            actor=request.user,
-            organisation=request.organisation,
-            code=data["code"],
-            name=data["name"],
-            name_cy=data["name_cy"],
-            signoffs=data["signoffs"],
+            actor=request.user, organisation=request.organisation, **data
         ),
         "cases/configuration/complexity_factor_form.html",
         {"factor": None, "form": form, "section": "complexity_factors"},
@@ -177,27 +145,13 @@ def complexity_factor_create(request: CaseRequest) -> HttpResponse:
 @decide(requires(Perm.CONFIGURE_CASEWORK))
 def complexity_factor_edit(request: CaseRequest, pk: int) -> HttpResponse:
     factor = access.get_object_or_404(request, m.ComplexityFactor, Perm.CONFIGURE_CASEWORK, pk=pk)
-    form = ComplexityFactorForm(
-        request.POST or None,
-        editing=True,
-        initial={
-            "version": factor.version,
-            "name": factor.name,
-            "name_cy": factor.name_cy,
-            "signoffs": _factor_signoffs(factor),
-        },
+    form = ComplexityFactorForm.editing(
+        factor, request.POST, editing=True, initial={"signoffs": _factor_signoffs(factor)}
     )
     return form_page(
         request,
         form,
-        lambda data: actions.update_complexity_factor(
-            actor=request.user,
-            factor=factor,
-            version=data.get("version"),
-            name=data["name"],
-            name_cy=data["name_cy"],
-            signoffs=data["signoffs"],
-        ),
+        lambda data: actions.update_complexity_factor(actor=request.user, factor=factor, **data),
         "cases/configuration/complexity_factor_form.html",
         {"factor": factor, "form": form, "section": "complexity_factors"},
         redirect_to=reverse("complexity_factor_list"),

@@ -45,6 +45,19 @@ def _staff_of(case: m.Case, memberships: Iterable[Membership]) -> list[Membershi
     return memberships
 
 
+def _audit_on_case(event: str, actor: Any, case: m.Case, changes: dict[str, Any]) -> None:
+    """Every event of a case's work is recorded against the case."""
+    audit.record(event, actor=actor, organisation=case.organisation, obj=case, changes=changes)
+
+
+def _planned(meeting: m.Meeting, refusal: str) -> m.Meeting:
+    """The meeting, locked for a change that only a planned meeting may have (else `refusal`)."""
+    meeting = lock(meeting)
+    if meeting.status != c.MeetingStatus.PLANNED:
+        raise ValidationError(refusal)
+    return meeting
+
+
 def record_activity(
     *,
     actor: Any,
@@ -83,12 +96,11 @@ def record_activity(
         )
         activity.practitioners.set(practitioners)
         activity.parties.set(parties)
-        audit.record(
+        _audit_on_case(
             CaseEvent.ACTIVITY_RECORDED,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={"kind": [None, kind], "notes": audit.REDACTED if notes else None},
+            actor,
+            case,
+            {"kind": [None, kind], "notes": audit.REDACTED if notes else None},
         )
     return activity
 
@@ -103,13 +115,7 @@ def choose_process(*, actor: Any, case: m.Case, kind: str, parties: Iterable[m.P
     with transaction.atomic():
         process = m.Process.objects.create(organisation=case.organisation, case=case, kind=kind)
         process.parties.set(parties)
-        audit.record(
-            CaseEvent.PROCESS_CHOSEN,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={"process": [None, kind]},
-        )
+        _audit_on_case(CaseEvent.PROCESS_CHOSEN, actor, case, {"process": [None, kind]})
     return process
 
 
@@ -159,12 +165,11 @@ def schedule_meeting(
         )
         meeting.attendees.set(attendees)
         meeting.facilitators.set(facilitators)
-        audit.record(
+        _audit_on_case(
             CaseEvent.MEETING_SCHEDULED,
-            actor=actor,
-            organisation=case.organisation,
-            obj=case,
-            changes={"meeting": [None, meeting.pk], "kind": [None, kind]},
+            actor,
+            case,
+            {"meeting": [None, meeting.pk], "kind": [None, kind]},
         )
     return meeting
 
@@ -174,19 +179,11 @@ def cancel_meeting(*, actor: Any, meeting: m.Meeting, reason: str) -> m.Meeting:
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
     with transaction.atomic():
-        meeting = lock(meeting)
-        if meeting.status != c.MeetingStatus.PLANNED:
-            raise ValidationError(_("Only a planned meeting can be cancelled."))
+        meeting = _planned(meeting, _("Only a planned meeting can be cancelled."))
         meeting.status, meeting.cancelled_reason = c.MeetingStatus.CANCELLED, reason.strip()
         meeting.sequence += 1
         meeting.save(update_fields=["status", "cancelled_reason", "sequence"])
-        audit.record(
-            CaseEvent.MEETING_CANCELLED,
-            actor=actor,
-            organisation=meeting.organisation,
-            obj=meeting.case,
-            changes={"meeting": meeting.pk},
-        )
+        _audit_on_case(CaseEvent.MEETING_CANCELLED, actor, meeting.case, {"meeting": meeting.pk})
     return meeting
 
 
@@ -194,18 +191,15 @@ def mark_meeting_held(*, actor: Any, meeting: m.Meeting) -> m.Meeting:
     """A planned meeting that has started is recorded as held (cancelled ones stay cancelled)."""
     access.require(actor, Perm.WORK_CASES, meeting)
     with transaction.atomic():
-        meeting = lock(meeting)
-        if meeting.status != c.MeetingStatus.PLANNED:
-            raise ValidationError(_("Only a planned meeting can be marked as held."))
+        meeting = _planned(meeting, _("Only a planned meeting can be marked as held."))
         if meeting.starts_at > timezone.now():
             raise ValidationError(_("A meeting cannot be marked as held before it starts."))
         meeting.status = c.MeetingStatus.HELD
         meeting.save(update_fields=["status"])
-        audit.record(
+        _audit_on_case(
             CaseEvent.MEETING_HELD,
-            actor=actor,
-            organisation=meeting.organisation,
-            obj=meeting.case,
-            changes={"meeting": meeting.pk, "status": [c.MeetingStatus.PLANNED, meeting.status]},
+            actor,
+            meeting.case,
+            {"meeting": meeting.pk, "status": [c.MeetingStatus.PLANNED, meeting.status]},
         )
     return meeting

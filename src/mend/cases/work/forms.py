@@ -29,12 +29,21 @@ class DateTimeLocalField(forms.DateTimeField):
         super().__init__(**kwargs)
 
 
-class PartyChoiceField(forms.ModelMultipleChoiceField):
+class TickBoxesField(forms.ModelMultipleChoiceField):
+    """Tick boxes for some of the case's people or staff; the form sets which (`queryset`)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+
+
+class PartyChoiceField(TickBoxesField):
     def label_from_instance(self, obj) -> str:
         return party_label(obj)
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(TickBoxesField):
     def label_from_instance(self, obj) -> str:
         return obj.user.full_name or obj.user.email
 
@@ -66,15 +75,11 @@ class ActivityForm(SubmissionMixin, GovukForm):
     practitioners = MemberChoiceField(
         label=_("Practitioners"),
         error_messages={"required": _("Choose at least one practitioner.")},
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("People allocated to the case, and you."),
     )
     parties = PartyChoiceField(
         label=_("People involved"),
-        queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Optional. Everyone in the case who took part."),
     )
     belongs_to = forms.ChoiceField(
@@ -125,8 +130,6 @@ class ProcessForm(SubmissionMixin, GovukForm):
     parties = PartyChoiceField(
         label=_("Who takes part?"),
         error_messages={"required": _("Choose who takes part.")},
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, parties, **kwargs):
@@ -168,14 +171,10 @@ class MeetingForm(SubmissionMixin, GovukForm):
     attendees = PartyChoiceField(
         label=_("Who will attend?"),
         error_messages={"required": _("Choose who will attend.")},
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
     )
     facilitators = MemberChoiceField(
         label=_("Facilitators"),
-        queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Optional."),
     )
 

@@ -183,17 +183,7 @@ def activity_create(request: CaseRequest, pk: int) -> HttpResponse:
         request,
         case,
         form,
-        lambda data: actions.record_activity(
-            actor=request.user,
-            case=case,
-            kind=data["kind"],
-            occurred_at=data["occurred_at"],
-            duration_minutes=data["duration_minutes"],
-            practitioners=data["practitioners"],
-            parties=data["parties"],
-            belongs_to=data["belongs_to"],
-            notes=data["notes"],
-        ),
+        lambda data: actions.record_activity(actor=request.user, case=case, **data),
         "cases/work/activity_form.html",
         redirect_to=reverse("case_work", args=[case.pk]),
         message=_("The activity has been recorded."),
@@ -212,9 +202,7 @@ def process_create(request: CaseRequest, pk: int) -> HttpResponse:
         request,
         case,
         form,
-        lambda data: actions.choose_process(
-            actor=request.user, case=case, kind=data["kind"], parties=data["parties"]
-        ),
+        lambda data: actions.choose_process(actor=request.user, case=case, **data),
         "cases/work/process_form.html",
         redirect_to=reverse("case_work", args=[case.pk]),
         message=lambda process: (
@@ -239,17 +227,7 @@ def meeting_create(request: CaseRequest, pk: int) -> HttpResponse:
 
     def schedule(data: dict) -> m.Meeting:
         try:
-            return actions.schedule_meeting(
-                actor=request.user,
-                case=case,
-                kind=data["kind"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                venue=data["venue"],
-                attendees=data["attendees"],
-                facilitators=data["facilitators"],
-                process=data["process"],
-            )
+            return actions.schedule_meeting(actor=request.user, case=case, **data)
         except actions.MeetingRefused as exc:
             # Every reason is listed together at the top of the form, in the order found.
             raise ValidationError(exc.messages) from exc
@@ -291,8 +269,15 @@ def meeting_detail(request: CaseRequest, pk: int) -> HttpResponse:
     )
 
 
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+def _invitation(
+    request: CaseRequest, meeting: m.Meeting, filename: str, *, for_party: m.Party | None = None
+) -> HttpResponse:
+    """The meeting's calendar file to download (for one party, or for staff); logged."""
+    audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
+    response = HttpResponse(
+        queries.meeting_invitation(meeting, for_party=for_party),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -301,10 +286,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 def meeting_invite(request: CaseRequest, pk: int) -> HttpResponse:
     """The staff calendar entry (it names the case reference)."""
     meeting = access.get_object_or_404(request, _meetings(), Perm.VIEW_CASES, pk=pk)
-    audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
-    return _calendar_response(
-        queries.meeting_invitation(meeting), f"{meeting.case.reference}-meeting.ics"
-    )
+    return _invitation(request, meeting, f"{meeting.case.reference}-meeting.ics")
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -314,10 +296,7 @@ def meeting_party_invite(request: CaseRequest, pk: int, party_pk: int) -> HttpRe
     party = meeting.attendees.filter(pk=party_pk).first()
     if party is None:
         raise Http404
-    audit.log_access(request.user, meeting, request.organisation, kind=AccessLog.Kind.EXPORT)
-    return _calendar_response(
-        queries.meeting_invitation(meeting, for_party=party), "invitation.ics"
-    )
+    return _invitation(request, meeting, "invitation.ics", for_party=party)
 
 
 @decide(requires(Perm.WORK_CASES))
@@ -327,9 +306,7 @@ def meeting_cancel(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.cancel_meeting(
-            actor=request.user, meeting=meeting, reason=data["reason"]
-        ),
+        lambda data: actions.cancel_meeting(actor=request.user, meeting=meeting, **data),
         "cases/work/meeting_cancel.html",
         _case_context(meeting.case, meeting=meeting, form=form),
         redirect_to=reverse("meeting_detail", args=[meeting.pk]),
