@@ -19,7 +19,7 @@ from mend.cases.events import CaseEvent
 from mend.cases.parties.queries import practitioner_working_with
 from mend.cases.workflow import party_label
 from mend.core import access, audit
-from mend.core.changes import check_version, lock, save_changed
+from mend.core.changes import lock, update_fields
 from mend.core.roles import Perm
 from mend.people.models import Language, Person
 
@@ -183,18 +183,9 @@ def _update_person(actor: Any, person: Person, version: int | None, fields: dict
     for name in ("first_name", "last_name", "postcode", "other_language"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
-    with transaction.atomic():
-        locked = lock(person)
-        check_version(locked, version)
-        changed = save_changed(locked, fields)
-        if changed:
-            audit.record(
-                CaseEvent.PERSON_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=dict.fromkeys(sorted(changed), audit.REDACTED),
-            )
+    locked, _changes = update_fields(
+        person, fields, actor=actor, action=CaseEvent.PERSON_CHANGED, version=version
+    )
     return locked
 
 

@@ -18,7 +18,7 @@ from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.assessment.actions import handover_errors
 from mend.cases.events import CaseEvent
-from mend.cases.referrals.queries import next_reference
+from mend.cases.referrals.numbering import next_reference
 from mend.core import access, audit
 from mend.core.models import Organisation, Team
 from mend.core.roles import Perm

@@ -380,6 +380,12 @@ class SelfReferralForm(CaseTypeFormMixin, SubmissionMixin, SpamTrapMixin, GovukF
         return data
 
 
+def self_referral_values(data: dict) -> dict:
+    """The self-referral's answers as `submit_self_referral` takes them (the spam traps left
+    out)."""
+    return {name: value for name, value in data.items() if name not in SpamTrapMixin.base_fields}
+
+
 # ---------------------------------------------------------------- deciding on a referral
 
 
