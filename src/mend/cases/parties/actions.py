@@ -16,7 +16,7 @@ from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.assessment.actions import update_party
 from mend.cases.events import CaseEvent
-from mend.cases.parties.queries import practitioner_working_with
+from mend.cases.parties.queries import planned_meetings_with, practitioner_working_with
 from mend.cases.workflow import party_label
 from mend.core import access, audit
 from mend.core.changes import lock, update_fields
@@ -94,14 +94,7 @@ def withdraw_consent(*, actor: Any, consent: m.Consent, method: str) -> m.Consen
 
 
 def _stop_process_for(case: m.Case, party: m.Party, actor: Any, today: date) -> dict[str, Any]:
-    cancelled = list(
-        m.Meeting.objects.filter(
-            case=case,
-            attendees=party,
-            status=c.MeetingStatus.PLANNED,
-            starts_at__gte=timezone.now(),
-        )
-    )
+    cancelled = list(planned_meetings_with(case, party))
     reason = _("%(party)s withdrew consent to take part.") % {"party": party_label(party)}
     for meeting in cancelled:
         meeting.status, meeting.cancelled_reason = c.MeetingStatus.CANCELLED, reason

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -193,13 +192,9 @@ def party_add(request: CaseRequest, pk: int) -> HttpResponse:
         return actions.add_party(
             actor=request.user,
             case=case,
-            role=data["role"],
             person=person,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            date_of_birth=data["date_of_birth"],
-            postcode=data["postcode"],
             supports=supports.cleaned_data["supports"],
+            **data,
             **fields,
         )
 
@@ -327,13 +322,7 @@ def consent_give(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.give_consent(
-            actor=request.user,
-            party=party,
-            scope=data["scope"],
-            method=data["method"],
-            given_on=data.get("given_on"),
-        ),
+        lambda data: actions.give_consent(actor=request.user, party=party, **data),
         "cases/parties/consent_give.html",
         {
             **tabs.tab_context(party.case, "case_parties"),
@@ -351,12 +340,7 @@ def consent_give(request: CaseRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
-    consent = access.get_object_or_404(
-        request,
-        m.Consent.objects.select_related("party__person", "party__case__case_type"),
-        Perm.WORK_CASES,
-        pk=pk,
-    )
+    consent = access.get_object_or_404(request, queries.consent_pages(), Perm.WORK_CASES, pk=pk)
     party, case = consent.party, consent.party.case
     if consent.withdrawn_on is not None:
         messages.info(request, _("This consent has already been withdrawn."))
@@ -364,14 +348,7 @@ def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
     stops_process = consent.scope == c.ConsentScope.TAKE_PART
     meetings, others = [], []
     if stops_process:
-        meetings = list(
-            m.Meeting.objects.filter(
-                case=case,
-                attendees=party,
-                status=c.MeetingStatus.PLANNED,
-                starts_at__gte=timezone.now(),
-            ).order_by("starts_at")
-        )
+        meetings = list(queries.planned_meetings_with(case, party))
         others = [
             party_label(p)
             for p in m.Party.objects.filter(case=case, role__in=PRINCIPAL_ROLES)
@@ -382,9 +359,7 @@ def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.withdraw_consent(
-            actor=request.user, consent=consent, method=data["method"]
-        ),
+        lambda data: actions.withdraw_consent(actor=request.user, consent=consent, **data),
         "cases/parties/consent_withdraw.html",
         {
             **tabs.tab_context(case, "case_parties"),

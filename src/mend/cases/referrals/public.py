@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import models as m
 from mend.cases.referrals import actions
-from mend.cases.referrals.forms import SelfReferralForm, self_referral_values
+from mend.cases.referrals.forms import SelfReferralForm
 from mend.core.access import PUBLIC, decide
 from mend.core.models import Organisation
 from mend.core.public_forms import RateLimit, screen
@@ -82,7 +82,7 @@ def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
             response = handle_post(
                 request,
                 form,
-                lambda data: _refer(request, organisation, slug, data),
+                lambda data: _refer(request, organisation, slug, form.referral(data)),
                 redirect_to=reverse("self_referral_sent", args=[slug]),
             )
             if response:
@@ -92,19 +92,17 @@ def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
 
-def _refer(request: HttpRequest, organisation: Organisation, slug: str, data: dict) -> m.Case:
+def _refer(request: HttpRequest, organisation: Organisation, slug: str, answers: dict) -> m.Case:
     """Record the self-referral and queue its acknowledgement, then count it against the
     address's limit and keep its reference for the page that confirms it."""
     with transaction.atomic():
-        case, _party = actions.submit_self_referral(
-            organisation=organisation, **self_referral_values(data)
-        )
-        if data["email"]:
-            preferred = data["preferred_language"]
+        case, _party = actions.submit_self_referral(organisation=organisation, **answers)
+        if answers["email"]:
+            preferred = answers["preferred_language"]
             language = (
                 preferred if preferred in (Language.ENGLISH, Language.WELSH) else current_language()
             )
-            _acknowledge(case, organisation, data["email"], language)
+            _acknowledge(case, organisation, answers["email"], language)
     SELF_REFERRAL_LIMIT.count(request)
     request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
     return case
