@@ -52,6 +52,12 @@ def _language(person) -> str:
     return label
 
 
+def _people_tab(case: m.Case, **context: object) -> dict:
+    """A page of the case's People tab: the case's tabs, the tab's title, and the page's own
+    `context`."""
+    return {**tabs.tab_context(case, "case_parties"), "page_title": _("People"), **context}
+
+
 # ---------------------------------------------------------------- the People tab
 
 
@@ -91,14 +97,13 @@ def case_parties(request: CaseRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/parties/case_parties.html",
-        {
-            **tabs.tab_context(case, "case_parties"),
-            "groups": groups,
-            "withdrawals": withdrawals,
-            "inform_tasks": inform_tasks,
-            "may_work": _may_work(request, case),
-            "page_title": _("People"),
-        },
+        _people_tab(
+            case,
+            groups=groups,
+            withdrawals=withdrawals,
+            inform_tasks=inform_tasks,
+            may_work=_may_work(request, case),
+        ),
     )
 
 
@@ -109,7 +114,7 @@ def _render_add(request, case, template, context, status=200):
     return render(
         request,
         f"cases/parties/{template}",
-        {**tabs.tab_context(case, "case_parties"), "page_title": _("Add a person"), **context},
+        _people_tab(case, page_title=_("Add a person"), **context),
         status=status,
     )
 
@@ -239,15 +244,14 @@ def party_detail(request: CaseRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/parties/party_detail.html",
-        {
-            **tabs.tab_context(case, "case_parties"),
+        _people_tab(
+            case,
             **_details_context(party),
-            "consents": list(party.consents.all()),
-            "consent_rows": queries.consent_rows(party),
-            "supporters": list(party.supporters.all()),
-            "may_work": _may_work(request, case),
-            "page_title": _("People"),
-        },
+            consents=list(party.consents.all()),
+            consent_rows=queries.consent_rows(party),
+            supporters=list(party.supporters.all()),
+            may_work=_may_work(request, case),
+        ),
     )
 
 
@@ -301,14 +305,7 @@ def party_edit(request: CaseRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/parties/party_edit.html",
-        {
-            **tabs.tab_context(party.case, "case_parties"),
-            "party": party,
-            "person": party.person,
-            "form": form,
-            "saved_now": saved_now,
-            "page_title": _("People"),
-        },
+        _people_tab(party.case, party=party, person=party.person, form=form, saved_now=saved_now),
     )
 
 
@@ -324,12 +321,7 @@ def consent_give(request: CaseRequest, pk: int) -> HttpResponse:
         form,
         lambda data: actions.give_consent(actor=request.user, party=party, **data),
         "cases/parties/consent_give.html",
-        {
-            **tabs.tab_context(party.case, "case_parties"),
-            "party": party,
-            "form": form,
-            "page_title": _("People"),
-        },
+        _people_tab(party.case, party=party, form=form),
         redirect_to=reverse("party_detail", args=[party.pk]),
         message=lambda _consent: (
             _("Consent recorded: %(scope)s.")
@@ -361,16 +353,15 @@ def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
         form,
         lambda data: actions.withdraw_consent(actor=request.user, consent=consent, **data),
         "cases/parties/consent_withdraw.html",
-        {
-            **tabs.tab_context(case, "case_parties"),
-            "consent": consent,
-            "party": party,
-            "form": form,
-            "stops_process": stops_process,
-            "meetings": meetings,
-            "others": others,
-            "page_title": _("People"),
-        },
+        _people_tab(
+            case,
+            consent=consent,
+            party=party,
+            form=form,
+            stops_process=stops_process,
+            meetings=meetings,
+            others=others,
+        ),
         redirect_to=reverse("case_parties", args=[case.pk]),
         message=lambda _consent: _withdrawn_message(consent, meetings, others),
     )
