@@ -43,8 +43,9 @@ def _referral_page(
     message: str,
     **options: object,
 ) -> HttpResponse:
-    """A referral form (with its uploaded file) and its action: `then` is the page shown next,
-    for the new case, and `message` says so with the case's reference."""
+    """A referral form's page (the form takes an uploaded file): `refer` records the case from
+    the form's answers, then the person is sent to the `then` page of the new case with
+    `message`, which names its reference (`%(ref)s`)."""
     posted = request.method == "POST"
     form = form_class(
         request.POST if posted else None,
