@@ -45,7 +45,8 @@ from mend.cases.referrals.actions import (
     submit_partner_referral,
     submit_self_referral,
 )
-from mend.cases.referrals.queries import likely_duplicates, next_reference
+from mend.cases.referrals.numbering import next_reference
+from mend.cases.referrals.queries import likely_duplicates
 from mend.cases.work.actions import (
     MeetingRefused,
     cancel_meeting,

@@ -122,6 +122,21 @@ HARMED_QUESTIONS = [
 ]
 
 
+# code: (name, for whom, questions)
+QUESTION_SETS = {
+    "restorative-responsible": (
+        "Restorative questions: person responsible",
+        c.PartyRole.RESPONSIBLE,
+        RESPONSIBLE_QUESTIONS,
+    ),
+    "restorative-harmed": (
+        "Restorative questions: person harmed",
+        c.PartyRole.HARMED,
+        HARMED_QUESTIONS,
+    ),
+}
+
+
 def _questions(rows):
     return [{"key": key, "en": en, "cy": cy} for key, en, cy in rows]
 
@@ -158,21 +173,9 @@ def install(organisation) -> None:
                 "needs_specialist_consultation": specialist,
             },
         )
-    QuestionSet.objects.get_or_create(
-        organisation=organisation,
-        code="restorative-responsible",
-        defaults={
-            "name": "Restorative questions: person responsible",
-            "party_role": c.PartyRole.RESPONSIBLE,
-            "questions": _questions(RESPONSIBLE_QUESTIONS),
-        },
-    )
-    QuestionSet.objects.get_or_create(
-        organisation=organisation,
-        code="restorative-harmed",
-        defaults={
-            "name": "Restorative questions: person harmed",
-            "party_role": c.PartyRole.HARMED,
-            "questions": _questions(HARMED_QUESTIONS),
-        },
-    )
+    for code, (name, party_role, questions) in QUESTION_SETS.items():
+        QuestionSet.objects.get_or_create(
+            organisation=organisation,
+            code=code,
+            defaults={"name": name, "party_role": party_role, "questions": _questions(questions)},
+        )

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ from mend.core.access import decide, requires
 from mend.core.changes import ConflictError
 from mend.core.models import Team
 from mend.core.roles import Perm, Role, role_has
-from mend.core.submissions import handle_post
+from mend.core.submissions import handle_button, handle_post
 from mend.core.web import safe_next
 
 
@@ -175,7 +174,7 @@ def case_clock_done(request: CaseRequest, pk: int, duty: str) -> HttpResponse:
     response = handle_post(
         request,
         form,
-        lambda data: action(actor=request.user, case=case, on=data["on"]),
+        lambda data: action(actor=request.user, case=case, **data),
         redirect_to=reverse("case_detail", args=[case.pk]),
         message=str(done_message),
     )
@@ -267,29 +266,18 @@ def case_allocate(request: CaseRequest, pk: int) -> HttpResponse:
             except (m.Allocation.DoesNotExist, ValueError) as exc:
                 raise Http404 from exc
             name = allocation.membership.user.full_name or allocation.membership.user
-            target = reverse("case_allocate", args=[case.pk])
-            confirm = ConfirmForm(request.POST)
-            response = handle_post(
+            return handle_button(
                 request,
-                confirm,
+                ConfirmForm(request.POST),
                 lambda data: actions.end_allocation(actor=request.user, allocation=allocation),
-                redirect_to=target,
+                redirect_to=reverse("case_allocate", args=[case.pk]),
                 message=_("%(name)s is no longer allocated to this case.") % {"name": name},
             )
-            if response:
-                return response
-            messages.error(request, " ".join(confirm.non_field_errors()))  # type: ignore[arg-type]  # non-field errors are strings here
-            return redirect(target)
         form = AllocateForm(request.POST, memberships=memberships)
         response = handle_post(
             request,
             form,
-            lambda data: actions.allocate(
-                actor=request.user,
-                case=case,
-                membership=data["membership"],
-                role=data["role"],
-            ),
+            lambda data: actions.allocate(actor=request.user, case=case, **data),
             redirect_to=reverse("case_allocate", args=[case.pk]),
             message=_("Allocation saved."),
         )
@@ -316,16 +304,10 @@ def case_allocate(request: CaseRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_done(request: CaseRequest, pk: int) -> HttpResponse:
     task = access.get_object_or_404(request, m.Task, Perm.WORK_CASES, pk=pk)
-    target = safe_next(request) or reverse("case_detail", args=[task.case_id])
-    confirm = ConfirmForm(request.POST)
-    response = handle_post(
+    return handle_button(
         request,
-        confirm,
+        ConfirmForm(request.POST),
         lambda data: actions.complete_task(actor=request.user, task=task),
-        redirect_to=target,
+        redirect_to=safe_next(request) or reverse("case_detail", args=[task.case_id]),
         message=_("Task done: %(title)s.") % {"title": task.title},
     )
-    if response:
-        return response
-    messages.error(request, " ".join(confirm.non_field_errors()))  # type: ignore[arg-type]  # non-field errors are strings here
-    return redirect(target)

@@ -17,7 +17,20 @@ from mend.core.tenancy import OrganisationOwned
 MEMBERSHIP = "core.Membership"
 
 
-class RiskAssessment(OrganisationOwned):
+class AssessmentRecord(OrganisationOwned):
+    """An assessment: the day it was made and who made it, newest first."""
+
+    assessed_on = models.DateField(default=timezone.localdate)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-assessed_on", "-id"]
+
+
+class RiskAssessment(AssessmentRecord):
     """The referrer's handover (party empty, document attached) or a practitioner's assessment."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
@@ -30,19 +43,12 @@ class RiskAssessment(OrganisationOwned):
     mitigation = EncryptedTextField(_("mitigation plan"), blank=True)
     document = models.FileField(upload_to="handovers/%Y/", null=True, blank=True)
     document_name = models.CharField(max_length=200, blank=True)
-    assessed_on = models.DateField(default=timezone.localdate)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-assessed_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.level}"
 
 
-class Assessment(OrganisationOwned):
+class Assessment(AssessmentRecord):
     """A joint initial assessment with one party: their answers, needs and hopes."""
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="assessments")
@@ -50,14 +56,7 @@ class Assessment(OrganisationOwned):
     answers = EncryptedJSONField(null=True, blank=True)  # {question key: answer}
     needs = EncryptedTextField(_("needs"), blank=True)
     hopes = EncryptedTextField(_("what they hope for"), blank=True)
-    assessed_on = models.DateField(default=timezone.localdate)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
     version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        ordering = ["-assessed_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.party_id}: {self.question_set_id}"
@@ -80,36 +79,35 @@ class SignOff(OrganisationOwned):
         return f"{self.case_id}: {self.kind}"
 
 
-class SuitabilityDecision(OrganisationOwned):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suitability")
-    process_kind = models.CharField(max_length=20, choices=c.ProcessKind.choices)
-    decision = models.CharField(max_length=20, choices=c.Suitability.choices)
-    reason = models.CharField(max_length=500)
+class DecisionRecord(OrganisationOwned):
+    """Something recorded at the decision to proceed: who recorded it and when, newest first."""
+
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-at"]
+
+
+class SuitabilityDecision(DecisionRecord):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suitability")
+    process_kind = models.CharField(max_length=20, choices=c.ProcessKind.choices)
+    decision = models.CharField(max_length=20, choices=c.Suitability.choices)
+    reason = models.CharField(max_length=500)
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.process_kind} {self.decision}"
 
 
-class PrinciplesChecklist(OrganisationOwned):
+class PrinciplesChecklist(DecisionRecord):
     """The guiding principles, considered and recorded at the decision to proceed."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="principles")
     # {principle: "how it is upheld"} for every principle in choices.Principle
     considered = models.JSONField(default=dict)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"{self.case_id}: principles"

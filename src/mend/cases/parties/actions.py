@@ -16,10 +16,10 @@ from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.assessment.actions import update_party
 from mend.cases.events import CaseEvent
-from mend.cases.parties.queries import practitioner_working_with
+from mend.cases.parties.queries import planned_meetings_with, practitioner_working_with
 from mend.cases.workflow import party_label
 from mend.core import access, audit
-from mend.core.changes import check_version, lock, save_changed
+from mend.core.changes import lock, update_fields
 from mend.core.roles import Perm
 from mend.people.models import Language, Person
 
@@ -94,14 +94,7 @@ def withdraw_consent(*, actor: Any, consent: m.Consent, method: str) -> m.Consen
 
 
 def _stop_process_for(case: m.Case, party: m.Party, actor: Any, today: date) -> dict[str, Any]:
-    cancelled = list(
-        m.Meeting.objects.filter(
-            case=case,
-            attendees=party,
-            status=c.MeetingStatus.PLANNED,
-            starts_at__gte=timezone.now(),
-        )
-    )
+    cancelled = list(planned_meetings_with(case, party))
     reason = _("%(party)s withdrew consent to take part.") % {"party": party_label(party)}
     for meeting in cancelled:
         meeting.status, meeting.cancelled_reason = c.MeetingStatus.CANCELLED, reason
@@ -183,18 +176,9 @@ def _update_person(actor: Any, person: Person, version: int | None, fields: dict
     for name in ("first_name", "last_name", "postcode", "other_language"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
-    with transaction.atomic():
-        locked = lock(person)
-        check_version(locked, version)
-        changed = save_changed(locked, fields)
-        if changed:
-            audit.record(
-                CaseEvent.PERSON_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=dict.fromkeys(sorted(changed), audit.REDACTED),
-            )
+    locked, _changes = update_fields(
+        person, fields, actor=actor, action=CaseEvent.PERSON_CHANGED, version=version
+    )
     return locked
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from mend.cases import choices as c
 from mend.cases import models as m
@@ -33,6 +34,18 @@ def party_pages() -> QuerySet[m.Party]:
     ).prefetch_related(
         consents_prefetch(),
         Prefetch("supporters", queryset=m.Party.objects.select_related("person")),
+    )
+
+
+def consent_pages() -> QuerySet[m.Consent]:
+    """Consents with their party and case, as the withdrawal page shows them."""
+    return m.Consent.objects.select_related("party__person", "party__case__case_type")
+
+
+def planned_meetings_with(case: m.Case, party: m.Party) -> QuerySet[m.Meeting]:
+    """The party's planned meetings still to come: those that withdrawing consent cancels."""
+    return m.Meeting.objects.filter(
+        case=case, attendees=party, status=c.MeetingStatus.PLANNED, starts_at__gte=timezone.now()
     )
 
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -53,6 +52,12 @@ def _language(person) -> str:
     return label
 
 
+def _people_tab(case: m.Case, **context: object) -> dict:
+    """A page of the case's People tab: the case's tabs, the tab's title, and the page's own
+    `context`."""
+    return {**tabs.tab_context(case, "case_parties"), "page_title": _("People"), **context}
+
+
 # ---------------------------------------------------------------- the People tab
 
 
@@ -92,14 +97,13 @@ def case_parties(request: CaseRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/parties/case_parties.html",
-        {
-            **tabs.tab_context(case, "case_parties"),
-            "groups": groups,
-            "withdrawals": withdrawals,
-            "inform_tasks": inform_tasks,
-            "may_work": _may_work(request, case),
-            "page_title": _("People"),
-        },
+        _people_tab(
+            case,
+            groups=groups,
+            withdrawals=withdrawals,
+            inform_tasks=inform_tasks,
+            may_work=_may_work(request, case),
+        ),
     )
 
 
@@ -110,7 +114,7 @@ def _render_add(request, case, template, context, status=200):
     return render(
         request,
         f"cases/parties/{template}",
-        {**tabs.tab_context(case, "case_parties"), "page_title": _("Add a person"), **context},
+        _people_tab(case, page_title=_("Add a person"), **context),
         status=status,
     )
 
@@ -193,13 +197,9 @@ def party_add(request: CaseRequest, pk: int) -> HttpResponse:
         return actions.add_party(
             actor=request.user,
             case=case,
-            role=data["role"],
             person=person,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            date_of_birth=data["date_of_birth"],
-            postcode=data["postcode"],
             supports=supports.cleaned_data["supports"],
+            **data,
             **fields,
         )
 
@@ -244,15 +244,14 @@ def party_detail(request: CaseRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/parties/party_detail.html",
-        {
-            **tabs.tab_context(case, "case_parties"),
+        _people_tab(
+            case,
             **_details_context(party),
-            "consents": list(party.consents.all()),
-            "consent_rows": queries.consent_rows(party),
-            "supporters": list(party.supporters.all()),
-            "may_work": _may_work(request, case),
-            "page_title": _("People"),
-        },
+            consents=list(party.consents.all()),
+            consent_rows=queries.consent_rows(party),
+            supporters=list(party.supporters.all()),
+            may_work=_may_work(request, case),
+        ),
     )
 
 
@@ -306,14 +305,7 @@ def party_edit(request: CaseRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/parties/party_edit.html",
-        {
-            **tabs.tab_context(party.case, "case_parties"),
-            "party": party,
-            "person": party.person,
-            "form": form,
-            "saved_now": saved_now,
-            "page_title": _("People"),
-        },
+        _people_tab(party.case, party=party, person=party.person, form=form, saved_now=saved_now),
     )
 
 
@@ -327,20 +319,9 @@ def consent_give(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.give_consent(
-            actor=request.user,
-            party=party,
-            scope=data["scope"],
-            method=data["method"],
-            given_on=data.get("given_on"),
-        ),
+        lambda data: actions.give_consent(actor=request.user, party=party, **data),
         "cases/parties/consent_give.html",
-        {
-            **tabs.tab_context(party.case, "case_parties"),
-            "party": party,
-            "form": form,
-            "page_title": _("People"),
-        },
+        _people_tab(party.case, party=party, form=form),
         redirect_to=reverse("party_detail", args=[party.pk]),
         message=lambda _consent: (
             _("Consent recorded: %(scope)s.")
@@ -351,12 +332,7 @@ def consent_give(request: CaseRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.WORK_CASES))
 def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
-    consent = access.get_object_or_404(
-        request,
-        m.Consent.objects.select_related("party__person", "party__case__case_type"),
-        Perm.WORK_CASES,
-        pk=pk,
-    )
+    consent = access.get_object_or_404(request, queries.consent_pages(), Perm.WORK_CASES, pk=pk)
     party, case = consent.party, consent.party.case
     if consent.withdrawn_on is not None:
         messages.info(request, _("This consent has already been withdrawn."))
@@ -364,14 +340,7 @@ def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
     stops_process = consent.scope == c.ConsentScope.TAKE_PART
     meetings, others = [], []
     if stops_process:
-        meetings = list(
-            m.Meeting.objects.filter(
-                case=case,
-                attendees=party,
-                status=c.MeetingStatus.PLANNED,
-                starts_at__gte=timezone.now(),
-            ).order_by("starts_at")
-        )
+        meetings = list(queries.planned_meetings_with(case, party))
         others = [
             party_label(p)
             for p in m.Party.objects.filter(case=case, role__in=PRINCIPAL_ROLES)
@@ -382,20 +351,17 @@ def consent_withdraw(request: CaseRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.withdraw_consent(
-            actor=request.user, consent=consent, method=data["method"]
-        ),
+        lambda data: actions.withdraw_consent(actor=request.user, consent=consent, **data),
         "cases/parties/consent_withdraw.html",
-        {
-            **tabs.tab_context(case, "case_parties"),
-            "consent": consent,
-            "party": party,
-            "form": form,
-            "stops_process": stops_process,
-            "meetings": meetings,
-            "others": others,
-            "page_title": _("People"),
-        },
+        _people_tab(
+            case,
+            consent=consent,
+            party=party,
+            form=form,
+            stops_process=stops_process,
+            meetings=meetings,
+            others=others,
+        ),
         redirect_to=reverse("case_parties", args=[case.pk]),
         message=lambda _consent: _withdrawn_message(consent, meetings, others),
     )

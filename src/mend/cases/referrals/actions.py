@@ -18,7 +18,7 @@ from mend.cases import models as m
 from mend.cases import workflow
 from mend.cases.assessment.actions import handover_errors
 from mend.cases.events import CaseEvent
-from mend.cases.referrals.queries import next_reference
+from mend.cases.referrals.numbering import next_reference
 from mend.core import access, audit
 from mend.core.models import Organisation, Team
 from mend.core.roles import Perm
@@ -293,12 +293,9 @@ def enter_referral(
         if errors:
             raise ValidationError(errors)
     with transaction.atomic():
+        # Staff hold CREATE_CASES, so the case has no referrer to follow it: the agency that
+        # referred is in referrer_contact.
         case = _create_case(actor=actor, organisation=organisation, **details)
-        if case.referrer_id is not None:
-            # create_case takes anyone holding REFER (administrators too) for the referrer; a
-            # referral entered by staff was referred by the agency in referrer_contact.
-            m.Case.objects.filter(pk=case.pk).update(referrer=None)
-            case.referrer = None
         if handover_file is not None:
             _record_handover(
                 actor=actor, case=case, level=handover_level, handover_file=handover_file
@@ -450,13 +447,9 @@ def submit_self_referral(
             case_type=case_type,
             source=c.Source.SELF,
             summary=summary,
+            # The enhanced pathway may only begin at the request of the person harmed.
             harmed_initiated=role == c.PartyRole.HARMED,
         )
-        if role != c.PartyRole.HARMED and case.harmed_initiated:
-            # create_case marks every self-referral as asked for by the person harmed; the
-            # enhanced pathway may only begin at their request, so correct it for anyone else.
-            m.Case.objects.filter(pk=case.pk).update(harmed_initiated=False)
-            case.harmed_initiated = False
         party = _add_party(
             actor=None,
             case=case,

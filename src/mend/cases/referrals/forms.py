@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
 from mend.cases.assessment.actions import HANDOVER_TYPES
-from mend.core.forms import DateInput, GovukForm
+from mend.core.forms import DateInput, GovukForm, VersionedForm
 from mend.core.public_forms import SpamTrapMixin
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
@@ -58,6 +58,44 @@ class CaseTypeFormMixin:
         self.fields["case_type"].language = language
 
 
+def _case_type(label, required_message) -> CaseTypeChoiceField:
+    return CaseTypeChoiceField(
+        label=label,
+        queryset=None,
+        empty_label=_("Choose"),
+        error_messages=_required(required_message),
+    )
+
+
+def _summary(help_text) -> forms.CharField:
+    return forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text=help_text,
+        error_messages=_required(_("Say what happened.")),
+    )
+
+
+def _sharing_basis(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Information-sharing basis"), choices=_blank(c.SharingBasis.choices), **kwargs
+    )
+
+
+def _handover_file(label, **kwargs) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        help_text=HANDOVER_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": HANDOVER_ACCEPT}),
+        **kwargs,
+    )
+
+
+def _handover_level(label, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=_blank(c.RiskLevel.choices), **kwargs)
+
+
 def _justice_stage() -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Criminal-justice stage"), choices=c.JusticeStage.choices)
 
@@ -76,12 +114,7 @@ def _enhanced_rights() -> forms.BooleanField:
 
 
 class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
-    case_type = CaseTypeChoiceField(
-        label=_("Case type"),
-        queryset=None,
-        empty_label=_("Choose"),
-        error_messages=_required(_("Choose the case type.")),
-    )
+    case_type = _case_type(_("Case type"), _("Choose the case type."))
     source = forms.ChoiceField(
         label=_("Where the referral came from"),
         choices=c.Source.choices,
@@ -105,19 +138,9 @@ class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     referrer_phone = forms.CharField(
         label=_("Referrer's phone number"), max_length=40, required=False
     )
-    summary = forms.CharField(
-        label=_("What happened"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10000,
-        help_text=_("Stored encrypted."),
-        error_messages=_required(_("Say what happened.")),
-    )
+    summary = _summary(_("Stored encrypted."))
     justice_stage = _justice_stage()
-    sharing_basis = forms.ChoiceField(
-        label=_("Information-sharing basis"),
-        choices=_blank(c.SharingBasis.choices),
-        required=False,
-    )
+    sharing_basis = _sharing_basis(required=False)
     sharing_reference = _sharing_reference()
     incident_date = _date(_("Date of the incident"))
     reported_on = _date(
@@ -142,17 +165,8 @@ class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         label=_("Team"), queryset=None, required=False, empty_label=_("No team yet")
     )
-    handover_file = forms.FileField(
-        label=_("Referrer's risk assessment (optional)"),
-        required=False,
-        help_text=HANDOVER_HELP,
-        widget=forms.ClearableFileInput(attrs={"accept": HANDOVER_ACCEPT}),
-    )
-    handover_level = forms.ChoiceField(
-        label=_("Risk level in the referrer's assessment"),
-        choices=_blank(c.RiskLevel.choices),
-        required=False,
-    )
+    handover_file = _handover_file(_("Referrer's risk assessment (optional)"), required=False)
+    handover_level = _handover_level(_("Risk level in the referrer's assessment"), required=False)
 
     def __init__(self, *args, factors, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,13 +186,18 @@ class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
             self.add_error("referring_agency", _("Enter the referring agency."))
         return data
 
-    def referrer_contact(self) -> dict | None:
-        data = self.cleaned_data
-        contact = {
-            key: (data.get(f"referrer_{key}") or "").strip()
-            for key in ("name", "role", "email", "phone")
+    REFERRER = ("name", "role", "email", "phone")
+
+    def referral(self, data: dict) -> dict:
+        """The answers as `enter_referral` takes them: the referrer's details as one contact."""
+        contact = {key: (data[f"referrer_{key}"] or "").strip() for key in self.REFERRER}
+        asked = {f"referrer_{key}" for key in self.REFERRER}
+        details = {name: value for name, value in data.items() if name not in asked}
+        return {
+            **details,
+            "referrer_contact": contact if any(contact.values()) else None,
+            "complexity_factors": list(data["complexity_factors"]),
         }
-        return contact if any(contact.values()) else None
 
 
 PERSON_FIELDS = ("first_name", "last_name", "phone", "email", "safe_times")
@@ -205,12 +224,7 @@ def _person_fields(prefix: str) -> dict[str, forms.Field]:
 
 
 class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
-    case_type = CaseTypeChoiceField(
-        label=_("Kind of case"),
-        queryset=None,
-        empty_label=_("Choose"),
-        error_messages=_required(_("Choose the kind of case.")),
-    )
+    case_type = _case_type(_("Kind of case"), _("Choose the kind of case."))
     referring_agency = forms.CharField(
         label=_("Your agency"),
         max_length=200,
@@ -218,18 +232,10 @@ class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     )
     referrer_role = forms.CharField(label=_("Your role"), max_length=200, required=False)
     referrer_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
-    summary = forms.CharField(
-        label=_("What happened"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10000,
-        help_text=_("You will be able to read this again on the referral's status page."),
-        error_messages=_required(_("Say what happened.")),
-    )
+    summary = _summary(_("You will be able to read this again on the referral's status page."))
     justice_stage = _justice_stage()
-    sharing_basis = forms.ChoiceField(
-        label=_("Information-sharing basis"),
-        choices=_blank(c.SharingBasis.choices),
-        error_messages=_required(_("Choose the basis on which you are sharing this information.")),
+    sharing_basis = _sharing_basis(
+        error_messages=_required(_("Choose the basis on which you are sharing this information."))
     )
     sharing_reference = _sharing_reference()
     incident_date = _date(_("Date of the incident"))
@@ -238,15 +244,11 @@ class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     harmed_initiated = forms.BooleanField(
         label=_("The person harmed asked for this referral"), required=False
     )
-    handover_file = forms.FileField(
-        label=_("Your risk assessment"),
-        help_text=HANDOVER_HELP,
-        error_messages=_required(_("Upload your risk assessment.")),
-        widget=forms.ClearableFileInput(attrs={"accept": HANDOVER_ACCEPT}),
+    handover_file = _handover_file(
+        _("Your risk assessment"), error_messages=_required(_("Upload your risk assessment."))
     )
-    handover_level = forms.ChoiceField(
-        label=_("Risk level in your assessment"),
-        choices=_blank(c.RiskLevel.choices),
+    handover_level = _handover_level(
+        _("Risk level in your assessment"),
         error_messages=_required(_("Choose the risk level from your assessment.")),
     )
 
@@ -268,12 +270,15 @@ class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     def person_fields_responsible(self) -> list:
         return self.person_fields("responsible")
 
-    def people(self) -> dict[str, dict]:
-        data = self.cleaned_data
-        return {
-            role: {name: data.get(f"{prefix}_{name}") or "" for name in PERSON_FIELDS}
+    def referral(self, data: dict) -> dict:
+        """The answers as `submit_partner_referral` takes them: the people's details by role."""
+        people = {
+            role: {name: data[f"{prefix}_{name}"] or "" for name in PERSON_FIELDS}
             for role, prefix in self.PEOPLE.items()
         }
+        asked = {f"{prefix}_{name}" for prefix in self.PEOPLE.values() for name in PERSON_FIELDS}
+        facts = {name: value for name, value in data.items() if name not in asked}
+        return {**facts, "people": people}
 
     def clean(self):
         data = super().clean()
@@ -379,17 +384,21 @@ class SelfReferralForm(CaseTypeFormMixin, SubmissionMixin, SpamTrapMixin, GovukF
             self.add_error("other_language", _("Tell us which language you would like."))
         return data
 
+    def referral(self, data: dict) -> dict:
+        """The answers as `submit_self_referral` takes them (the spam traps left out)."""
+        return {
+            name: value for name, value in data.items() if name not in SpamTrapMixin.base_fields
+        }
+
 
 # ---------------------------------------------------------------- deciding on a referral
 
 
-class AcceptForm(GovukForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class AcceptForm(VersionedForm):
     decision = forms.CharField(widget=forms.HiddenInput, initial="accept")
 
 
-class DeclineForm(GovukForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class DeclineForm(VersionedForm):
     decision = forms.CharField(widget=forms.HiddenInput, initial="decline")
     reason = forms.CharField(
         label=_("Why is the referral declined?"),

@@ -4,7 +4,6 @@ address; the person gets an acknowledgement with their reference and nothing els
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,10 +17,9 @@ from mend.cases import models as m
 from mend.cases.referrals import actions
 from mend.cases.referrals.forms import SelfReferralForm
 from mend.core.access import PUBLIC, decide
-from mend.core.forms import add_action_errors
 from mend.core.models import Organisation
 from mend.core.public_forms import RateLimit, screen
-from mend.core.submissions import already_done, remember
+from mend.core.submissions import already_done, handle_post
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
 from mend.people.models import Language
@@ -81,49 +79,33 @@ def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if status is None:
             status = 200
-            if form.is_valid():
-                response = _create_self_referral(request, form, organisation, slug)
-                if response is not None:
-                    return response
+            response = handle_post(
+                request,
+                form,
+                lambda data: _refer(request, organisation, slug, form.referral(data)),
+                redirect_to=reverse("self_referral_sent", args=[slug]),
+            )
+            if response:
+                return response
         return render(
             request, "cases/referrals/self.html", {**context, "form": form}, status=status
         )
 
 
-def _create_self_referral(request, form, organisation, slug) -> HttpResponse | None:
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            case, _party = actions.submit_self_referral(
-                organisation=organisation,
-                case_type=data["case_type"],
-                summary=data["summary"],
-                role=data["role"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                email=data["email"],
-                safe_times=data["safe_times"],
-                preferred_language=data["preferred_language"],
-                other_language=data["other_language"],
-                accessibility_needs=data["accessibility_needs"],
+def _refer(request: HttpRequest, organisation: Organisation, slug: str, answers: dict) -> m.Case:
+    """Record the self-referral and queue its acknowledgement, then count it against the
+    address's limit and keep its reference for the page that confirms it."""
+    with transaction.atomic():
+        case, _party = actions.submit_self_referral(organisation=organisation, **answers)
+        if answers["email"]:
+            preferred = answers["preferred_language"]
+            language = (
+                preferred if preferred in (Language.ENGLISH, Language.WELSH) else current_language()
             )
-            if data["email"]:
-                preferred = data["preferred_language"]
-                language = (
-                    preferred
-                    if preferred in (Language.ENGLISH, Language.WELSH)
-                    else current_language()
-                )
-                _acknowledge(case, organisation, data["email"], language)
-    except ValidationError as exc:
-        add_action_errors(form, exc)
-        return None
+            _acknowledge(case, organisation, answers["email"], language)
     SELF_REFERRAL_LIMIT.count(request)
     request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
-    url = reverse("self_referral_sent", args=[slug])
-    remember(request, data["submission_id"], url)
-    return redirect(url)
+    return case
 
 
 @decide(PUBLIC)

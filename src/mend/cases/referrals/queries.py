@@ -1,4 +1,5 @@
-"""Reading referrals: the next case reference, and people who may already be known."""
+"""Reading referrals: people who may already be known (case references are taken in
+numbering.py: taking one writes)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from mend.cases import models as m
-from mend.core.models import Organisation
 from mend.people.models import Person, name_key, postcode_key
-
-
-def next_reference(organisation: Organisation, on: date) -> str:
-    """Gapless per organisation and year: the counter row is locked while the number is taken."""
-    counter, _created = m.CaseCounter.objects.get_or_create(organisation=organisation, year=on.year)
-    counter = m.CaseCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    prefix = "".join(ch for ch in organisation.slug.upper() if ch.isalnum())[:6] or "CASE"
-    return f"{prefix}-{on.year}-{counter.last:05d}"
 
 
 def likely_duplicates(

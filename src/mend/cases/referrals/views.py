@@ -3,6 +3,8 @@ self-referral is in public.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404, HttpResponse
@@ -30,32 +32,38 @@ from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_post
 from mend.core.web import current_language, paginate
 
-# What the staff and partner referral forms both ask, passed to their actions as it is.
-REFERRAL_FACTS = (
-    "case_type",
-    "referring_agency",
-    "summary",
-    "justice_stage",
-    "sharing_basis",
-    "sharing_reference",
-    "incident_date",
-    "reported_on",
-    "enhanced_rights",
-    "harmed_initiated",
-    "handover_file",
-    "handover_level",
-)
 
-
-def _referral_facts(data: dict) -> dict:
-    return {name: data[name] for name in REFERRAL_FACTS}
-
-
-def _referral_form(request: CaseRequest, form_class, **options):
-    """A referral form: the POST with its uploaded file, or a blank one."""
+def _referral_page(
+    request: CaseRequest,
+    form_class: type[StaffReferralForm | PartnerReferralForm],
+    refer: Callable[..., m.Case],
+    template: str,
+    *,
+    then: str,
+    message: str,
+    **options: object,
+) -> HttpResponse:
+    """A referral form's page (the form takes an uploaded file): `refer` records the case from
+    the form's answers, then the person is sent to the `then` page of the new case with
+    `message`, which names its reference (`%(ref)s`)."""
     posted = request.method == "POST"
-    return form_class(
-        request.POST if posted else None, request.FILES if posted else None, **options
+    form = form_class(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        case_types=m.CaseType.objects.filter(is_active=True),
+        language=current_language(),
+        **options,
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: refer(
+            actor=request.user, organisation=request.organisation, **form.referral(data)
+        ),
+        template,
+        {"form": form},
+        redirect_to=lambda case: reverse(then, args=[case.pk]),
+        message=lambda case: message % {"ref": case.reference},
     )
 
 
@@ -64,29 +72,15 @@ def _referral_form(request: CaseRequest, form_class, **options):
 
 @decide(requires(Perm.CREATE_CASES))
 def referral_new(request: CaseRequest) -> HttpResponse:
-    options = {
-        "case_types": m.CaseType.objects.filter(is_active=True),
-        "factors": m.ComplexityFactor.objects.all(),
-        "teams": Team.objects.all(),
-        "language": current_language(),
-    }
-    form = _referral_form(request, StaffReferralForm, **options)
-    return form_page(
+    return _referral_page(
         request,
-        form,
-        lambda data: actions.enter_referral(
-            actor=request.user,
-            organisation=request.organisation,
-            **_referral_facts(data),
-            source=data["source"],
-            referrer_contact=form.referrer_contact(),
-            complexity_factors=list(data["complexity_factors"]),
-            team=data["team"],
-        ),
+        StaffReferralForm,
+        actions.enter_referral,
         "cases/referrals/new.html",
-        {"form": form},
-        redirect_to=lambda case: reverse("case_detail", args=[case.pk]),
-        message=lambda case: _("Referral %(ref)s recorded.") % {"ref": case.reference},
+        then="case_detail",
+        message=_("Referral %(ref)s recorded."),
+        factors=m.ComplexityFactor.objects.all(),
+        teams=Team.objects.all(),
     )
 
 
@@ -138,8 +132,8 @@ def referral_decide(request: CaseRequest, pk: int) -> HttpResponse:
         Perm.ALLOCATE_CASES,
         pk=pk,
     )
-    accept_form: AcceptForm | DeclineForm = AcceptForm(initial={"version": case.version})
-    decline_form: AcceptForm | DeclineForm = DeclineForm(initial={"version": case.version})
+    accept_form: AcceptForm | DeclineForm = AcceptForm.editing(case)
+    decline_form: AcceptForm | DeclineForm = DeclineForm.editing(case)
     refused: list[str] = []
     if request.method == "POST":
         decision = request.POST.get("decision")
@@ -210,28 +204,13 @@ def referral_decide(request: CaseRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.REFER))
 def referral_submit(request: CaseRequest) -> HttpResponse:
-    options = {
-        "case_types": m.CaseType.objects.filter(is_active=True),
-        "language": current_language(),
-    }
-    form = _referral_form(request, PartnerReferralForm, **options)
-    return form_page(
+    return _referral_page(
         request,
-        form,
-        lambda data: actions.submit_partner_referral(
-            actor=request.user,
-            organisation=request.organisation,
-            **_referral_facts(data),
-            referrer_role=data["referrer_role"],
-            referrer_phone=data["referrer_phone"],
-            people=form.people(),
-        ),
+        PartnerReferralForm,
+        actions.submit_partner_referral,
         "cases/referrals/submit.html",
-        {"form": form},
-        redirect_to=lambda case: reverse("referral_status", args=[case.pk]),
-        message=lambda case: (
-            _("Thank you. Your referral's reference is %(ref)s.") % {"ref": case.reference}
-        ),
+        then="referral_status",
+        message=_("Thank you. Your referral's reference is %(ref)s."),
     )
 
 
