@@ -200,11 +200,10 @@ def _create_invitation(
             expires_at=timezone.now() + timedelta(days=settings.MEND_INVITATION_DAYS),
         )
         invitation.teams.set(teams)
-        audit.record(
+        audit.record_for(
             Action.MEMBER_INVITED,
+            invitation,
             actor=actor,
-            organisation=organisation,
-            obj=invitation,
             changes={"role": [None, role], "email": [None, email]},
         )
         transaction.on_commit(lambda: _send_invitation(invitation, token, language))
