@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from mend.core import access, audit
 from mend.core.audit import Action
-from mend.core.changes import check_version
+from mend.core.changes import save_and_record, update_fields
 from mend.core.middleware import SESSION_ORGANISATION
 from mend.core.models import Invitation, Membership, Organisation, Team, hash_token
 from mend.core.queries import find_invitation, invitation_problem, invitation_url
@@ -101,13 +101,7 @@ def create_team(
     name = _team_name(name, Team.objects.all())
     with transaction.atomic():
         team = Team.objects.create(organisation=organisation, name=name, description=description)
-        audit.record(
-            Action.TEAM_CREATED,
-            actor=actor,
-            organisation=organisation,
-            obj=team,
-            changes={"name": [None, name]},
-        )
+        audit.record_for(Action.TEAM_CREATED, team, actor=actor, changes={"name": [None, name]})
     return team
 
 
@@ -116,22 +110,13 @@ def update_team(
 ) -> Team:
     access.require(actor, Perm.MANAGE_TEAMS, team)
     name = _team_name(name, Team.objects.exclude(pk=team.pk))
-    with transaction.atomic():
-        locked = Team.objects.select_for_update().get(pk=team.pk)
-        check_version(locked, version)
-        before = audit.snapshot(locked, ["name", "description"])
-        locked.name, locked.description = name, description
-        changes = audit.diff(locked, before, ["name", "description"])
-        if changes:
-            locked.version += 1
-            locked.save()
-            audit.record(
-                Action.TEAM_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes=changes,
-            )
+    locked, _changes = update_fields(
+        team,
+        {"name": name, "description": description},
+        actor=actor,
+        action=Action.TEAM_CHANGED,
+        version=version,
+    )
     return locked
 
 
@@ -139,11 +124,10 @@ def delete_team(*, actor: Any, team: Team) -> None:
     access.require(actor, Perm.MANAGE_TEAMS, team)
     with transaction.atomic():
         members = list(team.memberships.values_list("pk", flat=True))
-        audit.record(
+        audit.record_for(
             Action.TEAM_DELETED,
+            team,
             actor=actor,
-            organisation=team.organisation,
-            obj=team,
             changes={"name": [team.name, None], "members": [members, []]},
         )
         team.memberships.clear()
@@ -216,11 +200,10 @@ def _create_invitation(
             expires_at=timezone.now() + timedelta(days=settings.MEND_INVITATION_DAYS),
         )
         invitation.teams.set(teams)
-        audit.record(
+        audit.record_for(
             Action.MEMBER_INVITED,
+            invitation,
             actor=actor,
-            organisation=organisation,
-            obj=invitation,
             changes={"role": [None, role], "email": [None, email]},
         )
         transaction.on_commit(lambda: _send_invitation(invitation, token, language))
@@ -246,15 +229,9 @@ def revoke_invitation(*, actor: Any, invitation: Invitation) -> None:
     access.require(actor, Perm.MANAGE_MEMBERS, invitation)
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(_("This invitation is no longer open."))
-    with transaction.atomic():
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        audit.record(
-            Action.INVITATION_REVOKED,
-            actor=actor,
-            organisation=invitation.organisation,
-            obj=invitation,
-        )
+    save_and_record(
+        invitation, {"revoked_at": timezone.now()}, actor=actor, action=Action.INVITATION_REVOKED
+    )
 
 
 def accept_invitation(
@@ -313,21 +290,9 @@ def change_role(
     access.require(actor, access.ObjectAction.CHANGE_ROLE, membership)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
-    with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        check_version(locked, version)
-        if locked.role != role:
-            old = locked.role
-            locked.role = role
-            locked.version += 1
-            locked.save(update_fields=["role", "version"])
-            audit.record(
-                Action.MEMBER_ROLE_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes={"role": [old, role]},
-            )
+    locked, _changes = update_fields(
+        membership, {"role": role}, actor=actor, action=Action.MEMBER_ROLE_CHANGED, version=version
+    )
     return locked
 
 
@@ -338,12 +303,8 @@ def set_member_teams(*, actor: Any, membership: Membership, teams: Iterable[Team
         new = sorted(t.pk for t in teams)
         if old != new:
             membership.teams.set(teams)
-            audit.record(
-                Action.MEMBER_TEAMS_CHANGED,
-                actor=actor,
-                organisation=membership.organisation,
-                obj=membership,
-                changes={"teams": [old, new]},
+            audit.record_for(
+                Action.MEMBER_TEAMS_CHANGED, membership, actor=actor, changes={"teams": [old, new]}
             )
 
 
@@ -351,20 +312,14 @@ def update_support_notes(
     *, actor: Any, membership: Membership, notes: str, version: int | None
 ) -> Membership:
     access.require(actor, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
-    with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        check_version(locked, version)
-        if locked.support_notes != notes:
-            locked.support_notes = notes
-            locked.version += 1
-            locked.save(update_fields=["support_notes", "version"])
-            audit.record(
-                Action.MEMBER_NOTES_CHANGED,
-                actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
-                changes={"support_notes": audit.REDACTED},
-            )
+    # The notes are never logged: the event says only that they changed.
+    locked, _changes = update_fields(
+        membership,
+        {"support_notes": notes},
+        actor=actor,
+        action=Action.MEMBER_NOTES_CHANGED,
+        version=version,
+    )
     return locked
 
 
@@ -388,37 +343,27 @@ def deactivate_member(*, actor: Any, membership: Membership) -> Membership:
     if not membership.is_active:
         raise ValidationError(_("This person is already deactivated."))
     with transaction.atomic():
-        membership.is_active = False
-        membership.deactivated_at = timezone.now()
-        membership.version += 1
-        membership.save(update_fields=["is_active", "deactivated_at", "version"])
         ended = end_all_sessions(membership.user)
-        audit.record(
-            Action.MEMBER_DEACTIVATED,
+        return save_and_record(
+            membership,
+            {"is_active": False, "deactivated_at": timezone.now()},
             actor=actor,
-            organisation=membership.organisation,
-            obj=membership,
+            action=Action.MEMBER_DEACTIVATED,
             changes={"is_active": [True, False], "sessions_ended": ended},
         )
-    return membership
 
 
 def reactivate_member(*, actor: Any, membership: Membership) -> Membership:
     access.require(actor, Perm.MANAGE_MEMBERS, membership)
     if membership.is_active:
         raise ValidationError(_("This person is already active."))
-    with transaction.atomic():
-        membership.is_active, membership.deactivated_at = True, None
-        membership.version += 1
-        membership.save(update_fields=["is_active", "deactivated_at", "version"])
-        audit.record(
-            Action.MEMBER_REACTIVATED,
-            actor=actor,
-            organisation=membership.organisation,
-            obj=membership,
-            changes={"is_active": [False, True]},
-        )
-    return membership
+    return save_and_record(
+        membership,
+        {"is_active": True, "deactivated_at": None},
+        actor=actor,
+        action=Action.MEMBER_REACTIVATED,
+        changes={"is_active": [False, True]},
+    )
 
 
 def set_preferred_language(*, user: Any, language: str) -> None:

@@ -201,6 +201,25 @@ def record(
     return event
 
 
+def record_for(
+    action: str,
+    obj: models.Model,
+    *,
+    actor: Any,
+    changes: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+) -> AuditEvent:
+    """`record` an event about `obj` in the organisation it belongs to (`organisation` when the
+    event belongs to another one): the usual event of an action that changed one row."""
+    return record(
+        action,
+        actor=actor,
+        organisation=organisation or getattr(obj, "organisation", None),
+        obj=obj,
+        changes=changes,
+    )
+
+
 def _jsonable_changes(changes: dict[str, Any]) -> dict[str, Any]:
     # Round-trip through JSON so that the stored value hashes the same as the one we hashed.
     jsonable: dict[str, Any] = json.loads(

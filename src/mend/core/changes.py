@@ -2,9 +2,11 @@
 
 Every editable row carries a `version`. An edit form sends back the version the person started
 from; `check_version` refuses with `ConflictError` when someone saved in between, so nothing is
-overwritten. `create` saves a new row and its audit event. `update_fields` is the one way an action changes a row's fields: it locks the row,
-checks the version, applies the values, diffs them (sensitive fields masked), bumps the version
-and records the audit event, all inside the caller's transaction.
+overwritten. `create` saves a new row and its audit event. `update_fields` is the one way an
+edit form's action changes a row's fields: it locks the row, checks the version, applies the
+values, diffs them (sensitive fields masked), bumps the version and records the audit event,
+all inside the caller's transaction. `save_and_record` is its half for an action that has
+checked the row itself and words its own audit event (a deactivation, a status move).
 """
 
 from __future__ import annotations
@@ -71,21 +73,43 @@ def update_fields(
         if not changes and not extra_changes:
             return locked, {}
         changes.update(extra_changes or {})
-        update = [name for name in names if name in changes]
-        if hasattr(locked, "version"):
-            locked.version += 1
-            update.append("version")
-        if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
-            update.append("updated_at")
-        locked.save(update_fields=update)
-        audit.record(
-            action,
-            actor=actor,
-            organisation=organisation or getattr(locked, "organisation", None),
-            obj=locked,
-            changes=changes,
-        )
+        _save(locked, [name for name in names if name in changes])
+        audit.record_for(action, locked, actor=actor, changes=changes, organisation=organisation)
     return locked, changes
+
+
+def save_and_record(
+    obj: M,
+    values: dict[str, Any],
+    *,
+    actor: Any,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    organisation: Any = None,
+) -> M:
+    """Set `values` on `obj`, save them and record `action` with `changes`, in one transaction.
+
+    For an action that has already locked or checked the row (its state, its version) and words
+    the audit event itself; an edit form's action uses `update_fields`. Only the fields in
+    `values` are written, with the version bumped by one on a versioned row."""
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(obj, name, value)
+        _save(obj, list(values))
+        audit.record_for(action, obj, actor=actor, changes=changes, organisation=organisation)
+    return obj
+
+
+def _save(obj: models.Model, names: list[str]) -> None:
+    """Write the fields `names` of `obj`, with its version bumped and `updated_at` written
+    where the row has them."""
+    update = list(names)
+    if hasattr(obj, "version"):
+        obj.version += 1
+        update.append("version")
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        update.append("updated_at")
+    obj.save(update_fields=update)
 
 
 def create(
@@ -101,13 +125,7 @@ def create(
     with transaction.atomic():
         obj.full_clean()
         obj.save()
-        audit.record(
-            action,
-            actor=actor,
-            organisation=organisation or getattr(obj, "organisation", None),
-            obj=obj,
-            changes=changes(obj),
-        )
+        audit.record_for(action, obj, actor=actor, changes=changes(obj), organisation=organisation)
     return obj
 
 

@@ -75,13 +75,11 @@ def member_detail(request: MemberRequest, pk: int) -> HttpResponse:
     can_manage = access.can(request.user, access.ObjectAction.CHANGE_ROLE, membership)
     can_notes = access.can(request.user, Perm.VIEW_SENSITIVE_STAFF_NOTES, membership)
     teams = Team.objects.all()
-    role_form = RoleForm(initial={"role": membership.role, "version": membership.version})
+    role_form = RoleForm.editing(membership)
     teams_form = MemberTeamsForm(teams=teams, initial={"teams": list(membership.teams.all())})
     notes_form = None
     if can_notes:
-        notes_form = SupportNotesForm(
-            initial={"support_notes": membership.support_notes, "version": membership.version}
-        )
+        notes_form = SupportNotesForm.editing(membership)
         audit.log_access(request.user, membership, request.organisation)
     has_mfa = Authenticator.objects.filter(user=membership.user, type__in=STRONG_FACTORS).exists()
     return render(
@@ -127,19 +125,12 @@ def _member_form(
 @decide(requires(Perm.MANAGE_MEMBERS))
 def member_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(request, Membership, Perm.MANAGE_MEMBERS, pk=pk)
-    form = RoleForm(
-        request.POST or None, initial={"role": membership.role, "version": membership.version}
-    )
+    form = RoleForm.editing(membership, request.POST)
     return _member_form(
         request,
         membership,
         form,
-        lambda data: actions.change_role(
-            actor=request.user,
-            membership=membership,
-            role=data["role"],
-            version=data.get("version"),
-        ),
+        lambda data: actions.change_role(actor=request.user, membership=membership, **data),
         message=_("Role changed."),
         title=_("Change role"),
     )
@@ -170,10 +161,7 @@ def member_notes(request: MemberRequest, pk: int) -> HttpResponse:
     membership = access.get_object_or_404(
         request, Membership, Perm.VIEW_SENSITIVE_STAFF_NOTES, pk=pk
     )
-    form = SupportNotesForm(
-        request.POST or None,
-        initial={"support_notes": membership.support_notes, "version": membership.version},
-    )
+    form = SupportNotesForm.editing(membership, request.POST)
     return _member_form(
         request,
         membership,
@@ -231,10 +219,8 @@ def invite(request: MemberRequest) -> HttpResponse:
         lambda data: actions.invite_member(
             actor=request.user,
             organisation=request.organisation,
-            email=data["email"],
-            role=data["role"],
-            teams=list(data["teams"]),
             language=request.LANGUAGE_CODE,
+            **data,
         ),
         redirect_to=reverse("member_list"),
         message=lambda made: _("Invitation sent to %(email)s.") % {"email": made[0].email},
@@ -324,46 +310,51 @@ def team_list(request: MemberRequest) -> HttpResponse:
     return render(request, "core/manage/team_list.html", {"teams": list(teams)})
 
 
-@decide(requires(Perm.MANAGE_TEAMS))
-def team_create(request: MemberRequest) -> HttpResponse:
-    form = TeamForm(request.POST or None)
+def _team_form(
+    request: MemberRequest,
+    team: Team | None,
+    form: TeamForm,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    message: str,
+) -> HttpResponse:
+    """The form that creates a team (`team` None) or edits one, back to the list when done."""
     return form_page(
         request,
         form,
+        act,
+        redirect_to=reverse("team_list"),
+        message=message,
+        template="core/manage/team_form.html",
+        context={"form": form, "team": team},
+    )
+
+
+@decide(requires(Perm.MANAGE_TEAMS))
+def team_create(request: MemberRequest) -> HttpResponse:
+    return _team_form(
+        request,
+        None,
+        TeamForm(request.POST or None),
         lambda data: actions.create_team(
             actor=request.user,
             organisation=request.organisation,
             name=data["name"],
             description=data["description"],
         ),
-        redirect_to=reverse("team_list"),
         message=_("Team created."),
-        template="core/manage/team_form.html",
-        context={"form": form, "team": None},
     )
 
 
 @decide(requires(Perm.MANAGE_TEAMS))
 def team_edit(request: MemberRequest, pk: int) -> HttpResponse:
     team = access.get_object_or_404(request, Team, Perm.MANAGE_TEAMS, pk=pk)
-    form = TeamForm(
-        request.POST or None,
-        initial={"name": team.name, "description": team.description, "version": team.version},
-    )
-    return form_page(
+    return _team_form(
         request,
-        form,
-        lambda data: actions.update_team(
-            actor=request.user,
-            team=team,
-            name=data["name"],
-            description=data["description"],
-            version=data.get("version"),
-        ),
-        redirect_to=reverse("team_list"),
+        team,
+        TeamForm.editing(team, request.POST),
+        lambda data: actions.update_team(actor=request.user, team=team, **data),
         message=_("Team saved."),
-        template="core/manage/team_form.html",
-        context={"form": form, "team": team},
     )
 
 
