@@ -634,3 +634,29 @@ def test_only_someone_who_works_on_one_of_their_cases_can_change_a_person(world,
         actions.update_person(
             actor=outsider.user, person=world.sharon.person, version=None, postcode="X1 1XX"
         )
+
+
+def test_a_persons_new_name_and_birthday_never_enter_the_audit_trail(world):
+    from mend.cases.events import CaseEvent
+    from mend.core.audit import REDACTED
+    from mend.core.models import AuditEvent
+
+    with world.scope():
+        party = world.add(world.case, c.PartyRole.HARMED, first_name="Rhian", last_name="Lloyd")
+        person = party.person
+        actions.update_person(
+            actor=world.lead.user,
+            person=person,
+            version=person.version,
+            first_name="Rhiannon",
+            last_name="Llwyd",
+            date_of_birth=date(1990, 4, 1),
+            postcode="SA1 1AA",
+        )
+        event = AuditEvent.objects.filter(action=CaseEvent.PERSON_CHANGED).latest("sequence")
+    assert event.changes == {
+        "first_name": REDACTED,
+        "last_name": REDACTED,
+        "date_of_birth": REDACTED,
+        "postcode": REDACTED,
+    }

@@ -109,8 +109,14 @@ def _jsonable(value: Any) -> Any:
 
 
 def diff(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    """Changed fields of `instance` since `before` (a snapshot), sensitive ones redacted."""
-    sensitive = {f.name for f in encrypted_fields(type(instance))} | NEVER_LOGGED
+    """Changed fields of `instance` since `before` (a snapshot), sensitive ones redacted: the
+    encrypted fields, the fields never logged, and those the model lists in `AUDIT_REDACTED`
+    (details in the clear on the row that must still never enter the unerasable audit chain)."""
+    sensitive = (
+        {f.name for f in encrypted_fields(type(instance))}
+        | NEVER_LOGGED
+        | set(getattr(type(instance), "AUDIT_REDACTED", ()))
+    )
     changes: dict[str, Any] = {}
     for name in fields:
         old, new = before.get(name), getattr(instance, name)

@@ -33,6 +33,20 @@ class Person(OrganisationOwned):
     """Names, date of birth and postcode are kept in the clear so that likely duplicates can be
     found at intake; everything else that identifies or locates a person is encrypted."""
 
+    # Who a person is never enters the audit chain (which cannot be erased): an edit is recorded
+    # as which details changed, not their values.
+    AUDIT_REDACTED = frozenset(
+        {
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "postcode",
+            "preferred_language",
+            "other_language",
+            "needs_interpreter",
+        }
+    )
+
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
