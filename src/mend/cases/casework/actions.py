@@ -93,11 +93,10 @@ def transition(
             reason="" if name == "close" else reason.strip()[:500],
             by=actor,
         )
-        audit.record(
+        audit.record_for(
             CaseEvent(f"case.{name}"),
+            case,
             actor=actor,
-            organisation=case.organisation,
-            obj=case,
             changes={"status": [old, new]},
         )
     return case
@@ -192,11 +191,10 @@ def allocate(*, actor: Any, case: m.Case, membership: Membership, role: str) -> 
             m.Task.objects.filter(case=case, done_on=None, assignee=None).update(
                 assignee=membership
             )
-        audit.record(
+        audit.record_for(
             CaseEvent.ALLOCATED,
+            case,
             actor=actor,
-            organisation=case.organisation,
-            obj=case,
             changes={"allocation": [None, {"member": membership.pk, "role": role}]},
         )
     return allocation

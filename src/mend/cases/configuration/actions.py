@@ -170,11 +170,10 @@ def update_question_set(
         if changes:
             locked.version += 1
             locked.save()
-            audit.record(
+            audit.record_for(
                 CaseEvent.QUESTION_SET_CHANGED,
+                locked,
                 actor=actor,
-                organisation=locked.organisation,
-                obj=locked,
                 changes=changes,
             )
     return locked

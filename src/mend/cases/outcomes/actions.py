@@ -153,11 +153,10 @@ def create_agreement(
         agreement = m.Agreement.objects.create(
             organisation=case.organisation, case=case, made_on=made_on, meeting=meeting
         )
-        audit.record(
+        audit.record_for(
             CaseEvent.AGREEMENT_MADE,
+            case,
             actor=actor,
-            organisation=case.organisation,
-            obj=case,
             changes={"agreement": agreement.pk, "made_on": [None, made_on.isoformat()]},
         )
         touch_case(case)
@@ -224,11 +223,10 @@ def add_agreement_item(
             amount=cast(Decimal | None, amount),
             due_on=due_on,
         )
-        audit.record(
+        audit.record_for(
             CaseEvent.AGREEMENT_ITEM_ADDED,
+            case,
             actor=actor,
-            organisation=case.organisation,
-            obj=case,
             changes={
                 "item": item.pk,
                 "kind": [None, kind],

@@ -60,11 +60,10 @@ def draft_case_study(*, actor: User, case: m.Case) -> m.CaseStudy:
         study = m.CaseStudy.objects.create(
             organisation=case.organisation, case=case, title=title[:200], narrative=narrative
         )
-        audit.record(
+        audit.record_for(
             CaseEvent.CASE_STUDY_DRAFTED,
+            case,
             actor=actor,
-            organisation=case.organisation,
-            obj=case,
             changes={"case_study": study.pk},
         )
     return study

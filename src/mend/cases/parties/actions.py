@@ -48,11 +48,10 @@ def give_consent(
             given_on=given_on,
             recorded_by=actor,
         )
-        audit.record(
+        audit.record_for(
             CaseEvent.CONSENT_GIVEN,
+            party,
             actor=actor,
-            organisation=party.organisation,
-            obj=party,
             changes={"consent": [None, scope], "method": [None, method]},
         )
     return consent
@@ -83,11 +82,10 @@ def withdraw_consent(*, actor: Any, consent: m.Consent, method: str) -> m.Consen
                 published_at=None
             )
             changes["case_studies_unpublished"] = taken_down
-        audit.record(
+        audit.record_for(
             CaseEvent.CONSENT_WITHDRAWN,
+            party,
             actor=actor,
-            organisation=party.organisation,
-            obj=party,
             changes=changes,
         )
     return consent

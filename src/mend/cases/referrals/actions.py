@@ -55,11 +55,10 @@ def _record_handover(
         document=handover_file,
         document_name=(handover_file.name or "")[:200],
     )
-    audit.record(
+    audit.record_for(
         CaseEvent.RISK_ASSESSED,
+        case,
         actor=actor,
-        organisation=case.organisation,
-        obj=case,
         changes={"level": [None, level], "handover": True},
     )
     return assessment
