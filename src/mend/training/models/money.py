@@ -42,6 +42,11 @@ class TrainingSettings(OrganisationOwned):
     def __str__(self) -> str:
         return f"{self.organisation_id}: training settings"
 
+    @property
+    def charged_vat_rate(self) -> Decimal | None:
+        """The VAT rate new quotes and invoices charge: None when not registered for VAT."""
+        return self.vat_rate if self.vat_registered else None
+
 
 class CancellationPolicy(OrganisationOwned):
     """The organisation's cancellation policy now. Signing an SLA copies it onto the SLA."""

@@ -22,6 +22,22 @@ NUMBER_INPUT = forms.TextInput(
 )
 
 
+PREFIX_INPUT = forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"})
+
+
+def _percent_field(label, **kwargs) -> forms.DecimalField:
+    """A percentage from 0 to 100, to two decimal places."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        max_digits=5,
+        widget=NUMBER_INPUT,
+        **kwargs,
+    )
+
+
 # How many empty tier rows the policy form offers below the existing tiers.
 SPARE_TIER_ROWS = 2
 
@@ -251,27 +267,17 @@ class PolicyForm(VersionedForm):
                 help_text=_("For a 'within' tier only."),
                 widget=NUMBER_INPUT,
             )
-            self.fields[f"tier_{n}_percent"] = forms.DecimalField(
-                label=_("Percentage of the value cancelled"),
-                required=False,
-                min_value=Decimal("0"),
-                max_value=Decimal("100"),
-                decimal_places=2,
-                max_digits=5,
-                widget=NUMBER_INPUT,
+            self.fields[f"tier_{n}_percent"] = _percent_field(
+                _("Percentage of the value cancelled"), required=False
             )
             self.fields[f"tier_{n}_remove"] = forms.BooleanField(
                 label=_("Remove this tier"), required=False
             )
 
     @staticmethod
-    def initial_for(policy) -> dict:
-        initial = {
-            "minimum_fee": policy.minimum_fee,
-            "free_postponement_days": policy.free_postponement_days,
-            "free_postponements": policy.free_postponements,
-            "version": policy.version,
-        }
+    def tier_initial(policy) -> dict:
+        """The tier rows' starting values (the policy's own fields come from `editing`)."""
+        initial = {}
         for n, tier in enumerate(policy.tiers.all(), start=1):
             initial[f"tier_{n}_kind"] = tier.kind
             initial[f"tier_{n}_days"] = tier.days
@@ -351,13 +357,13 @@ class TrainingSettingsForm(VersionedForm):
         label=_("Invoice number prefix"),
         max_length=10,
         help_text=_("Letters, numbers and hyphens, like INV. Invoices are numbered INV-000001."),
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        widget=PREFIX_INPUT,
     )
     credit_note_prefix = forms.CharField(
         label=_("Credit note number prefix"),
         max_length=10,
         help_text=_("Different from the invoice prefix, like CRN."),
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        widget=PREFIX_INPUT,
     )
     vat_registered = forms.BooleanField(
         label=_("We are registered for VAT and charge it on invoices"), required=False
@@ -369,14 +375,7 @@ class TrainingSettingsForm(VersionedForm):
         help_text=_("Needed to charge VAT. Printed on invoices."),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-    vat_rate = forms.DecimalField(
-        label=_("VAT rate (%)"),
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
-        widget=NUMBER_INPUT,
-    )
+    vat_rate = _percent_field(_("VAT rate (%)"))
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"),
         min_value=0,

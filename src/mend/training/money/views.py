@@ -129,9 +129,7 @@ def invoice_credit(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.credit_invoice(
-            actor=request.user, invoice=invoice, reason=data["reason"]
-        ),
+        lambda data: actions.credit_invoice(actor=request.user, invoice=invoice, **data),
         redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
         message=lambda note: (
             _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
@@ -152,14 +150,7 @@ def invoice_detail(request: TrainingRequest, pk: int) -> HttpResponse:
         response = handle_post(
             request,
             form,
-            lambda data: actions.record_payment(
-                actor=request.user,
-                invoice=invoice,
-                amount=data["amount"],
-                received_on=data["received_on"],
-                method=data["method"],
-                reference=data["reference"],
-            ),
+            lambda data: actions.record_payment(actor=request.user, invoice=invoice, **data),
             redirect_to=reverse("training_invoice", args=[invoice.pk]),
             message=lambda payment: (
                 _("Payment of %(amount)s recorded against %(number)s.")
@@ -402,7 +393,9 @@ def policy_edit(request: TrainingRequest) -> HttpResponse:
         # Keep the rows the person saw (a tier added meanwhile must not hide one of theirs).
         with contextlib.suppress(ValueError):
             rows = max(rows, min(int(request.POST.get("rows", rows)), 30))
-    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy), rows=rows)
+    form = PolicyForm.editing(
+        policy, request.POST, initial=PolicyForm.tier_initial(policy), rows=rows
+    )
     return form_page(
         request,
         form,
@@ -430,19 +423,14 @@ def policy_edit(request: TrainingRequest) -> HttpResponse:
 @decide(requires(Perm.CONFIGURE_TRAINING))
 def settings_edit(request: TrainingRequest) -> HttpResponse:
     row = training_settings(request.organisation)
-    fields = actions.SETTINGS_FIELDS
-    initial = {name: getattr(row, name) for name in fields}
-    initial["vat_rate"] = engine.percent_label(row.vat_rate)
-    initial["version"] = row.version
-    form = TrainingSettingsForm(request.POST or None, initial=initial)
+    form = TrainingSettingsForm.editing(
+        row, request.POST, initial={"vat_rate": engine.percent_label(row.vat_rate)}
+    )
     return form_page(
         request,
         form,
         lambda data: actions.update_training_settings(
-            actor=request.user,
-            organisation=request.organisation,
-            version=data.get("version"),
-            **{name: data[name] for name in fields},
+            actor=request.user, organisation=request.organisation, **data
         ),
         redirect_to=reverse("training_settings"),
         message=_("Invoice settings saved."),

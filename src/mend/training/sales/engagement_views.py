@@ -73,15 +73,7 @@ def training_engagement_new(request: TrainingRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.create_engagement(
-            actor=request.user,
-            client=data["client"],
-            contact=data["contact"],
-            course=data["course"],
-            title=data["title"],
-            participants=data["participants"],
-            notes=data["notes"],
-        ),
+        lambda data: actions.create_engagement(actor=request.user, **data),
         redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
         message=lambda engagement: _("Engagement %(ref)s created.") % {"ref": engagement.reference},
         template="training/sales/engagement_new.html",
@@ -153,12 +145,7 @@ def training_proposal_new(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.issue_proposal(
-            actor=request.user,
-            engagement=engagement,
-            valid_until=data["valid_until"],
-            notes=data["notes"],
-        ),
+        lambda data: actions.issue_proposal(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_engagement", args=[engagement.pk]),
         message=lambda proposal: (
             _("Quote %(number)s issued. Download it and send it to the client.")
@@ -205,9 +192,7 @@ def training_sla_send(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.send_sla(
-            actor=request.user, engagement=engagement, contact=data["contact"]
-        ),
+        lambda data: actions.send_sla(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_engagement", args=[engagement.pk]),
         message=lambda sla: (
             _("The agreement was emailed to %(name)s.")

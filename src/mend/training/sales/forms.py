@@ -21,6 +21,37 @@ def _blank(choices, label=None) -> list:
     return [("", label or _("Choose")), *list(choices)]
 
 
+def _language_field(label, **kwargs) -> forms.ChoiceField:
+    """English or Welsh, as radio buttons."""
+    return forms.ChoiceField(
+        label=label, choices=c.Language.choices, widget=forms.RadioSelect, **kwargs
+    )
+
+
+def _phone_field() -> forms.CharField:
+    return forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+def _participants_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+
+
+def _engagement_title_field(label) -> forms.CharField:
+    """An engagement's title, the course title when left empty."""
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        required=False,
+        help_text=_("Optional. The course title is used if you leave this empty."),
+    )
+
+
 def _hours_field(label, missing) -> forms.DecimalField:
     """A number of hours to one decimal place, required."""
     return forms.DecimalField(
@@ -68,7 +99,7 @@ class StatusFilterForm(GovukForm):
 # ---------------------------------------------------------------- clients and contacts
 
 
-class ClientForm(VersionedForm):
+class ClientFields(GovukForm):
     name = forms.CharField(
         label=_("Organisation name"),
         max_length=200,
@@ -83,27 +114,22 @@ class ClientForm(VersionedForm):
         label=_("Address"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    language = forms.ChoiceField(
-        label=_("Language for documents"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    phone = _phone_field()
+    language = _language_field(_("Language for documents"), initial="en")
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class ClientEditForm(ClientForm):
+class ClientEditForm(ClientFields, VersionedForm):
     is_active = forms.BooleanField(label=_("Active client"), required=False)
 
 
-class ClientNewForm(SubmissionMixin, ClientForm):
+class ClientNewForm(SubmissionMixin, ClientFields):
     pass
 
 
-class ContactForm(VersionedForm):
+class ContactFields(GovukForm):
     name = forms.CharField(
         label=_("Full name"),
         max_length=200,
@@ -120,27 +146,22 @@ class ContactForm(VersionedForm):
         max_length=254,
         error_messages=_required(_("Enter the contact's email address.")),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    language = forms.ChoiceField(
-        label=_("Preferred language"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    phone = _phone_field()
+    language = _language_field(_("Preferred language"), initial="en")
 
 
-class ContactEditForm(ContactForm):
+class ContactEditForm(ContactFields, VersionedForm):
     is_active = forms.BooleanField(label=_("Still a contact"), required=False)
 
 
-class ContactNewForm(SubmissionMixin, ContactForm):
+class ContactNewForm(SubmissionMixin, ContactFields):
     pass
 
 
 # ---------------------------------------------------------------- courses
 
 
-class CourseForm(VersionedForm):
+class CourseFields(GovukForm):
     code = forms.SlugField(
         label=_("Code"),
         max_length=40,
@@ -185,11 +206,11 @@ class CourseForm(VersionedForm):
     )
 
 
-class CourseEditForm(CourseForm):
+class CourseEditForm(CourseFields, VersionedForm):
     is_active = forms.BooleanField(label=_("Offered"), required=False)
 
 
-class CourseNewForm(SubmissionMixin, CourseForm):
+class CourseNewForm(SubmissionMixin, CourseFields):
     pass
 
 
@@ -216,20 +237,14 @@ class EnquiryFields(forms.Form):
         max_length=254,
         error_messages=_required(_("Enter an email address so we can reply.")),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = _phone_field()
     course = CourseChoiceField(
         label=_("Course"),
         queryset=None,
         required=False,
         empty_label=_("Not sure yet"),
     )
-    participants = forms.IntegerField(
-        label=_("Number of people"),
-        min_value=1,
-        max_value=10000,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
+    participants = _participants_field()
     preferred_dates = forms.CharField(
         label=_("Preferred dates"),
         max_length=300,
@@ -242,10 +257,8 @@ class EnquiryFields(forms.Form):
         max_length=5000,
         required=False,
     )
-    language = forms.ChoiceField(
-        label=_("Which language should we use with you?"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
+    language = _language_field(
+        _("Which language should we use with you?"),
         error_messages=_required(_("Choose a language.")),
     )
 
@@ -269,12 +282,7 @@ class ConvertEnquiryForm(VersionedForm):
         empty_label=_("Choose"),
         error_messages=_required(_("Choose the course the engagement is for.")),
     )
-    title = forms.CharField(
-        label=_("Title of the engagement"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional. The course title is used if you leave this empty."),
-    )
+    title = _engagement_title_field(_("Title of the engagement"))
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,19 +322,8 @@ class EngagementForm(SubmissionMixin, GovukForm):
         empty_label=_("Choose"),
         error_messages=_required(_("Choose the course.")),
     )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional. The course title is used if you leave this empty."),
-    )
-    participants = forms.IntegerField(
-        label=_("Number of people"),
-        min_value=1,
-        max_value=10000,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
+    title = _engagement_title_field(_("Title"))
+    participants = _participants_field()
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
