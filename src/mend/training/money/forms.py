@@ -22,7 +22,14 @@ NUMBER_INPUT = forms.TextInput(
 )
 
 
-PREFIX_INPUT = forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"})
+def _prefix_field(label, help_text) -> forms.CharField:
+    """The prefix of a kind of document's numbers, like INV."""
+    return forms.CharField(
+        label=label,
+        max_length=10,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
 
 
 def _percent_field(label, **kwargs) -> forms.DecimalField:
@@ -353,17 +360,12 @@ class PolicyForm(VersionedForm):
 
 
 class TrainingSettingsForm(VersionedForm):
-    invoice_prefix = forms.CharField(
-        label=_("Invoice number prefix"),
-        max_length=10,
-        help_text=_("Letters, numbers and hyphens, like INV. Invoices are numbered INV-000001."),
-        widget=PREFIX_INPUT,
+    invoice_prefix = _prefix_field(
+        _("Invoice number prefix"),
+        _("Letters, numbers and hyphens, like INV. Invoices are numbered INV-000001."),
     )
-    credit_note_prefix = forms.CharField(
-        label=_("Credit note number prefix"),
-        max_length=10,
-        help_text=_("Different from the invoice prefix, like CRN."),
-        widget=PREFIX_INPUT,
+    credit_note_prefix = _prefix_field(
+        _("Credit note number prefix"), _("Different from the invoice prefix, like CRN.")
     )
     vat_registered = forms.BooleanField(
         label=_("We are registered for VAT and charge it on invoices"), required=False

@@ -48,6 +48,7 @@ from mend.training.money.queries import (
     with_balances,
 )
 from mend.training.sales.forms import ConfirmForm
+from mend.training.sales.queries import engagements_with_parties
 from mend.training.web import TrainingRequest
 
 
@@ -59,6 +60,13 @@ def _labelled(invoice: m.Invoice) -> m.Invoice:
     invoice.status_label = InvoiceStatus.LABELS[invoice.status]
     invoice.status_tag = InvoiceStatus.TAGS[invoice.status]
     return invoice
+
+
+def _invoice(request: TrainingRequest, pk: int) -> m.Invoice:
+    """The invoice or credit note with its balance and status, for its own pages."""
+    return _labelled(
+        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
+    )
 
 
 # ---------------------------------------------------------------- invoices
@@ -122,9 +130,7 @@ def invoice_new(request: TrainingRequest) -> HttpResponse:
 @decide(requires(Perm.TRAINING_FINANCE))
 def invoice_credit(request: TrainingRequest, pk: int) -> HttpResponse:
     """Cancel an issued invoice in full with a credit note, after saying why."""
-    invoice = _labelled(
-        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
-    )
+    invoice = _invoice(request, pk)
     form = CreditInvoiceForm(request.POST or None)
     return form_page(
         request,
@@ -142,9 +148,7 @@ def invoice_credit(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.TRAINING_FINANCE))
 def invoice_detail(request: TrainingRequest, pk: int) -> HttpResponse:
-    invoice = _labelled(
-        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
-    )
+    invoice = _invoice(request, pk)
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and not invoice.is_credit_note:
         response = handle_post(
@@ -251,10 +255,7 @@ def _session_label(session: m.DeliverySession) -> str:
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancel_sessions(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
-        request,
-        m.Engagement.objects.select_related("client", "contact", "course"),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, engagements_with_parties(), Perm.MANAGE_TRAINING, pk=pk
     )
     sessions = cancellation_sessions(engagement)
     form = CancelSessionsForm(

@@ -28,7 +28,11 @@ from mend.training.sales.forms import (
     StatusFilterForm,
 )
 from mend.training.sales.proposals import proposal_filename, proposal_pdf
-from mend.training.sales.queries import offered_courses, proposal_lines
+from mend.training.sales.queries import (
+    engagements_with_parties,
+    offered_courses,
+    proposal_lines,
+)
 from mend.training.sales.views import SHOWN, list_page
 from mend.training.web import TrainingRequest
 
@@ -126,17 +130,11 @@ def training_engagement(request: TrainingRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- quotes
 
-# What the quote and agreement pages show of an engagement.
-ENGAGEMENT_ROWS = ("client", "contact", "course")
-
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_proposal_new(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
-        request,
-        m.Engagement.objects.select_related(*ENGAGEMENT_ROWS),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, engagements_with_parties(), Perm.MANAGE_TRAINING, pk=pk
     )
     default_until = timezone.localdate() + timedelta(days=actions.PROPOSAL_DAYS)
     form = ProposalForm(request.POST or None, initial={"valid_until": default_until})
@@ -177,10 +175,7 @@ def training_proposal_pdf(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_sla_send(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
-        request,
-        m.Engagement.objects.select_related(*ENGAGEMENT_ROWS),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, engagements_with_parties(), Perm.MANAGE_TRAINING, pk=pk
     )
     contacts = m.ClientContact.objects.filter(client=engagement.client, is_active=True).order_by(
         "name", "pk"

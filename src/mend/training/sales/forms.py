@@ -28,6 +28,11 @@ def _language_field(label, **kwargs) -> forms.ChoiceField:
     )
 
 
+def _name_field(label, missing) -> forms.CharField:
+    """A required name or title of up to 200 characters; `missing` says what to enter."""
+    return forms.CharField(label=label, max_length=200, error_messages=_required(missing))
+
+
 def _phone_field() -> forms.CharField:
     return forms.CharField(label=_("Phone"), max_length=40, required=False)
 
@@ -100,11 +105,7 @@ class StatusFilterForm(GovukForm):
 
 
 class ClientFields(GovukForm):
-    name = forms.CharField(
-        label=_("Organisation name"),
-        max_length=200,
-        error_messages=_required(_("Enter the organisation's name.")),
-    )
+    name = _name_field(_("Organisation name"), _("Enter the organisation's name."))
     sector = forms.ChoiceField(
         label=_("Sector"),
         choices=_blank(c.Sector.choices),
@@ -130,11 +131,7 @@ class ClientNewForm(SubmissionMixin, ClientFields):
 
 
 class ContactFields(GovukForm):
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        error_messages=_required(_("Enter the contact's name.")),
-    )
+    name = _name_field(_("Full name"), _("Enter the contact's name."))
     role = forms.ChoiceField(
         label=_("Role"),
         choices=_blank(c.ContactRole.choices),
@@ -168,9 +165,7 @@ class CourseFields(GovukForm):
         help_text=_("A short name of letters, numbers and hyphens, like ra-schools."),
         error_messages=_required(_("Enter a short code for the course.")),
     )
-    title = forms.CharField(
-        label=_("Title"), max_length=200, error_messages=_required(_("Enter the course title."))
-    )
+    title = _name_field(_("Title"), _("Enter the course title."))
     title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -218,19 +213,15 @@ class CourseNewForm(SubmissionMixin, CourseFields):
 
 
 class EnquiryFields(forms.Form):
-    organisation_name = forms.CharField(
-        label=_("Organisation name"),
-        max_length=200,
-        error_messages=_required(_("Enter the name of your organisation.")),
+    organisation_name = _name_field(
+        _("Organisation name"), _("Enter the name of your organisation.")
     )
     sector = forms.ChoiceField(
         label=_("Kind of organisation"),
         choices=_blank(c.Sector.choices),
         error_messages=_required(_("Choose the kind of organisation.")),
     )
-    contact_name = forms.CharField(
-        label=_("Your name"), max_length=200, error_messages=_required(_("Enter your name."))
-    )
+    contact_name = _name_field(_("Your name"), _("Enter your name."))
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     email = forms.EmailField(
         label=_("Email address"),
@@ -377,11 +368,7 @@ class ConfirmForm(GovukForm):
 
 
 class AcceptAgreementForm(GovukForm):
-    name = forms.CharField(
-        label=_("Your full name"),
-        max_length=200,
-        error_messages=_required(_("Enter your full name.")),
-    )
+    name = _name_field(_("Your full name"), _("Enter your full name."))
     job_title = forms.CharField(label=_("Your job title"), max_length=120, required=False)
     agree = forms.BooleanField(
         label=_("I agree to this Service Level Agreement, including the cancellation policy"),
