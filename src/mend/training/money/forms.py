@@ -233,7 +233,8 @@ class CancelSessionsForm(SubmissionMixin, GovukForm):
 
 class PolicyForm(VersionedForm):
     """The policy's settings and a fixed number of tier rows: the existing tiers and two spare.
-    A row left empty is ignored; ticking "remove" drops a row."""
+    A row left empty is ignored; ticking "remove" drops a row. The cleaned data holds the rows
+    as one list, `tiers`."""
 
     minimum_fee = forms.DecimalField(
         label=_("Minimum fee, in pounds"),
@@ -355,8 +356,10 @@ class PolicyForm(VersionedForm):
             tiers.append({"kind": kind, "days": days, "percent": percent})
         if not self.errors and not tiers:
             self.add_error(None, _("Keep at least one tier, or the policy charges nothing."))
-        data["tiers"] = tiers
-        return data
+        # The policy as the action takes it: its settings, and the rows read into one list.
+        policy = {name: value for name, value in data.items() if not name.startswith("tier_")}
+        policy["tiers"] = tiers
+        return policy
 
 
 class TrainingSettingsForm(VersionedForm):

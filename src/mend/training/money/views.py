@@ -401,13 +401,7 @@ def policy_edit(request: TrainingRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.update_cancellation_policy(
-            actor=request.user,
-            organisation=request.organisation,
-            tiers=data["tiers"],
-            minimum_fee=data["minimum_fee"],
-            free_postponement_days=data["free_postponement_days"],
-            free_postponements=data["free_postponements"],
-            version=data.get("version"),
+            actor=request.user, organisation=request.organisation, **data
         ),
         redirect_to=reverse("training_policy"),
         message=_("Cancellation policy saved."),

@@ -33,6 +33,14 @@ def _name_field(label, missing) -> forms.CharField:
     return forms.CharField(label=label, max_length=200, error_messages=_required(missing))
 
 
+def _job_title_field(label) -> forms.CharField:
+    return forms.CharField(label=label, max_length=120, required=False)
+
+
+def _email_field(**kwargs) -> forms.EmailField:
+    return forms.EmailField(label=_("Email address"), max_length=254, **kwargs)
+
+
 def _phone_field() -> forms.CharField:
     return forms.CharField(label=_("Phone"), max_length=40, required=False)
 
@@ -76,6 +84,13 @@ class CourseChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
+def _course_field(missing) -> CourseChoiceField:
+    """The course an engagement is for, required (its queryset is set by the form)."""
+    return CourseChoiceField(
+        label=_("Course"), queryset=None, empty_label=_("Choose"), error_messages=_required(missing)
+    )
+
+
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: m.ClientContact) -> str:
         return f"{obj.name} ({obj.client.name})" if self.with_client else obj.name
@@ -114,7 +129,7 @@ class ClientFields(GovukForm):
     address = forms.CharField(
         label=_("Address"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    email = _email_field(required=False)
     phone = _phone_field()
     language = _language_field(_("Language for documents"), initial="en")
     notes = forms.CharField(
@@ -137,12 +152,8 @@ class ContactFields(GovukForm):
         choices=_blank(c.ContactRole.choices),
         error_messages=_required(_("Choose the contact's role.")),
     )
-    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages=_required(_("Enter the contact's email address.")),
-    )
+    job_title = _job_title_field(_("Job title"))
+    email = _email_field(error_messages=_required(_("Enter the contact's email address.")))
     phone = _phone_field()
     language = _language_field(_("Preferred language"), initial="en")
 
@@ -222,12 +233,8 @@ class EnquiryFields(forms.Form):
         error_messages=_required(_("Choose the kind of organisation.")),
     )
     contact_name = _name_field(_("Your name"), _("Enter your name."))
-    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages=_required(_("Enter an email address so we can reply.")),
-    )
+    job_title = _job_title_field(_("Job title"))
+    email = _email_field(error_messages=_required(_("Enter an email address so we can reply.")))
     phone = _phone_field()
     course = CourseChoiceField(
         label=_("Course"),
@@ -267,12 +274,7 @@ class PublicEnquiryForm(SubmissionMixin, SpamTrapMixin, EnquiryFields, GovukForm
 
 
 class ConvertEnquiryForm(VersionedForm):
-    course = CourseChoiceField(
-        label=_("Course"),
-        queryset=None,
-        empty_label=_("Choose"),
-        error_messages=_required(_("Choose the course the engagement is for.")),
-    )
+    course = _course_field(_("Choose the course the engagement is for."))
     title = _engagement_title_field(_("Title of the engagement"))
 
     def __init__(self, *args, courses, **kwargs):
@@ -307,12 +309,7 @@ class EngagementForm(SubmissionMixin, GovukForm):
         empty_label=_("No contact yet"),
         help_text=_("The person who books the training and will sign the agreement."),
     )
-    course = CourseChoiceField(
-        label=_("Course"),
-        queryset=None,
-        empty_label=_("Choose"),
-        error_messages=_required(_("Choose the course.")),
-    )
+    course = _course_field(_("Choose the course."))
     title = _engagement_title_field(_("Title"))
     participants = _participants_field()
     notes = forms.CharField(
@@ -369,7 +366,7 @@ class ConfirmForm(GovukForm):
 
 class AcceptAgreementForm(GovukForm):
     name = _name_field(_("Your full name"), _("Enter your full name."))
-    job_title = forms.CharField(label=_("Your job title"), max_length=120, required=False)
+    job_title = _job_title_field(_("Your job title"))
     agree = forms.BooleanField(
         label=_("I agree to this Service Level Agreement, including the cancellation policy"),
         error_messages=_required(_("Confirm that you agree to the terms.")),
