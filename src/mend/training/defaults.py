@@ -4,8 +4,12 @@ defaults: administrators edit them."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from mend.training import models as m
 from mend.training.money.engine import DEFAULT_POLICY
+
+Row = TypeVar("Row", m.TrainingSettings, m.CancellationPolicy)
 
 
 def install(organisation) -> None:
@@ -24,17 +28,18 @@ def install(organisation) -> None:
         )
 
 
-def training_settings(organisation) -> m.TrainingSettings:
-    found = m.TrainingSettings.objects.filter(organisation=organisation).first()
+def _installed(model: type[Row], organisation) -> Row:
+    """The organisation's one row of `model`, installing the defaults first when it has none."""
+    found = model.objects.filter(organisation=organisation).first()
     if found is None:
         install(organisation)
-        found = m.TrainingSettings.objects.get(organisation=organisation)
+        found = model.objects.get(organisation=organisation)
     return found
+
+
+def training_settings(organisation) -> m.TrainingSettings:
+    return _installed(m.TrainingSettings, organisation)
 
 
 def cancellation_policy(organisation) -> m.CancellationPolicy:
-    found = m.CancellationPolicy.objects.filter(organisation=organisation).first()
-    if found is None:
-        install(organisation)
-        found = m.CancellationPolicy.objects.get(organisation=organisation)
-    return found
+    return _installed(m.CancellationPolicy, organisation)

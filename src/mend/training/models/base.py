@@ -66,3 +66,16 @@ class ImmutableOnceIssued(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableError(f"{type(self).__name__} {self.pk} is issued and cannot be deleted.")
+
+
+class IssuedTotals(models.Model):
+    """A quote's or an invoice's totals, as `money.engine.with_vat` works them out: VAT is
+    charged at `vat_rate` (None: not charged) on the subtotal."""
+
+    subtotal = models.DecimalField(**MONEY)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    vat_amount = models.DecimalField(default=ZERO, **MONEY)
+    total = models.DecimalField(**MONEY)
+
+    class Meta:
+        abstract = True

@@ -13,7 +13,13 @@ from django_stubs_ext import StrOrPromise
 
 from mend.core.tenancy import OrganisationOwned
 from mend.training import choices as c
-from mend.training.models.base import MONEY, PERCENT, ZERO, ImmutableOnceIssued
+from mend.training.models.base import (
+    MONEY,
+    PERCENT,
+    ZERO,
+    ImmutableOnceIssued,
+    IssuedTotals,
+)
 from mend.training.models.delivery import DeliverySession
 from mend.training.models.sales import Client, Engagement
 
@@ -41,6 +47,11 @@ class TrainingSettings(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: training settings"
+
+    @property
+    def charged_vat_rate(self) -> Decimal | None:
+        """The VAT rate new quotes and invoices charge: None when not registered for VAT."""
+        return self.vat_rate if self.vat_registered else None
 
 
 class CancellationPolicy(OrganisationOwned):
@@ -135,7 +146,7 @@ class CancellationQuote(ImmutableOnceIssued, OrganisationOwned):
 # ---------------------------------------------------------------- invoices
 
 
-class Invoice(ImmutableOnceIssued, OrganisationOwned):
+class Invoice(ImmutableOnceIssued, OrganisationOwned, IssuedTotals):
     """An invoice or credit note. Issued means immutable; numbers are gapless per prefix."""
 
     # Not columns: set by `money.queries` annotations and views for display.
@@ -172,10 +183,6 @@ class Invoice(ImmutableOnceIssued, OrganisationOwned):
     client_name = models.CharField(max_length=200)
     client_address = models.TextField(blank=True)
     sector = models.CharField(max_length=20, choices=c.Sector.choices)
-    subtotal = models.DecimalField(**MONEY)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    vat_amount = models.DecimalField(default=ZERO, **MONEY)
-    total = models.DecimalField(**MONEY)
     notes = models.TextField(blank=True)
 
     class Meta:

@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.core.tenancy import OrganisationOwned
 from mend.training import choices as c
-from mend.training.models.base import MONEY, ZERO, ImmutableOnceIssued, bilingual
+from mend.training.models.base import (
+    MONEY,
+    ImmutableOnceIssued,
+    IssuedTotals,
+    bilingual,
+)
 
 # ---------------------------------------------------------------- clients and enquiries
 
@@ -178,7 +183,7 @@ class Engagement(OrganisationOwned):
         )
 
 
-class Proposal(ImmutableOnceIssued, OrganisationOwned):
+class Proposal(ImmutableOnceIssued, OrganisationOwned, IssuedTotals):
     """A quote sent to the client: a snapshot of the lines and total, in the client's language."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="proposals")
@@ -191,10 +196,6 @@ class Proposal(ImmutableOnceIssued, OrganisationOwned):
     language = models.CharField(max_length=2, choices=c.Language.choices, default="en")
     # [{"description": str, "quantity": "1", "unit_price": "750.00", "amount": "750.00"}]
     lines = models.JSONField(default=list)
-    subtotal = models.DecimalField(**MONEY)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    vat_amount = models.DecimalField(default=ZERO, **MONEY)
-    total = models.DecimalField(**MONEY)
     notes = models.TextField(blank=True)
 
     class Meta:

@@ -38,6 +38,18 @@ def percent_of(value: Decimal, percent: Decimal) -> Decimal:
     return (Decimal(value) * Decimal(percent) / HUNDRED).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
+def with_vat(subtotal: Decimal, vat_rate: Decimal | None) -> dict[str, Decimal | None]:
+    """A quote's or an invoice's totals: the subtotal, the VAT rate (None when no VAT is
+    charged), the VAT on the subtotal and the total."""
+    vat_amount = percent_of(subtotal, vat_rate) if vat_rate is not None else Decimal("0.00")
+    return {
+        "subtotal": subtotal,
+        "vat_rate": vat_rate,
+        "vat_amount": vat_amount,
+        "total": subtotal + vat_amount,
+    }
+
+
 def local_date(moment: datetime | date) -> date:
     """The calendar date in Europe/London of an aware datetime (a date is returned unchanged)."""
     if isinstance(moment, datetime):

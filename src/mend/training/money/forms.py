@@ -22,6 +22,29 @@ NUMBER_INPUT = forms.TextInput(
 )
 
 
+def _prefix_field(label, help_text) -> forms.CharField:
+    """The prefix of a kind of document's numbers, like INV."""
+    return forms.CharField(
+        label=label,
+        max_length=10,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+
+def _percent_field(label, **kwargs) -> forms.DecimalField:
+    """A percentage from 0 to 100, to two decimal places."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        max_digits=5,
+        widget=NUMBER_INPUT,
+        **kwargs,
+    )
+
+
 # How many empty tier rows the policy form offers below the existing tiers.
 SPARE_TIER_ROWS = 2
 
@@ -210,7 +233,8 @@ class CancelSessionsForm(SubmissionMixin, GovukForm):
 
 class PolicyForm(VersionedForm):
     """The policy's settings and a fixed number of tier rows: the existing tiers and two spare.
-    A row left empty is ignored; ticking "remove" drops a row."""
+    A row left empty is ignored; ticking "remove" drops a row. The cleaned data holds the rows
+    as one list, `tiers`."""
 
     minimum_fee = forms.DecimalField(
         label=_("Minimum fee, in pounds"),
@@ -251,27 +275,17 @@ class PolicyForm(VersionedForm):
                 help_text=_("For a 'within' tier only."),
                 widget=NUMBER_INPUT,
             )
-            self.fields[f"tier_{n}_percent"] = forms.DecimalField(
-                label=_("Percentage of the value cancelled"),
-                required=False,
-                min_value=Decimal("0"),
-                max_value=Decimal("100"),
-                decimal_places=2,
-                max_digits=5,
-                widget=NUMBER_INPUT,
+            self.fields[f"tier_{n}_percent"] = _percent_field(
+                _("Percentage of the value cancelled"), required=False
             )
             self.fields[f"tier_{n}_remove"] = forms.BooleanField(
                 label=_("Remove this tier"), required=False
             )
 
     @staticmethod
-    def initial_for(policy) -> dict:
-        initial = {
-            "minimum_fee": policy.minimum_fee,
-            "free_postponement_days": policy.free_postponement_days,
-            "free_postponements": policy.free_postponements,
-            "version": policy.version,
-        }
+    def tier_initial(policy) -> dict:
+        """The tier rows' starting values (the policy's own fields come from `editing`)."""
+        initial = {}
         for n, tier in enumerate(policy.tiers.all(), start=1):
             initial[f"tier_{n}_kind"] = tier.kind
             initial[f"tier_{n}_days"] = tier.days
@@ -342,22 +356,19 @@ class PolicyForm(VersionedForm):
             tiers.append({"kind": kind, "days": days, "percent": percent})
         if not self.errors and not tiers:
             self.add_error(None, _("Keep at least one tier, or the policy charges nothing."))
-        data["tiers"] = tiers
-        return data
+        # The policy as the action takes it: its settings, and the rows read into one list.
+        policy = {name: value for name, value in data.items() if not name.startswith("tier_")}
+        policy["tiers"] = tiers
+        return policy
 
 
 class TrainingSettingsForm(VersionedForm):
-    invoice_prefix = forms.CharField(
-        label=_("Invoice number prefix"),
-        max_length=10,
-        help_text=_("Letters, numbers and hyphens, like INV. Invoices are numbered INV-000001."),
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    invoice_prefix = _prefix_field(
+        _("Invoice number prefix"),
+        _("Letters, numbers and hyphens, like INV. Invoices are numbered INV-000001."),
     )
-    credit_note_prefix = forms.CharField(
-        label=_("Credit note number prefix"),
-        max_length=10,
-        help_text=_("Different from the invoice prefix, like CRN."),
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    credit_note_prefix = _prefix_field(
+        _("Credit note number prefix"), _("Different from the invoice prefix, like CRN.")
     )
     vat_registered = forms.BooleanField(
         label=_("We are registered for VAT and charge it on invoices"), required=False
@@ -369,14 +380,7 @@ class TrainingSettingsForm(VersionedForm):
         help_text=_("Needed to charge VAT. Printed on invoices."),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-    vat_rate = forms.DecimalField(
-        label=_("VAT rate (%)"),
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
-        widget=NUMBER_INPUT,
-    )
+    vat_rate = _percent_field(_("VAT rate (%)"))
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"),
         min_value=0,

@@ -55,17 +55,13 @@ def issue_document(
         raise ValidationError(_("There is nothing to invoice."))
     settings_row = training_settings(organisation)
     if vat_rate is False:  # not given: the organisation's current setting
-        vat_rate = settings_row.vat_rate if settings_row.vat_registered else None
+        vat_rate = settings_row.charged_vat_rate
     prefix = (
         settings_row.credit_note_prefix
         if kind == c.InvoiceKind.CREDIT_NOTE
         else settings_row.invoice_prefix
     )
     subtotal = sum((engine.money(line.amount) for line in lines), ZERO)
-    # `vat_rate` is now a rate or None: the False default was replaced above.
-    vat_amount = (
-        engine.percent_of(subtotal, cast(Decimal, vat_rate)) if vat_rate is not None else ZERO
-    )
     today = timezone.localdate()
     language = engagement.language if engagement is not None else client.language
     sequence = next_number(organisation, f"invoice:{prefix}")
@@ -86,10 +82,8 @@ def issue_document(
         client_name=client.name,
         client_address=client.address,
         sector=client.sector,
-        subtotal=subtotal,
-        vat_rate=vat_rate,
-        vat_amount=vat_amount,
-        total=subtotal + vat_amount,
+        # `vat_rate` is now a rate or None: the False default was replaced above.
+        **engine.with_vat(subtotal, cast(Decimal | None, vat_rate)),
         notes=notes,
     )
     m.InvoiceLine.objects.bulk_create(

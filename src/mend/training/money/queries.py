@@ -304,17 +304,16 @@ def credited_line() -> Exists:
     )
 
 
+def _uncredited_invoice_lines(engagement: m.Engagement) -> QuerySet:
+    """The lines of the engagement's invoices that no credit note has cancelled yet."""
+    return m.InvoiceLine.objects.filter(
+        invoice__engagement=engagement, invoice__kind=c.InvoiceKind.INVOICE
+    ).exclude(credited_line())
+
+
 def invoiced_session_ids(engagement: m.Engagement) -> QuerySet:
     """Ids of the engagement's sessions on an invoice that has not been credited for them."""
-    return (
-        m.InvoiceLine.objects.filter(
-            invoice__engagement=engagement,
-            invoice__kind=c.InvoiceKind.INVOICE,
-            session__isnull=False,
-        )
-        .exclude(credited_line())
-        .values("session")
-    )
+    return _uncredited_invoice_lines(engagement).filter(session__isnull=False).values("session")
 
 
 def uninvoiced_sessions(engagement: m.Engagement) -> list[m.DeliverySession]:
@@ -328,12 +327,8 @@ def uninvoiced_sessions(engagement: m.Engagement) -> list[m.DeliverySession]:
 def uncredited_lines(engagement: m.Engagement, session_ids: set[int]) -> QuerySet:
     """The invoiced lines of these sessions that no credit note has cancelled yet."""
     return (
-        m.InvoiceLine.objects.filter(
-            invoice__engagement=engagement,
-            invoice__kind=c.InvoiceKind.INVOICE,
-            session__in=session_ids,
-        )
-        .exclude(credited_line())
+        _uncredited_invoice_lines(engagement)
+        .filter(session__in=session_ids)
         .select_related("invoice")
         .order_by("invoice_id", "position")
     )

@@ -48,6 +48,7 @@ from mend.training.money.queries import (
     with_balances,
 )
 from mend.training.sales.forms import ConfirmForm
+from mend.training.sales.queries import engagements_with_parties
 from mend.training.web import TrainingRequest
 
 
@@ -59,6 +60,13 @@ def _labelled(invoice: m.Invoice) -> m.Invoice:
     invoice.status_label = InvoiceStatus.LABELS[invoice.status]
     invoice.status_tag = InvoiceStatus.TAGS[invoice.status]
     return invoice
+
+
+def _invoice(request: TrainingRequest, pk: int) -> m.Invoice:
+    """The invoice or credit note with its balance and status, for its own pages."""
+    return _labelled(
+        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
+    )
 
 
 # ---------------------------------------------------------------- invoices
@@ -122,16 +130,12 @@ def invoice_new(request: TrainingRequest) -> HttpResponse:
 @decide(requires(Perm.TRAINING_FINANCE))
 def invoice_credit(request: TrainingRequest, pk: int) -> HttpResponse:
     """Cancel an issued invoice in full with a credit note, after saying why."""
-    invoice = _labelled(
-        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
-    )
+    invoice = _invoice(request, pk)
     form = CreditInvoiceForm(request.POST or None)
     return form_page(
         request,
         form,
-        lambda data: actions.credit_invoice(
-            actor=request.user, invoice=invoice, reason=data["reason"]
-        ),
+        lambda data: actions.credit_invoice(actor=request.user, invoice=invoice, **data),
         redirect_to=lambda note: reverse("training_invoice", args=[note.pk]),
         message=lambda note: (
             _("Credit note %(number)s issued: invoice %(invoice)s is cancelled.")
@@ -144,22 +148,13 @@ def invoice_credit(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.TRAINING_FINANCE))
 def invoice_detail(request: TrainingRequest, pk: int) -> HttpResponse:
-    invoice = _labelled(
-        access.get_object_or_404(request, invoices_with_balances(), Perm.TRAINING_FINANCE, pk=pk)
-    )
+    invoice = _invoice(request, pk)
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and not invoice.is_credit_note:
         response = handle_post(
             request,
             form,
-            lambda data: actions.record_payment(
-                actor=request.user,
-                invoice=invoice,
-                amount=data["amount"],
-                received_on=data["received_on"],
-                method=data["method"],
-                reference=data["reference"],
-            ),
+            lambda data: actions.record_payment(actor=request.user, invoice=invoice, **data),
             redirect_to=reverse("training_invoice", args=[invoice.pk]),
             message=lambda payment: (
                 _("Payment of %(amount)s recorded against %(number)s.")
@@ -260,10 +255,7 @@ def _session_label(session: m.DeliverySession) -> str:
 @decide(requires(Perm.MANAGE_TRAINING))
 def cancel_sessions(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
-        request,
-        m.Engagement.objects.select_related("client", "contact", "course"),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, engagements_with_parties(), Perm.MANAGE_TRAINING, pk=pk
     )
     sessions = cancellation_sessions(engagement)
     form = CancelSessionsForm(
@@ -402,18 +394,14 @@ def policy_edit(request: TrainingRequest) -> HttpResponse:
         # Keep the rows the person saw (a tier added meanwhile must not hide one of theirs).
         with contextlib.suppress(ValueError):
             rows = max(rows, min(int(request.POST.get("rows", rows)), 30))
-    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy), rows=rows)
+    form = PolicyForm.editing(
+        policy, request.POST, initial=PolicyForm.tier_initial(policy), rows=rows
+    )
     return form_page(
         request,
         form,
         lambda data: actions.update_cancellation_policy(
-            actor=request.user,
-            organisation=request.organisation,
-            tiers=data["tiers"],
-            minimum_fee=data["minimum_fee"],
-            free_postponement_days=data["free_postponement_days"],
-            free_postponements=data["free_postponements"],
-            version=data.get("version"),
+            actor=request.user, organisation=request.organisation, **data
         ),
         redirect_to=reverse("training_policy"),
         message=_("Cancellation policy saved."),
@@ -430,19 +418,14 @@ def policy_edit(request: TrainingRequest) -> HttpResponse:
 @decide(requires(Perm.CONFIGURE_TRAINING))
 def settings_edit(request: TrainingRequest) -> HttpResponse:
     row = training_settings(request.organisation)
-    fields = actions.SETTINGS_FIELDS
-    initial = {name: getattr(row, name) for name in fields}
-    initial["vat_rate"] = engine.percent_label(row.vat_rate)
-    initial["version"] = row.version
-    form = TrainingSettingsForm(request.POST or None, initial=initial)
+    form = TrainingSettingsForm.editing(
+        row, request.POST, initial={"vat_rate": engine.percent_label(row.vat_rate)}
+    )
     return form_page(
         request,
         form,
         lambda data: actions.update_training_settings(
-            actor=request.user,
-            organisation=request.organisation,
-            version=data.get("version"),
-            **{name: data[name] for name in fields},
+            actor=request.user, organisation=request.organisation, **data
         ),
         redirect_to=reverse("training_settings"),
         message=_("Invoice settings saved."),

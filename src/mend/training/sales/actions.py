@@ -6,6 +6,7 @@ Enquiries are in `sales.enquiries`, quotes and the Service Level Agreement in `s
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -80,8 +81,12 @@ def _edit(
     actor: User,
     action: str,
     version: int | None,
+    check: Callable[[dict[str, Any]], None] | None = None,
 ) -> M:
-    """Validate the edited row as a whole (`full_clean`), then save it with `update_fields`."""
+    """Validate the edited row as a whole (`check` on its current values with the new ones
+    over them, then `full_clean`), then save it with `update_fields`."""
+    if check is not None:
+        check({**audit.snapshot(obj, fields), **values})
     values = {name: value for name, value in values.items() if name in fields}
     candidate = copy.copy(obj)
     for name, value in values.items():
@@ -115,7 +120,6 @@ def update_client(
     *, actor: User, client: m.Client, version: int | None = None, **values: Any
 ) -> m.Client:
     access.require(actor, Perm.MANAGE_TRAINING, client)
-    _check_client({**audit.snapshot(client, CLIENT_FIELDS), **values})
     return _edit(
         client,
         values,
@@ -123,6 +127,7 @@ def update_client(
         actor=actor,
         action=TrainingEvent.CLIENT_CHANGED,
         version=version,
+        check=_check_client,
     )
 
 
@@ -149,7 +154,6 @@ def update_contact(
     *, actor: User, contact: m.ClientContact, version: int | None = None, **values: Any
 ) -> m.ClientContact:
     access.require(actor, Perm.MANAGE_TRAINING, contact)
-    _check_contact({**audit.snapshot(contact, CONTACT_FIELDS), **values})
     return _edit(
         contact,
         values,
@@ -157,6 +161,7 @@ def update_contact(
         actor=actor,
         action=TrainingEvent.CONTACT_CHANGED,
         version=version,
+        check=_check_contact,
     )
 
 
@@ -201,9 +206,6 @@ def update_course(
     *, actor: User, course: m.Course, version: int | None = None, **values: Any
 ) -> m.Course:
     access.require(actor, Perm.MANAGE_TRAINING, course)
-    _check_course(
-        {**audit.snapshot(course, COURSE_FIELDS), **values}, course.organisation, course.pk
-    )
     return _edit(
         course,
         values,
@@ -211,6 +213,7 @@ def update_course(
         actor=actor,
         action=TrainingEvent.COURSE_CHANGED,
         version=version,
+        check=lambda edited: _check_course(edited, course.organisation, course.pk),
     )
 
 

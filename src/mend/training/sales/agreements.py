@@ -73,12 +73,8 @@ def issue_proposal(
         lines = proposal_lines(locked, language)
         if not lines:
             raise ValidationError(_("Add the delivery sessions before issuing a quote."))
-        settings_row = training_settings(organisation)
-        vat_rate = settings_row.vat_rate if settings_row.vat_registered else None
+        vat_rate = training_settings(organisation).charged_vat_rate
         subtotal = sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))
-        vat_amount = (
-            engine.percent_of(subtotal, vat_rate) if vat_rate is not None else Decimal("0.00")
-        )
         year = today.year
         number = next_number(organisation, f"Q-{year}")
         proposal = m.Proposal.objects.create(
@@ -89,10 +85,7 @@ def issue_proposal(
             valid_until=valid_until,
             language=language,
             lines=lines,
-            subtotal=subtotal,
-            vat_rate=vat_rate,
-            vat_amount=vat_amount,
-            total=subtotal + vat_amount,
+            **engine.with_vat(subtotal, vat_rate),
             notes=(notes or "").strip(),
         )
         old = locked.status

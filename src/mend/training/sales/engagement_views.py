@@ -28,7 +28,11 @@ from mend.training.sales.forms import (
     StatusFilterForm,
 )
 from mend.training.sales.proposals import proposal_filename, proposal_pdf
-from mend.training.sales.queries import offered_courses, proposal_lines
+from mend.training.sales.queries import (
+    engagements_with_parties,
+    offered_courses,
+    proposal_lines,
+)
 from mend.training.sales.views import SHOWN, list_page
 from mend.training.web import TrainingRequest
 
@@ -73,15 +77,7 @@ def training_engagement_new(request: TrainingRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.create_engagement(
-            actor=request.user,
-            client=data["client"],
-            contact=data["contact"],
-            course=data["course"],
-            title=data["title"],
-            participants=data["participants"],
-            notes=data["notes"],
-        ),
+        lambda data: actions.create_engagement(actor=request.user, **data),
         redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
         message=lambda engagement: _("Engagement %(ref)s created.") % {"ref": engagement.reference},
         template="training/sales/engagement_new.html",
@@ -134,17 +130,11 @@ def training_engagement(request: TrainingRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- quotes
 
-# What the quote and agreement pages show of an engagement.
-ENGAGEMENT_ROWS = ("client", "contact", "course")
-
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_proposal_new(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
-        request,
-        m.Engagement.objects.select_related(*ENGAGEMENT_ROWS),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, engagements_with_parties(), Perm.MANAGE_TRAINING, pk=pk
     )
     default_until = timezone.localdate() + timedelta(days=actions.PROPOSAL_DAYS)
     form = ProposalForm(request.POST or None, initial={"valid_until": default_until})
@@ -153,12 +143,7 @@ def training_proposal_new(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.issue_proposal(
-            actor=request.user,
-            engagement=engagement,
-            valid_until=data["valid_until"],
-            notes=data["notes"],
-        ),
+        lambda data: actions.issue_proposal(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_engagement", args=[engagement.pk]),
         message=lambda proposal: (
             _("Quote %(number)s issued. Download it and send it to the client.")
@@ -190,10 +175,7 @@ def training_proposal_pdf(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_sla_send(request: TrainingRequest, pk: int) -> HttpResponse:
     engagement = access.get_object_or_404(
-        request,
-        m.Engagement.objects.select_related(*ENGAGEMENT_ROWS),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, engagements_with_parties(), Perm.MANAGE_TRAINING, pk=pk
     )
     contacts = m.ClientContact.objects.filter(client=engagement.client, is_active=True).order_by(
         "name", "pk"
@@ -205,9 +187,7 @@ def training_sla_send(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.send_sla(
-            actor=request.user, engagement=engagement, contact=data["contact"]
-        ),
+        lambda data: actions.send_sla(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_engagement", args=[engagement.pk]),
         message=lambda sla: (
             _("The agreement was emailed to %(name)s.")

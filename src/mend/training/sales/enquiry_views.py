@@ -82,30 +82,29 @@ def training_enquiry_new(request: TrainingRequest) -> HttpResponse:
     )
 
 
-@decide(requires(Perm.MANAGE_TRAINING))
-def training_enquiry_convert(request: TrainingRequest, pk: int) -> HttpResponse:
+def _new_enquiry(request: TrainingRequest, pk: int) -> tuple[m.Enquiry, HttpResponse | None]:
+    """The enquiry to convert or close, and the answer to give instead when it has already been
+    dealt with."""
     enquiry = access.get_object_or_404(
         request, m.Enquiry.objects.select_related("course"), Perm.MANAGE_TRAINING, pk=pk
     )
     if enquiry.status != c.EnquiryStatus.NEW:
         messages.error(request, _("This enquiry has already been dealt with."))
-        return redirect("training_enquiry", pk=enquiry.pk)
-    form = ConvertEnquiryForm(
-        request.POST or None,
-        courses=offered_courses(),
-        initial={"course": enquiry.course_id, "version": enquiry.version},
-    )
+        return enquiry, redirect("training_enquiry", pk=enquiry.pk)
+    return enquiry, None
+
+
+@decide(requires(Perm.MANAGE_TRAINING))
+def training_enquiry_convert(request: TrainingRequest, pk: int) -> HttpResponse:
+    enquiry, dealt_with = _new_enquiry(request, pk)
+    if dealt_with:
+        return dealt_with
+    form = ConvertEnquiryForm.editing(enquiry, request.POST, courses=offered_courses())
     existing = client_named(enquiry.organisation, enquiry.organisation_name)
     return form_page(
         request,
         form,
-        lambda data: actions.convert_enquiry(
-            actor=request.user,
-            enquiry=enquiry,
-            course=data["course"],
-            title=data["title"],
-            version=data.get("version"),
-        ),
+        lambda data: actions.convert_enquiry(actor=request.user, enquiry=enquiry, **data),
         redirect_to=lambda engagement: reverse("training_engagement", args=[engagement.pk]),
         message=lambda engagement: (
             _("Engagement %(ref)s created for %(client)s.")
@@ -118,22 +117,14 @@ def training_enquiry_convert(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_enquiry_close(request: TrainingRequest, pk: int) -> HttpResponse:
-    enquiry = access.get_object_or_404(
-        request, m.Enquiry.objects.select_related("course"), Perm.MANAGE_TRAINING, pk=pk
-    )
-    if enquiry.status != c.EnquiryStatus.NEW:
-        messages.error(request, _("This enquiry has already been dealt with."))
-        return redirect("training_enquiry", pk=enquiry.pk)
-    form = CloseEnquiryForm(request.POST or None, initial={"version": enquiry.version})
+    enquiry, dealt_with = _new_enquiry(request, pk)
+    if dealt_with:
+        return dealt_with
+    form = CloseEnquiryForm.editing(enquiry, request.POST)
     return form_page(
         request,
         form,
-        lambda data: actions.close_enquiry(
-            actor=request.user,
-            enquiry=enquiry,
-            reason=data["reason"],
-            version=data.get("version"),
-        ),
+        lambda data: actions.close_enquiry(actor=request.user, enquiry=enquiry, **data),
         redirect_to=reverse("training_enquiry", args=[enquiry.pk]),
         message=_("Enquiry closed."),
         template="training/sales/enquiry_close.html",

@@ -21,6 +21,50 @@ def _blank(choices, label=None) -> list:
     return [("", label or _("Choose")), *list(choices)]
 
 
+def _language_field(label, **kwargs) -> forms.ChoiceField:
+    """English or Welsh, as radio buttons."""
+    return forms.ChoiceField(
+        label=label, choices=c.Language.choices, widget=forms.RadioSelect, **kwargs
+    )
+
+
+def _name_field(label, missing) -> forms.CharField:
+    """A required name or title of up to 200 characters; `missing` says what to enter."""
+    return forms.CharField(label=label, max_length=200, error_messages=_required(missing))
+
+
+def _job_title_field(label) -> forms.CharField:
+    return forms.CharField(label=label, max_length=120, required=False)
+
+
+def _email_field(**kwargs) -> forms.EmailField:
+    return forms.EmailField(label=_("Email address"), max_length=254, **kwargs)
+
+
+def _phone_field() -> forms.CharField:
+    return forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+def _participants_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+
+
+def _engagement_title_field(label) -> forms.CharField:
+    """An engagement's title, the course title when left empty."""
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        required=False,
+        help_text=_("Optional. The course title is used if you leave this empty."),
+    )
+
+
 def _hours_field(label, missing) -> forms.DecimalField:
     """A number of hours to one decimal place, required."""
     return forms.DecimalField(
@@ -38,6 +82,13 @@ class CourseChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: m.Course) -> str:
         return obj.label
+
+
+def _course_field(missing) -> CourseChoiceField:
+    """The course an engagement is for, required (its queryset is set by the form)."""
+    return CourseChoiceField(
+        label=_("Course"), queryset=None, empty_label=_("Choose"), error_messages=_required(missing)
+    )
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -68,12 +119,8 @@ class StatusFilterForm(GovukForm):
 # ---------------------------------------------------------------- clients and contacts
 
 
-class ClientForm(VersionedForm):
-    name = forms.CharField(
-        label=_("Organisation name"),
-        max_length=200,
-        error_messages=_required(_("Enter the organisation's name.")),
-    )
+class ClientFields(GovukForm):
+    name = _name_field(_("Organisation name"), _("Enter the organisation's name."))
     sector = forms.ChoiceField(
         label=_("Sector"),
         choices=_blank(c.Sector.choices),
@@ -82,74 +129,54 @@ class ClientForm(VersionedForm):
     address = forms.CharField(
         label=_("Address"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    language = forms.ChoiceField(
-        label=_("Language for documents"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    email = _email_field(required=False)
+    phone = _phone_field()
+    language = _language_field(_("Language for documents"), initial="en")
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class ClientEditForm(ClientForm):
+class ClientEditForm(ClientFields, VersionedForm):
     is_active = forms.BooleanField(label=_("Active client"), required=False)
 
 
-class ClientNewForm(SubmissionMixin, ClientForm):
+class ClientNewForm(SubmissionMixin, ClientFields):
     pass
 
 
-class ContactForm(VersionedForm):
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        error_messages=_required(_("Enter the contact's name.")),
-    )
+class ContactFields(GovukForm):
+    name = _name_field(_("Full name"), _("Enter the contact's name."))
     role = forms.ChoiceField(
         label=_("Role"),
         choices=_blank(c.ContactRole.choices),
         error_messages=_required(_("Choose the contact's role.")),
     )
-    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages=_required(_("Enter the contact's email address.")),
-    )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    language = forms.ChoiceField(
-        label=_("Preferred language"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    job_title = _job_title_field(_("Job title"))
+    email = _email_field(error_messages=_required(_("Enter the contact's email address.")))
+    phone = _phone_field()
+    language = _language_field(_("Preferred language"), initial="en")
 
 
-class ContactEditForm(ContactForm):
+class ContactEditForm(ContactFields, VersionedForm):
     is_active = forms.BooleanField(label=_("Still a contact"), required=False)
 
 
-class ContactNewForm(SubmissionMixin, ContactForm):
+class ContactNewForm(SubmissionMixin, ContactFields):
     pass
 
 
 # ---------------------------------------------------------------- courses
 
 
-class CourseForm(VersionedForm):
+class CourseFields(GovukForm):
     code = forms.SlugField(
         label=_("Code"),
         max_length=40,
         help_text=_("A short name of letters, numbers and hyphens, like ra-schools."),
         error_messages=_required(_("Enter a short code for the course.")),
     )
-    title = forms.CharField(
-        label=_("Title"), max_length=200, error_messages=_required(_("Enter the course title."))
-    )
+    title = _name_field(_("Title"), _("Enter the course title."))
     title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -185,11 +212,11 @@ class CourseForm(VersionedForm):
     )
 
 
-class CourseEditForm(CourseForm):
+class CourseEditForm(CourseFields, VersionedForm):
     is_active = forms.BooleanField(label=_("Offered"), required=False)
 
 
-class CourseNewForm(SubmissionMixin, CourseForm):
+class CourseNewForm(SubmissionMixin, CourseFields):
     pass
 
 
@@ -197,39 +224,25 @@ class CourseNewForm(SubmissionMixin, CourseForm):
 
 
 class EnquiryFields(forms.Form):
-    organisation_name = forms.CharField(
-        label=_("Organisation name"),
-        max_length=200,
-        error_messages=_required(_("Enter the name of your organisation.")),
+    organisation_name = _name_field(
+        _("Organisation name"), _("Enter the name of your organisation.")
     )
     sector = forms.ChoiceField(
         label=_("Kind of organisation"),
         choices=_blank(c.Sector.choices),
         error_messages=_required(_("Choose the kind of organisation.")),
     )
-    contact_name = forms.CharField(
-        label=_("Your name"), max_length=200, error_messages=_required(_("Enter your name."))
-    )
-    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages=_required(_("Enter an email address so we can reply.")),
-    )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    contact_name = _name_field(_("Your name"), _("Enter your name."))
+    job_title = _job_title_field(_("Job title"))
+    email = _email_field(error_messages=_required(_("Enter an email address so we can reply.")))
+    phone = _phone_field()
     course = CourseChoiceField(
         label=_("Course"),
         queryset=None,
         required=False,
         empty_label=_("Not sure yet"),
     )
-    participants = forms.IntegerField(
-        label=_("Number of people"),
-        min_value=1,
-        max_value=10000,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
+    participants = _participants_field()
     preferred_dates = forms.CharField(
         label=_("Preferred dates"),
         max_length=300,
@@ -242,10 +255,8 @@ class EnquiryFields(forms.Form):
         max_length=5000,
         required=False,
     )
-    language = forms.ChoiceField(
-        label=_("Which language should we use with you?"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
+    language = _language_field(
+        _("Which language should we use with you?"),
         error_messages=_required(_("Choose a language.")),
     )
 
@@ -263,18 +274,8 @@ class PublicEnquiryForm(SubmissionMixin, SpamTrapMixin, EnquiryFields, GovukForm
 
 
 class ConvertEnquiryForm(VersionedForm):
-    course = CourseChoiceField(
-        label=_("Course"),
-        queryset=None,
-        empty_label=_("Choose"),
-        error_messages=_required(_("Choose the course the engagement is for.")),
-    )
-    title = forms.CharField(
-        label=_("Title of the engagement"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional. The course title is used if you leave this empty."),
-    )
+    course = _course_field(_("Choose the course the engagement is for."))
+    title = _engagement_title_field(_("Title of the engagement"))
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,25 +309,9 @@ class EngagementForm(SubmissionMixin, GovukForm):
         empty_label=_("No contact yet"),
         help_text=_("The person who books the training and will sign the agreement."),
     )
-    course = CourseChoiceField(
-        label=_("Course"),
-        queryset=None,
-        empty_label=_("Choose"),
-        error_messages=_required(_("Choose the course.")),
-    )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional. The course title is used if you leave this empty."),
-    )
-    participants = forms.IntegerField(
-        label=_("Number of people"),
-        min_value=1,
-        max_value=10000,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
+    course = _course_field(_("Choose the course."))
+    title = _engagement_title_field(_("Title"))
+    participants = _participants_field()
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -380,12 +365,8 @@ class ConfirmForm(GovukForm):
 
 
 class AcceptAgreementForm(GovukForm):
-    name = forms.CharField(
-        label=_("Your full name"),
-        max_length=200,
-        error_messages=_required(_("Enter your full name.")),
-    )
-    job_title = forms.CharField(label=_("Your job title"), max_length=120, required=False)
+    name = _name_field(_("Your full name"), _("Enter your full name."))
+    job_title = _job_title_field(_("Your job title"))
     agree = forms.BooleanField(
         label=_("I agree to this Service Level Agreement, including the cancellation policy"),
         error_messages=_required(_("Confirm that you agree to the terms.")),

@@ -17,7 +17,7 @@ from mend.core.access import PUBLIC, decide
 from mend.core.middleware import client_ip
 from mend.core.models import Organisation
 from mend.core.public_forms import RateLimit, screen
-from mend.core.submissions import already_done, handle_post
+from mend.core.submissions import already_done, form_page, handle_post
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
 from mend.training import actions
@@ -46,47 +46,46 @@ def training_enquire(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _public_organisation(slug)
     language = current_language()
     with organisation_scope(organisation):
-        courses = offered_courses()
+        form = PublicEnquiryForm(
+            request.POST if request.method == "POST" else None,
+            courses=offered_courses(),
+            initial={"language": language},
+        )
         context = {
             "organisation": organisation.display_name(language),
             "slug": slug,
             "privacy_url": reverse("privacy"),
+            "form": form,
         }
-        if request.method != "POST":
-            form = PublicEnquiryForm(courses=courses, initial={"language": language})
-            return render(request, "training/sales/enquire.html", {**context, "form": form})
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        form = PublicEnquiryForm(request.POST, courses=courses)
-        status = screen(
-            request,
-            form,
-            ENQUIRY_LIMIT,
-            too_many=_(
-                "We have received several enquiries from your connection in the last hour, so "
-                "we cannot take another one just now. Please try again later, or phone us."
-            ),
-        )
-        if status is None:
-            status = 200
-
-            def receive(data: dict) -> m.Enquiry:
-                enquiry = actions.receive_enquiry(organisation=organisation, **enquiry_values(data))
-                ENQUIRY_LIMIT.count(request)
-                request.session[SESSION_ENQUIRY_SENT] = slug
-                return enquiry
-
-            response = handle_post(
+        if request.method == "POST":
+            done = already_done(request, request.POST.get("submission_id"))
+            if done:
+                return redirect(done)
+            refused = screen(
                 request,
                 form,
-                receive,
-                redirect_to=reverse("training_enquire_thanks", args=[slug]),
+                ENQUIRY_LIMIT,
+                too_many=_(
+                    "We have received several enquiries from your connection in the last hour, "
+                    "so we cannot take another one just now. Please try again later, or phone us."
+                ),
             )
-            if response:
-                return response
-        return render(
-            request, "training/sales/enquire.html", {**context, "form": form}, status=status
+            if refused is not None:
+                return render(request, "training/sales/enquire.html", context, status=refused)
+
+        def receive(data: dict) -> m.Enquiry:
+            enquiry = actions.receive_enquiry(organisation=organisation, **enquiry_values(data))
+            ENQUIRY_LIMIT.count(request)
+            request.session[SESSION_ENQUIRY_SENT] = slug
+            return enquiry
+
+        return form_page(
+            request,
+            form,
+            receive,
+            redirect_to=reverse("training_enquire_thanks", args=[slug]),
+            template="training/sales/enquire.html",
+            context=context,
         )
 
 
@@ -149,11 +148,9 @@ def training_sla(request: HttpRequest, token: str) -> HttpResponse:
                 form,
                 lambda data: actions.accept_sla(
                     sla=sla,
-                    name=data["name"],
-                    job_title=data["job_title"],
                     ip_address=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                    agree=data["agree"],
+                    **data,
                 ),
                 redirect_to=reverse("training_sla", args=[token]),
             )

@@ -19,6 +19,12 @@ def offered_courses() -> QuerySet:
     return m.Course.objects.filter(is_active=True).order_by("title", "pk")
 
 
+def engagements_with_parties() -> QuerySet:
+    """Engagements with the client, contact and course their quote, agreement and cancellation
+    pages show."""
+    return m.Engagement.objects.select_related("client", "contact", "course")
+
+
 def client_named(organisation, name: str) -> m.Client | None:
     """The client with this name (ignoring case), active ones first."""
     return (

@@ -151,21 +151,6 @@ def training_client(request: TrainingRequest, pk: int) -> HttpResponse:
     )
 
 
-def _values(data: dict, fields: list[str]) -> dict:
-    """The form's values for an action: `fields`, and `is_active` where the form has it."""
-    values = {f: data[f] for f in fields}
-    if "is_active" in data:
-        values["is_active"] = data["is_active"]
-    return values
-
-
-CLIENT_FIELDS = ["name", "sector", "address", "email", "phone", "language", "notes"]
-
-
-def _client_values(data: dict) -> dict:
-    return _values(data, CLIENT_FIELDS)
-
-
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_client_new(request: TrainingRequest) -> HttpResponse:
     form = ClientNewForm(request.POST or None)
@@ -173,7 +158,7 @@ def training_client_new(request: TrainingRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.create_client(
-            actor=request.user, organisation=request.organisation, **_client_values(data)
+            actor=request.user, organisation=request.organisation, **data
         ),
         redirect_to=lambda client: reverse("training_client", args=[client.pk]),
         message=lambda client: _("Client %(name)s added.") % {"name": client.name},
@@ -185,30 +170,16 @@ def training_client_new(request: TrainingRequest) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_client_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     client = access.get_object_or_404(request, m.Client, Perm.MANAGE_TRAINING, pk=pk)
-    initial = {**_client_values(vars(client)), "version": client.version}
-    initial["is_active"] = client.is_active
-    form = ClientEditForm(request.POST or None, initial=initial)
+    form = ClientEditForm.editing(client, request.POST)
     return form_page(
         request,
         form,
-        lambda data: actions.update_client(
-            actor=request.user,
-            client=client,
-            version=data.get("version"),
-            **_client_values(data),
-        ),
+        lambda data: actions.update_client(actor=request.user, client=client, **data),
         redirect_to=reverse("training_client", args=[client.pk]),
         message=_("Client details saved."),
         template="training/sales/client_form.html",
         context={"form": form, "client": client},
     )
-
-
-CONTACT_FIELDS = ["name", "role", "job_title", "email", "phone", "language"]
-
-
-def _contact_values(data: dict) -> dict:
-    return _values(data, CONTACT_FIELDS)
 
 
 @decide(requires(Perm.MANAGE_TRAINING))
@@ -218,9 +189,7 @@ def training_contact_new(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.add_contact(
-            actor=request.user, client=client, **_contact_values(data)
-        ),
+        lambda data: actions.add_contact(actor=request.user, client=client, **data),
         redirect_to=reverse("training_client", args=[client.pk]),
         message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
         template="training/sales/contact_form.html",
@@ -234,18 +203,11 @@ def training_contact_edit(request: TrainingRequest, pk: int) -> HttpResponse:
         request, m.ClientContact.objects.select_related("client"), Perm.MANAGE_TRAINING, pk=pk
     )
     client = contact.client
-    initial = {f: getattr(contact, f) for f in CONTACT_FIELDS}
-    initial.update(is_active=contact.is_active, version=contact.version)
-    form = ContactEditForm(request.POST or None, initial=initial)
+    form = ContactEditForm.editing(contact, request.POST)
     return form_page(
         request,
         form,
-        lambda data: actions.update_contact(
-            actor=request.user,
-            contact=contact,
-            version=data.get("version"),
-            **_contact_values(data),
-        ),
+        lambda data: actions.update_contact(actor=request.user, contact=contact, **data),
         redirect_to=reverse("training_client", args=[client.pk]),
         message=_("Contact details saved."),
         template="training/sales/contact_form.html",
@@ -254,24 +216,6 @@ def training_contact_edit(request: TrainingRequest, pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- courses
-
-COURSE_FIELDS = [
-    "code",
-    "title",
-    "title_cy",
-    "summary",
-    "summary_cy",
-    "audience",
-    "format",
-    "duration_hours",
-    "cpd_hours",
-    "price",
-    "rjc_approved",
-]
-
-
-def _course_values(data: dict) -> dict:
-    return _values(data, COURSE_FIELDS)
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -297,7 +241,7 @@ def training_course_new(request: TrainingRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.create_course(
-            actor=request.user, organisation=request.organisation, **_course_values(data)
+            actor=request.user, organisation=request.organisation, **data
         ),
         redirect_to=reverse("training_courses"),
         message=lambda course: _("Course %(title)s added.") % {"title": course.title},
@@ -309,18 +253,11 @@ def training_course_new(request: TrainingRequest) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def training_course_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     course = access.get_object_or_404(request, m.Course, Perm.MANAGE_TRAINING, pk=pk)
-    initial = {f: getattr(course, f) for f in COURSE_FIELDS}
-    initial.update(is_active=course.is_active, version=course.version)
-    form = CourseEditForm(request.POST or None, initial=initial)
+    form = CourseEditForm.editing(course, request.POST)
     return form_page(
         request,
         form,
-        lambda data: actions.update_course(
-            actor=request.user,
-            course=course,
-            version=data.get("version"),
-            **_course_values(data),
-        ),
+        lambda data: actions.update_course(actor=request.user, course=course, **data),
         redirect_to=reverse("training_courses"),
         message=_("Course saved."),
         template="training/sales/course_form.html",
