@@ -25,7 +25,7 @@ from mend.training.delivery.forms import (
     ConfirmForm,
     SendEvaluationsForm,
 )
-from mend.training.delivery.views import button, engagements, members
+from mend.training.delivery.views import button, engagement_to_manage, members
 from mend.training.web import TrainingRequest
 
 # ---------------------------------------------------------------- attendees
@@ -33,19 +33,12 @@ from mend.training.web import TrainingRequest
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def attendees(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = AttendeeForm(request.POST or None)
     return form_page(
         request,
         form,
-        lambda data: delivery.add_attendee(
-            actor=request.user,
-            engagement=engagement,
-            name=data["name"],
-            email=data["email"],
-            job_title=data["job_title"],
-            language=data["language"],
-        ),
+        lambda data: delivery.add_attendee(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_attendees", args=[engagement.pk]),
         message=lambda attendee: _("%(name)s added.") % {"name": attendee.name},
         template="training/delivery/attendees.html",
@@ -59,7 +52,7 @@ def attendees(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def attendees_paste(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = AttendeeListForm(request.POST or None)
     return form_page(
         request,
@@ -94,7 +87,7 @@ def attendee_remove(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def certificates(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST":
 
@@ -139,14 +132,12 @@ def certificate_download(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def evaluations_send(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = SendEvaluationsForm(request.POST or None)
     return form_page(
         request,
         form,
-        lambda data: surveys.send_evaluations(
-            actor=request.user, engagement=engagement, stage=data["stage"]
-        ),
+        lambda data: surveys.send_evaluations(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_evaluations_send", args=[engagement.pk]),
         message=lambda sent: _("%(count)s survey links emailed.") % {"count": len(sent)},
         template="training/delivery/evaluations_send.html",

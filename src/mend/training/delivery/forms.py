@@ -96,7 +96,27 @@ class PostponeForm(SessionTimesForm):
     )
 
 
-class AllocateForm(GovukForm):
+class MemberChoiceForm(GovukForm):
+    """Picks one of the `members` it is given: its `membership` field cleans to that Membership."""
+
+    prompt = _("Choose a member")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(mb.pk): mb for mb in members}
+        self.fields["membership"].choices = [("", self.prompt)] + [
+            (pk, self.member_label(mb)) for pk, mb in self.members.items()
+        ]
+
+    def member_label(self, member) -> str:
+        return f"{member.user} ({member.get_role_display()})"
+
+    def clean_membership(self):
+        return self.members[self.cleaned_data["membership"]]
+
+
+class AllocateForm(MemberChoiceForm):
+    prompt = _("Choose a trainer")
     membership = forms.ChoiceField(label=_("Trainer"))
     role = forms.ChoiceField(
         label=_("Role on the session"),
@@ -105,11 +125,8 @@ class AllocateForm(GovukForm):
         initial="support",
     )
 
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", _("Choose a trainer"))] + [
-            (str(mb.pk), mb.choice_label) for mb in members
-        ]
+    def member_label(self, member) -> str:
+        return member.choice_label
 
 
 class TrainerLevelForm(VersionedForm):
@@ -124,17 +141,11 @@ class TrainerLevelForm(VersionedForm):
     )
 
 
-class NewTrainerForm(GovukForm):
+class NewTrainerForm(MemberChoiceForm):
     membership = forms.ChoiceField(label=_("Member"))
     level = forms.ChoiceField(
         label=_("Trainer level"), choices=c.TrainerLevel.choices, widget=forms.RadioSelect
     )
-
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", _("Choose a member"))] + [
-            (str(mb.pk), f"{mb.user} ({mb.get_role_display()})") for mb in members
-        ]
 
 
 class AttendeeForm(SubmissionMixin, GovukForm):
