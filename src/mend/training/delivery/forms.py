@@ -31,6 +31,12 @@ def _time(label):
     )
 
 
+def _language(label):
+    return forms.ChoiceField(
+        label=label, choices=c.Language.choices, widget=forms.RadioSelect, initial="en"
+    )
+
+
 class SessionTimesForm(GovukForm):
     """A day and start and end times, read as Europe/London."""
 
@@ -83,8 +89,8 @@ class SessionNewForm(SubmissionMixin, SessionForm):
     pass
 
 
-class SessionEditForm(SessionForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class SessionEditForm(VersionedForm, SessionForm):
+    pass
 
 
 class PostponeForm(SessionTimesForm):
@@ -158,12 +164,7 @@ class AttendeeForm(SubmissionMixin, GovukForm):
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    language = forms.ChoiceField(
-        label=_("Preferred language"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    language = _language(_("Preferred language"))
 
 
 class AttendeeListForm(SubmissionMixin, GovukForm):
@@ -176,12 +177,7 @@ class AttendeeListForm(SubmissionMixin, GovukForm):
             "Carys Hughes, carys.hughes@example.com. The email address may be left out."
         ),
     )
-    language = forms.ChoiceField(
-        label=_("Preferred language of everyone on this list"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    language = _language(_("Preferred language of everyone on this list"))
 
 
 class RegisterForm(GovukForm):
