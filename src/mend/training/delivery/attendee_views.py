@@ -18,7 +18,7 @@ from mend.training import choices as c
 from mend.training import models as m
 from mend.training.delivery import actions as delivery
 from mend.training.delivery import evaluation, queries, surveys
-from mend.training.delivery.certificates import certificate_pdf
+from mend.training.delivery.certificates import certificate_attachment
 from mend.training.delivery.forms import (
     AttendeeForm,
     AttendeeListForm,
@@ -121,10 +121,7 @@ def certificates(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.VIEW_TRAINING))
 def certificate_download(request: TrainingRequest, pk: int) -> HttpResponse:
     certificate = access.get_object_or_404(request, m.Certificate, Perm.VIEW_TRAINING, pk=pk)
-    pdf = certificate_pdf(certificate, queries.certificate_url(certificate.code))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    return response
+    return certificate_attachment(certificate, queries.certificate_url(certificate.code))
 
 
 # ---------------------------------------------------------------- surveys

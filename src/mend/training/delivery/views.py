@@ -48,6 +48,10 @@ def sessions() -> QuerySet:
     return m.DeliverySession.objects.select_related("engagement__client", "engagement__course")
 
 
+def allocations() -> QuerySet:
+    return m.SessionTrainer.objects.select_related("session", "membership__user")
+
+
 def members() -> QuerySet:
     return Membership.objects.select_related("user")
 
@@ -279,12 +283,7 @@ def session_allocate(request: TrainingRequest, pk: int) -> HttpResponse:
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_trainer_remove(request: TrainingRequest, pk: int) -> HttpResponse:
-    allocation = access.get_object_or_404(
-        request,
-        m.SessionTrainer.objects.select_related("session", "membership__user"),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
-    )
+    allocation = access.get_object_or_404(request, allocations(), Perm.MANAGE_TRAINING, pk=pk)
     return button(
         request,
         lambda: delivery.remove_trainer(actor=request.user, allocation=allocation),
