@@ -151,31 +151,18 @@ def lesson(request: HttpRequest, organisation, pk: int, lesson_pk: int) -> HttpR
         raise Http404
     current = m.Lesson.objects.get(pk=lesson_pk)
     index = ids.index(lesson_pk)
-    if request.method == "POST":
 
-        def onward(done: m.Enrolment) -> str:
-            if index + 1 < len(ids):
-                return learn_path("training_learn_lesson", organisation, pk, ids[index + 1])
-            if progress.next_lesson(done, ids) is None:
-                return learn_path("training_learn_quiz", organisation, pk)
-            return learn_path("training_learn_module", organisation, pk)
+    def onward(done: m.Enrolment) -> str:
+        if index + 1 < len(ids):
+            return learn_path("training_learn_lesson", organisation, pk, ids[index + 1])
+        if progress.next_lesson(done, ids) is None:
+            return learn_path("training_learn_quiz", organisation, pk)
+        return learn_path("training_learn_module", organisation, pk)
 
-        response = handle_post(
-            request,
-            GovukForm(request.POST),
-            lambda _data: actions.complete_lesson(
-                user=request.user, enrolment=enrolment, lesson=current
-            ),
-            redirect_to=onward,
-        )
-        if response:
-            return response
-    language = translation.get_language() or "en"
-    body = current.body_cy if language == "cy" and current.body_cy else current.body
-    return render(
-        request,
-        "training/learn/lesson.html",
-        _enrolment_context(
+    def context() -> dict:
+        language = translation.get_language() or "en"
+        body = current.body_cy if language == "cy" and current.body_cy else current.body
+        return _enrolment_context(
             request,
             organisation,
             enrolment,
@@ -185,7 +172,17 @@ def lesson(request: HttpRequest, organisation, pk: int, lesson_pk: int) -> HttpR
             total=len(ids),
             previous_pk=ids[index - 1] if index > 0 else None,
             is_done=lesson_pk in (enrolment.completed_lessons or []),
+        )
+
+    return form_page(
+        request,
+        GovukForm(request.POST),
+        lambda _data: actions.complete_lesson(
+            user=request.user, enrolment=enrolment, lesson=current
         ),
+        "training/learn/lesson.html",
+        context,
+        redirect_to=onward,
     )
 
 
