@@ -25,7 +25,7 @@ from mend.training.delivery.forms import (
     ConfirmForm,
     SendEvaluationsForm,
 )
-from mend.training.delivery.views import button, engagement_to_manage, members
+from mend.training.delivery.views import button, engagement_to_manage
 from mend.training.web import TrainingRequest
 
 # ---------------------------------------------------------------- attendees
@@ -163,7 +163,9 @@ def course_results(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
 def trainer_results(request: TrainingRequest, pk: int) -> HttpResponse:
-    membership = access.get_object_or_404(request, members(), Perm.VIEW_TRAINING_DASHBOARD, pk=pk)
+    membership = access.get_object_or_404(
+        request, queries.members(), Perm.VIEW_TRAINING_DASHBOARD, pk=pk
+    )
     if not queries.is_trainer(membership):
         raise Http404
     return render(

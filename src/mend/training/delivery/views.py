@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access
 from mend.core.access import decide, requires
-from mend.core.models import Membership
 from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_button, handle_post, translating_refusal
 from mend.training import actions
@@ -40,25 +38,9 @@ from mend.training.delivery.forms import (
 from mend.training.web import TrainingRequest
 
 
-def engagements() -> QuerySet:
-    return m.Engagement.objects.select_related("client", "course", "contact")
-
-
-def sessions() -> QuerySet:
-    return m.DeliverySession.objects.select_related("engagement__client", "engagement__course")
-
-
-def allocations() -> QuerySet:
-    return m.SessionTrainer.objects.select_related("session", "membership__user")
-
-
-def members() -> QuerySet:
-    return Membership.objects.select_related("user")
-
-
 def engagement_to_manage(request: TrainingRequest, pk: int) -> m.Engagement:
     """The engagement at `pk`, for a page that changes its sessions, attendees or surveys."""
-    return access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    return access.get_object_or_404(request, queries.engagements(), Perm.MANAGE_TRAINING, pk=pk)
 
 
 def _session_url(session: m.DeliverySession) -> str:
@@ -155,7 +137,7 @@ def session_new(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_edit(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.MANAGE_TRAINING, pk=pk)
     starts = timezone.localtime(session.starts_at)
     form = SessionEditForm.editing(
         session,
@@ -189,7 +171,7 @@ def session_edit(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_postpone(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.MANAGE_TRAINING, pk=pk)
     problem = actions.postponement_problem(session)
     form = PostponeForm(request.POST or None)
     return _form_page_while(
@@ -242,14 +224,14 @@ def _session_page(
 
 @decide(requires(Perm.DELIVER_TRAINING))
 def session_detail(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.DELIVER_TRAINING, pk=pk)
     return _session_page(request, session)
 
 
 @require_POST
 @decide(requires(Perm.DELIVER_TRAINING))
 def session_delivered(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.DELIVER_TRAINING, pk=pk)
     return button(
         request,
         lambda: delivery.mark_session_delivered(actor=request.user, session=session),
@@ -261,7 +243,7 @@ def session_delivered(request: TrainingRequest, pk: int) -> HttpResponse:
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_allocate(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.MANAGE_TRAINING, pk=pk)
     form = AllocateForm(request.POST, members=queries.trainer_candidates())
     response = handle_post(
         request,
@@ -283,7 +265,9 @@ def session_allocate(request: TrainingRequest, pk: int) -> HttpResponse:
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_trainer_remove(request: TrainingRequest, pk: int) -> HttpResponse:
-    allocation = access.get_object_or_404(request, allocations(), Perm.MANAGE_TRAINING, pk=pk)
+    allocation = access.get_object_or_404(
+        request, queries.allocations(), Perm.MANAGE_TRAINING, pk=pk
+    )
     return button(
         request,
         lambda: delivery.remove_trainer(actor=request.user, allocation=allocation),
@@ -295,7 +279,7 @@ def session_trainer_remove(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.DELIVER_TRAINING))
 def session_register(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.DELIVER_TRAINING, pk=pk)
     attendees = queries.session_attendees(session)
     form = RegisterForm(
         request.POST or None,
@@ -350,7 +334,9 @@ def trainers(request: TrainingRequest) -> HttpResponse:
 
 @decide(requires(Perm.CONFIGURE_TRAINING))
 def trainer_level(request: TrainingRequest, pk: int) -> HttpResponse:
-    membership = access.get_object_or_404(request, members(), Perm.CONFIGURE_TRAINING, pk=pk)
+    membership = access.get_object_or_404(
+        request, queries.members(), Perm.CONFIGURE_TRAINING, pk=pk
+    )
     profile = m.TrainerProfile.objects.filter(membership=membership).first()
     form = TrainerLevelForm.editing(profile, request.POST)
     return form_page(
