@@ -7,6 +7,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,43 +77,100 @@ def _table(caption: str, headers: list[str], rows: list[list], total: list | Non
     }
 
 
-def _tables(figures: d.Dashboard) -> dict:
+def _charts_and_tables(figures: d.Dashboard) -> dict:
+    """Each chart, and the data table after it under the same title."""
+    when = {"period": figures.period.in_words}
     pipeline, income, cancelled = figures.pipeline, figures.income, figures.cancellations
-    when = figures.period.in_words
     money = d.pounds
+    pipeline_title = _("Engagements by stage, %(period)s") % when
+    cash_title = _("Cash received by month, %(period)s") % when
+    income_month_chart, income_month_table = _net_invoiced(
+        income,
+        income.months,
+        chart_id="chart-income-month",
+        title=_("Net invoiced by month, before VAT, %(period)s") % when,
+        description=_(
+            "Bar chart of the amount invoiced less credit notes in each month, before VAT. "
+            "%(net)s in all. The table after the chart gives each month's figures."
+        )
+        % {"net": money(income.net)},
+        header=_("Month"),
+    )
+    income_sector_chart, income_sector_table = _net_invoiced(
+        income,
+        income.sectors,
+        chart_id="chart-income-sector",
+        title=_("Net invoiced by client sector, before VAT, %(period)s") % when,
+        description=_(
+            "Bar chart of the amount invoiced less credit notes for clients in each sector, "
+            "before VAT. The table after the chart gives each sector's figures."
+        ),
+        header=_("Sector"),
+    )
     return {
+        "pipeline_chart": bar_chart(
+            chart_id="chart-pipeline",
+            title=pipeline_title,
+            description=_(
+                "Bar chart of the number of engagements created in the period at each stage "
+                "they have reached, from enquiry to paid, then cancelled. %(total)s in all. "
+                "The table after the chart gives each number and value."
+            )
+            % {"total": pipeline.total_count},
+            categories=[row.label for row in pipeline.rows],
+            series=[Series(_("Engagements"), [row.count for row in pipeline.rows])],
+        ),
         "pipeline_table": _table(
-            _("Engagements by stage, %(period)s") % {"period": when},
+            pipeline_title,
             [_("Stage"), _("Engagements"), _("Value of sessions not cancelled")],
             [[row.label, row.count, money(row.value)] for row in pipeline.rows],
             [_("Total"), pipeline.total_count, money(pipeline.total_value)],
         ),
-        "income_month_table": _table(
-            _("Net invoiced by month, before VAT, %(period)s") % {"period": when},
-            [_("Month"), _("Invoiced"), _("Credit notes"), _("Net invoiced")],
-            [
-                [row.label, money(row.invoiced), money(row.credited), money(row.net)]
-                for row in income.months
-            ],
-            [_("Total"), money(income.invoiced), money(income.credited), money(income.net)],
-        ),
-        "income_sector_table": _table(
-            _("Net invoiced by client sector, before VAT, %(period)s") % {"period": when},
-            [_("Sector"), _("Invoiced"), _("Credit notes"), _("Net invoiced")],
-            [
-                [row.label, money(row.invoiced), money(row.credited), money(row.net)]
-                for row in income.sectors
-            ],
-            [_("Total"), money(income.invoiced), money(income.credited), money(income.net)],
+        "income_month_chart": income_month_chart,
+        "income_month_table": income_month_table,
+        "income_sector_chart": income_sector_chart,
+        "income_sector_table": income_sector_table,
+        "cash_chart": bar_chart(
+            chart_id="chart-cash",
+            title=cash_title,
+            description=_(
+                "Bar chart of the payments received in each month. %(received)s in all. "
+                "The table after the chart gives each month's figure."
+            )
+            % {"received": money(income.received)},
+            categories=[row.label for row in income.months],
+            series=[Series(_("Cash received"), [row.received for row in income.months])],
+            value_text=money,
         ),
         "cash_table": _table(
-            _("Cash received by month, %(period)s") % {"period": when},
+            cash_title,
             [_("Month"), _("Cash received")],
             [[row.label, money(row.received)] for row in income.months],
             [_("Total"), money(income.received)],
         ),
+        "cancellations_chart": bar_chart(
+            chart_id="chart-cancellations",
+            title=_("Value cancelled and fees charged by month, %(period)s") % when,
+            description=_(
+                "Bar chart with two bars a month: the value of the sessions cancelled and the "
+                "cancellation fees charged for them. %(count)s cancellations, %(value)s "
+                "cancelled, %(fees)s in fees. The table after the chart gives each month's "
+                "figures."
+            )
+            % {
+                "count": cancelled.count,
+                "value": money(cancelled.value),
+                "fees": money(cancelled.fees),
+            },
+            categories=[row.label for row in cancelled.months],
+            series=[
+                Series(_("Value cancelled"), [row.value for row in cancelled.months]),
+                Series(_("Fees charged"), [row.fees for row in cancelled.months]),
+            ],
+            value_text=money,
+        ),
         "cancellations_table": _table(
-            _("Cancellations and fees by month, %(period)s") % {"period": when},
+            _("Cancellations and fees by month, %(period)s") % when,
             [
                 _("Month"),
                 _("Cancellations"),
@@ -135,81 +193,32 @@ def _tables(figures: d.Dashboard) -> dict:
     }
 
 
-def _charts(figures: d.Dashboard) -> dict:
-    period = figures.period
-    pipeline, income, cancelled = figures.pipeline, figures.income, figures.cancellations
-    months = [row.label for row in income.months]
-    when = period.in_words
-    return {
-        "pipeline_chart": bar_chart(
-            chart_id="chart-pipeline",
-            title=_("Engagements by stage, %(period)s") % {"period": when},
-            description=_(
-                "Bar chart of the number of engagements created in the period at each stage "
-                "they have reached, from enquiry to paid, then cancelled. %(total)s in all. "
-                "The table after the chart gives each number and value."
-            )
-            % {"total": pipeline.total_count},
-            categories=[row.label for row in pipeline.rows],
-            series=[Series(_("Engagements"), [row.count for row in pipeline.rows])],
-        ),
-        "income_month_chart": bar_chart(
-            chart_id="chart-income-month",
-            title=_("Net invoiced by month, before VAT, %(period)s") % {"period": when},
-            description=_(
-                "Bar chart of the amount invoiced less credit notes in each month, before VAT. "
-                "%(net)s in all. The table after the chart gives each month's figures."
-            )
-            % {"net": d.pounds(income.net)},
-            categories=months,
-            series=[Series(_("Net invoiced"), [row.net for row in income.months])],
-            value_text=d.pounds,
-        ),
-        "income_sector_chart": bar_chart(
-            chart_id="chart-income-sector",
-            title=_("Net invoiced by client sector, before VAT, %(period)s") % {"period": when},
-            description=_(
-                "Bar chart of the amount invoiced less credit notes for clients in each sector, "
-                "before VAT. The table after the chart gives each sector's figures."
-            ),
-            categories=[row.label for row in income.sectors],
-            series=[Series(_("Net invoiced"), [row.net for row in income.sectors])],
-            value_text=d.pounds,
-        ),
-        "cash_chart": bar_chart(
-            chart_id="chart-cash",
-            title=_("Cash received by month, %(period)s") % {"period": when},
-            description=_(
-                "Bar chart of the payments received in each month. %(received)s in all. "
-                "The table after the chart gives each month's figure."
-            )
-            % {"received": d.pounds(income.received)},
-            categories=months,
-            series=[Series(_("Cash received"), [row.received for row in income.months])],
-            value_text=d.pounds,
-        ),
-        "cancellations_chart": bar_chart(
-            chart_id="chart-cancellations",
-            title=_("Value cancelled and fees charged by month, %(period)s") % {"period": when},
-            description=_(
-                "Bar chart with two bars a month: the value of the sessions cancelled and the "
-                "cancellation fees charged for them. %(count)s cancellations, %(value)s "
-                "cancelled, %(fees)s in fees. The table after the chart gives each month's "
-                "figures."
-            )
-            % {
-                "count": cancelled.count,
-                "value": d.pounds(cancelled.value),
-                "fees": d.pounds(cancelled.fees),
-            },
-            categories=[row.label for row in cancelled.months],
-            series=[
-                Series(_("Value cancelled"), [row.value for row in cancelled.months]),
-                Series(_("Fees charged"), [row.fees for row in cancelled.months]),
-            ],
-            value_text=d.pounds,
-        ),
-    }
+def _net_invoiced(
+    income: d.Income,
+    rows: list[d.MonthRow] | list[d.SectorRow],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    header: str,
+) -> tuple[SafeString, dict]:
+    """The chart of the net invoiced in each of `rows` (months or sectors), and its table."""
+    money = d.pounds
+    chart = bar_chart(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        categories=[row.label for row in rows],
+        series=[Series(_("Net invoiced"), [row.net for row in rows])],
+        value_text=money,
+    )
+    table = _table(
+        title,
+        [header, _("Invoiced"), _("Credit notes"), _("Net invoiced")],
+        [[row.label, money(row.invoiced), money(row.credited), money(row.net)] for row in rows],
+        [_("Total"), money(income.invoiced), money(income.credited), money(income.net)],
+    )
+    return chart, table
 
 
 @decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
@@ -229,5 +238,5 @@ def training_dashboard(request: HttpRequest) -> HttpResponse:
         period = None
     if period is not None:
         figures = d.dashboard(period)
-        context.update(figures=figures, period=period, **_charts(figures), **_tables(figures))
+        context.update(figures=figures, period=period, **_charts_and_tables(figures))
     return render(request, "training/dashboards/dashboard.html", context)

@@ -18,14 +18,14 @@ from mend.training import choices as c
 from mend.training import models as m
 from mend.training.delivery import actions as delivery
 from mend.training.delivery import evaluation, queries, surveys
-from mend.training.delivery.certificates import certificate_pdf
+from mend.training.delivery.certificates import certificate_attachment
 from mend.training.delivery.forms import (
     AttendeeForm,
     AttendeeListForm,
     ConfirmForm,
     SendEvaluationsForm,
 )
-from mend.training.delivery.views import button, engagements, members
+from mend.training.delivery.views import button, engagement_to_manage
 from mend.training.web import TrainingRequest
 
 # ---------------------------------------------------------------- attendees
@@ -33,19 +33,12 @@ from mend.training.web import TrainingRequest
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def attendees(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = AttendeeForm(request.POST or None)
     return form_page(
         request,
         form,
-        lambda data: delivery.add_attendee(
-            actor=request.user,
-            engagement=engagement,
-            name=data["name"],
-            email=data["email"],
-            job_title=data["job_title"],
-            language=data["language"],
-        ),
+        lambda data: delivery.add_attendee(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_attendees", args=[engagement.pk]),
         message=lambda attendee: _("%(name)s added.") % {"name": attendee.name},
         template="training/delivery/attendees.html",
@@ -59,7 +52,7 @@ def attendees(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def attendees_paste(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = AttendeeListForm(request.POST or None)
     return form_page(
         request,
@@ -94,7 +87,7 @@ def attendee_remove(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def certificates(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST":
 
@@ -128,10 +121,7 @@ def certificates(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.VIEW_TRAINING))
 def certificate_download(request: TrainingRequest, pk: int) -> HttpResponse:
     certificate = access.get_object_or_404(request, m.Certificate, Perm.VIEW_TRAINING, pk=pk)
-    pdf = certificate_pdf(certificate, queries.certificate_url(certificate.code))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    return response
+    return certificate_attachment(certificate, queries.certificate_url(certificate.code))
 
 
 # ---------------------------------------------------------------- surveys
@@ -139,14 +129,12 @@ def certificate_download(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def evaluations_send(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = SendEvaluationsForm(request.POST or None)
     return form_page(
         request,
         form,
-        lambda data: surveys.send_evaluations(
-            actor=request.user, engagement=engagement, stage=data["stage"]
-        ),
+        lambda data: surveys.send_evaluations(actor=request.user, engagement=engagement, **data),
         redirect_to=reverse("training_evaluations_send", args=[engagement.pk]),
         message=lambda sent: _("%(count)s survey links emailed.") % {"count": len(sent)},
         template="training/delivery/evaluations_send.html",
@@ -175,7 +163,9 @@ def course_results(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
 def trainer_results(request: TrainingRequest, pk: int) -> HttpResponse:
-    membership = access.get_object_or_404(request, members(), Perm.VIEW_TRAINING_DASHBOARD, pk=pk)
+    membership = access.get_object_or_404(
+        request, queries.members(), Perm.VIEW_TRAINING_DASHBOARD, pk=pk
+    )
     if not queries.is_trainer(membership):
         raise Http404
     return render(

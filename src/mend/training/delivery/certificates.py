@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from django.core.mail import EmailMessage
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -44,6 +45,19 @@ def certificate_pdf(certificate: m.Certificate, verify_url: str) -> bytes:
     return render_pdf("training/pdf/certificate.html", context, certificate.language)
 
 
+def certificate_filename(certificate: m.Certificate) -> str:
+    return f"certificate-{certificate.code}.pdf"
+
+
+def certificate_attachment(certificate: m.Certificate, verify_url: str) -> HttpResponse:
+    """The certificate's PDF, as a file to save."""
+    response = HttpResponse(
+        certificate_pdf(certificate, verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate)}"'
+    return response
+
+
 def email_certificate(certificate: m.Certificate, email: str) -> None:
     """Send the certificate with its PDF (run by the `tasks.email_certificate` task)."""
     language = certificate.language
@@ -60,5 +74,5 @@ def email_certificate(certificate: m.Certificate, email: str) -> None:
         body = render_to_string("training/email/certificate.txt", context)
         pdf = certificate_pdf(certificate, url)
     message = EmailMessage(subject, body, None, [email])
-    message.attach(f"certificate-{certificate.code}.pdf", pdf, "application/pdf")
+    message.attach(certificate_filename(certificate), pdf, "application/pdf")
     message.send()

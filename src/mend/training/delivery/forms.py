@@ -31,6 +31,12 @@ def _time(label):
     )
 
 
+def _language(label):
+    return forms.ChoiceField(
+        label=label, choices=c.Language.choices, widget=forms.RadioSelect, initial="en"
+    )
+
+
 class SessionTimesForm(GovukForm):
     """A day and start and end times, read as Europe/London."""
 
@@ -83,8 +89,8 @@ class SessionNewForm(SubmissionMixin, SessionForm):
     pass
 
 
-class SessionEditForm(SessionForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class SessionEditForm(VersionedForm, SessionForm):
+    pass
 
 
 class PostponeForm(SessionTimesForm):
@@ -96,7 +102,27 @@ class PostponeForm(SessionTimesForm):
     )
 
 
-class AllocateForm(GovukForm):
+class MemberChoiceForm(GovukForm):
+    """Picks one of the `members` it is given: its `membership` field cleans to that Membership."""
+
+    prompt = _("Choose a member")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(mb.pk): mb for mb in members}
+        self.fields["membership"].choices = [("", self.prompt)] + [
+            (pk, self.member_label(mb)) for pk, mb in self.members.items()
+        ]
+
+    def member_label(self, member) -> str:
+        return f"{member.user} ({member.get_role_display()})"
+
+    def clean_membership(self):
+        return self.members[self.cleaned_data["membership"]]
+
+
+class AllocateForm(MemberChoiceForm):
+    prompt = _("Choose a trainer")
     membership = forms.ChoiceField(label=_("Trainer"))
     role = forms.ChoiceField(
         label=_("Role on the session"),
@@ -105,11 +131,8 @@ class AllocateForm(GovukForm):
         initial="support",
     )
 
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", _("Choose a trainer"))] + [
-            (str(mb.pk), mb.choice_label) for mb in members
-        ]
+    def member_label(self, member) -> str:
+        return member.choice_label
 
 
 class TrainerLevelForm(VersionedForm):
@@ -124,17 +147,11 @@ class TrainerLevelForm(VersionedForm):
     )
 
 
-class NewTrainerForm(GovukForm):
+class NewTrainerForm(MemberChoiceForm):
     membership = forms.ChoiceField(label=_("Member"))
     level = forms.ChoiceField(
         label=_("Trainer level"), choices=c.TrainerLevel.choices, widget=forms.RadioSelect
     )
-
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", _("Choose a member"))] + [
-            (str(mb.pk), f"{mb.user} ({mb.get_role_display()})") for mb in members
-        ]
 
 
 class AttendeeForm(SubmissionMixin, GovukForm):
@@ -147,12 +164,7 @@ class AttendeeForm(SubmissionMixin, GovukForm):
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    language = forms.ChoiceField(
-        label=_("Preferred language"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    language = _language(_("Preferred language"))
 
 
 class AttendeeListForm(SubmissionMixin, GovukForm):
@@ -165,12 +177,7 @@ class AttendeeListForm(SubmissionMixin, GovukForm):
             "Carys Hughes, carys.hughes@example.com. The email address may be left out."
         ),
     )
-    language = forms.ChoiceField(
-        label=_("Preferred language of everyone on this list"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-        initial="en",
-    )
+    language = _language(_("Preferred language of everyone on this list"))
 
 
 class RegisterForm(GovukForm):

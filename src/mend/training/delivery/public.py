@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mend.core.access import PUBLIC, decide
-from mend.core.submissions import handle_post
+from mend.core.submissions import form_page
 from mend.core.tenancy import organisation_scope
 from mend.training import choices as c
 from mend.training import models as m
@@ -69,31 +69,28 @@ def evaluation_survey(request: HttpRequest, token: str) -> HttpResponse:
         )
     assert survey is not None  # evaluation_problem refuses a missing survey
     form = EvaluationForm(request.POST or None)
-    if request.method == "POST":
 
-        def answer(data: dict) -> m.EvaluationRequest:
-            answers = dict(data)
-            comments = answers.pop("comments", "")
-            return surveys.answer_evaluation(token=token, answers=answers, comments=comments)
+    def answer(data: dict) -> m.EvaluationRequest:
+        answers = dict(data)
+        comments = answers.pop("comments", "")
+        return surveys.answer_evaluation(token=token, answers=answers, comments=comments)
 
-        response = handle_post(
-            request,
-            form,
-            answer,
-            redirect_to=reverse("training_evaluation", args=[token]),
-        )
-        if response:
-            return response
-    with organisation_scope(survey.organisation):
-        course = survey.attendee.engagement.course
-        course_label = m.bilingual(course.title, course.title_cy, language)
-    return render(
-        request,
-        "training/delivery/evaluation.html",
-        {
+    def context() -> dict:
+        with organisation_scope(survey.organisation):
+            course = survey.attendee.engagement.course
+            course_label = m.bilingual(course.title, course.title_cy, language)
+        return {
             "form": form,
             "organisation_name": organisation_name,
             "course": course_label,
             "is_pre": survey.stage == c.SurveyStage.PRE,
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        answer,
+        "training/delivery/evaluation.html",
+        context,
+        redirect_to=reverse("training_evaluation", args=[token]),
     )

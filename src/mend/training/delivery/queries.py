@@ -16,12 +16,29 @@ from django.utils.translation import gettext as _
 from mend.core import access
 from mend.core.models import Membership
 from mend.core.roles import Perm, Role
+from mend.core.tenancy import OrganisationQuerySet
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.tokens import hash_token, public_url
 
 RECENT_SESSIONS = 20
 UPCOMING_SESSIONS = 50
+
+
+def engagements() -> QuerySet[m.Engagement]:
+    return m.Engagement.objects.select_related("client", "course", "contact")
+
+
+def sessions() -> OrganisationQuerySet[m.DeliverySession]:
+    return m.DeliverySession.objects.select_related("engagement__client", "engagement__course")
+
+
+def allocations() -> QuerySet[m.SessionTrainer]:
+    return m.SessionTrainer.objects.select_related("session", "membership__user")
+
+
+def members() -> QuerySet[Membership]:
+    return Membership.objects.select_related("user")
 
 
 def trainer_name(membership: Membership) -> str:
@@ -163,10 +180,10 @@ def present_ids(session: m.DeliverySession) -> list[int]:
 def my_sessions(user: object, membership: Membership) -> tuple[list, list]:
     """(upcoming, recent) sessions `membership` trains, not cancelled."""
     mine = (
-        m.DeliverySession.objects.for_user(user, Perm.DELIVER_TRAINING)
+        sessions()
+        .for_user(user, Perm.DELIVER_TRAINING)
         .filter(allocations__membership=membership)
         .exclude(status=c.SessionStatus.CANCELLED)
-        .select_related("engagement__client", "engagement__course")
     )
     start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     upcoming = list(

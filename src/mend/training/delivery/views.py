@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access
 from mend.core.access import decide, requires
-from mend.core.models import Membership
 from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_button, handle_post, translating_refusal
 from mend.training import actions
@@ -39,16 +38,9 @@ from mend.training.delivery.forms import (
 from mend.training.web import TrainingRequest
 
 
-def engagements() -> QuerySet:
-    return m.Engagement.objects.select_related("client", "course", "contact")
-
-
-def sessions() -> QuerySet:
-    return m.DeliverySession.objects.select_related("engagement__client", "engagement__course")
-
-
-def members() -> QuerySet:
-    return Membership.objects.select_related("user")
+def engagement_to_manage(request: TrainingRequest, pk: int) -> m.Engagement:
+    """The engagement at `pk`, for a page that changes its sessions, attendees or surveys."""
+    return access.get_object_or_404(request, queries.engagements(), Perm.MANAGE_TRAINING, pk=pk)
 
 
 def _session_url(session: m.DeliverySession) -> str:
@@ -71,6 +63,26 @@ def button(
         redirect_to=redirect_to,
         message=message,
     )
+
+
+def _form_page_while(
+    is_open: bool,
+    request: TrainingRequest,
+    form: forms.Form,
+    act: Callable[[dict], Any],
+    template: str,
+    context: dict[str, Any],
+    *,
+    redirect_to: str,
+    message: str,
+) -> HttpResponse:
+    """`form_page` for a form that may be sent only while `is_open`: otherwise the page is
+    shown (again) and a POST does nothing, the page saying why."""
+    if is_open:
+        return form_page(
+            request, form, act, template, context, redirect_to=redirect_to, message=message
+        )
+    return render(request, template, context)
 
 
 # ---------------------------------------------------------------- sessions
@@ -103,7 +115,7 @@ def _renaming(act: Callable[[dict], Any]) -> Callable[[dict], Any]:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_new(request: TrainingRequest, pk: int) -> HttpResponse:
-    engagement = access.get_object_or_404(request, engagements(), Perm.MANAGE_TRAINING, pk=pk)
+    engagement = engagement_to_manage(request, pk)
     form = SessionNewForm(request.POST or None)
     return form_page(
         request,
@@ -125,19 +137,16 @@ def session_new(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_edit(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.MANAGE_TRAINING, pk=pk)
     starts = timezone.localtime(session.starts_at)
-    form = SessionEditForm(
-        request.POST or None,
+    form = SessionEditForm.editing(
+        session,
+        request.POST,
         initial={
             "day": starts.date(),
             "starts": starts.time(),
             "ends": timezone.localtime(session.ends_at).time(),
             "where": "online" if session.is_online else "in_person",
-            "venue": session.venue,
-            "value": session.value,
-            "materials": session.materials,
-            "version": session.version,
         },
     )
 
@@ -162,31 +171,26 @@ def session_edit(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_postpone(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.MANAGE_TRAINING, pk=pk)
     problem = actions.postponement_problem(session)
     form = PostponeForm(request.POST or None)
-    if request.method == "POST" and problem is None:
-        response = handle_post(
-            request,
-            form,
-            _renaming(
-                lambda data: actions.postpone_session(
-                    actor=request.user,
-                    session=session,
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    reason=data["reason"],
-                )
-            ),
-            redirect_to=_session_url(session),
-            message=_("Session postponed. No fee applies."),
-        )
-        if response:
-            return response
-    return render(
+    return _form_page_while(
+        problem is None,
         request,
+        form,
+        _renaming(
+            lambda data: actions.postpone_session(
+                actor=request.user,
+                session=session,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                reason=data["reason"],
+            )
+        ),
         "training/delivery/postpone.html",
         {"form": form, "session": session, "engagement": session.engagement, "problem": problem},
+        redirect_to=_session_url(session),
+        message=_("Session postponed. No fee applies."),
     )
 
 
@@ -220,14 +224,14 @@ def _session_page(
 
 @decide(requires(Perm.DELIVER_TRAINING))
 def session_detail(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.DELIVER_TRAINING, pk=pk)
     return _session_page(request, session)
 
 
 @require_POST
 @decide(requires(Perm.DELIVER_TRAINING))
 def session_delivered(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.DELIVER_TRAINING, pk=pk)
     return button(
         request,
         lambda: delivery.mark_session_delivered(actor=request.user, session=session),
@@ -239,23 +243,21 @@ def session_delivered(request: TrainingRequest, pk: int) -> HttpResponse:
 @require_POST
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_allocate(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.MANAGE_TRAINING, pk=pk)
-    members = queries.trainer_candidates()
-    form = AllocateForm(request.POST, members=members)
-
-    def allocate(data: dict) -> Membership:
-        chosen = next(mb for mb in members if str(mb.pk) == data["membership"])
-        delivery.allocate_trainer(
-            actor=request.user, session=session, membership=chosen, is_lead=data["role"] == "lead"
-        )
-        return chosen
-
+    session = access.get_object_or_404(request, queries.sessions(), Perm.MANAGE_TRAINING, pk=pk)
+    form = AllocateForm(request.POST, members=queries.trainer_candidates())
     response = handle_post(
         request,
         form,
-        allocate,
+        lambda data: delivery.allocate_trainer(
+            actor=request.user,
+            session=session,
+            membership=data["membership"],
+            is_lead=data["role"] == "lead",
+        ),
         redirect_to=_session_url(session),
-        message=lambda chosen: _("%(name)s is allocated to this session.") % {"name": chosen.user},
+        message=lambda allocation: (
+            _("%(name)s is allocated to this session.") % {"name": allocation.membership.user}
+        ),
     )
     return response or _session_page(request, session, allocate_form=form)
 
@@ -264,10 +266,7 @@ def session_allocate(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.MANAGE_TRAINING))
 def session_trainer_remove(request: TrainingRequest, pk: int) -> HttpResponse:
     allocation = access.get_object_or_404(
-        request,
-        m.SessionTrainer.objects.select_related("session", "membership__user"),
-        Perm.MANAGE_TRAINING,
-        pk=pk,
+        request, queries.allocations(), Perm.MANAGE_TRAINING, pk=pk
     )
     return button(
         request,
@@ -280,7 +279,7 @@ def session_trainer_remove(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.DELIVER_TRAINING))
 def session_register(request: TrainingRequest, pk: int) -> HttpResponse:
-    session = access.get_object_or_404(request, sessions(), Perm.DELIVER_TRAINING, pk=pk)
+    session = access.get_object_or_404(request, queries.sessions(), Perm.DELIVER_TRAINING, pk=pk)
     attendees = queries.session_attendees(session)
     form = RegisterForm(
         request.POST or None,
@@ -288,20 +287,13 @@ def session_register(request: TrainingRequest, pk: int) -> HttpResponse:
         initial={"present": [str(pk) for pk in queries.present_ids(session)]},
     )
     is_open = queries.register_open(session)
-    if request.method == "POST" and is_open:
-        response = handle_post(
-            request,
-            form,
-            lambda data: delivery.record_attendance(
-                actor=request.user, session=session, present_ids=data["present"]
-            ),
-            redirect_to=_session_url(session),
-            message=_("Register saved."),
-        )
-        if response:
-            return response
-    return render(
+    return _form_page_while(
+        is_open,
         request,
+        form,
+        lambda data: delivery.record_attendance(
+            actor=request.user, session=session, present_ids=data["present"]
+        ),
         "training/delivery/register.html",
         {
             "form": form,
@@ -310,6 +302,8 @@ def session_register(request: TrainingRequest, pk: int) -> HttpResponse:
             "attendees": attendees,
             "is_open": is_open,
         },
+        redirect_to=_session_url(session),
+        message=_("Register saved."),
     )
 
 
@@ -320,18 +314,14 @@ def session_register(request: TrainingRequest, pk: int) -> HttpResponse:
 def trainers(request: TrainingRequest) -> HttpResponse:
     others = queries.members_without_level()
     form = NewTrainerForm(request.POST or None, members=others)
-
-    def set_level(data: dict) -> Membership:
-        chosen = next(mb for mb in others if str(mb.pk) == data["membership"])
-        delivery.set_trainer_level(actor=request.user, membership=chosen, level=data["level"])
-        return chosen
-
     return form_page(
         request,
         form,
-        set_level,
+        lambda data: delivery.set_trainer_level(actor=request.user, **data),
         redirect_to=reverse("training_trainers"),
-        message=lambda chosen: _("%(name)s's trainer level saved.") % {"name": chosen.user},
+        message=lambda _profile: (
+            _("%(name)s's trainer level saved.") % {"name": form.cleaned_data["membership"].user}
+        ),
         template="training/delivery/trainers.html",
         context=lambda: {
             "trainers": queries.trainer_candidates(),
@@ -344,26 +334,15 @@ def trainers(request: TrainingRequest) -> HttpResponse:
 
 @decide(requires(Perm.CONFIGURE_TRAINING))
 def trainer_level(request: TrainingRequest, pk: int) -> HttpResponse:
-    membership = access.get_object_or_404(request, members(), Perm.CONFIGURE_TRAINING, pk=pk)
-    profile = m.TrainerProfile.objects.filter(membership=membership).first()
-    form = TrainerLevelForm(
-        request.POST or None,
-        initial={
-            "level": profile.level if profile else "",
-            "notes": profile.notes if profile else "",
-            "version": profile.version if profile else None,
-        },
+    membership = access.get_object_or_404(
+        request, queries.members(), Perm.CONFIGURE_TRAINING, pk=pk
     )
+    profile = m.TrainerProfile.objects.filter(membership=membership).first()
+    form = TrainerLevelForm.editing(profile, request.POST)
     return form_page(
         request,
         form,
-        lambda data: delivery.set_trainer_level(
-            actor=request.user,
-            membership=membership,
-            level=data["level"],
-            notes=data["notes"],
-            version=data.get("version"),
-        ),
+        lambda data: delivery.set_trainer_level(actor=request.user, membership=membership, **data),
         redirect_to=reverse("training_trainers"),
         message=_("%(name)s's trainer level saved.") % {"name": membership.user},
         template="training/delivery/trainer_level.html",

@@ -3,6 +3,8 @@ with its enrolments and progress, enrolling a client's people; and a member's ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import cast
 
 from django.contrib import messages
@@ -71,18 +73,12 @@ def module_new(request: TrainingRequest) -> HttpResponse:
 @decide(requires(AUTHOR))
 def module_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    form = ModuleForm(
-        request.POST or None,
+    form = ModuleForm.editing(
+        module,
+        request.POST,
         initial={
-            "title": module.title,
-            "title_cy": module.title_cy,
-            "summary": module.summary,
-            "summary_cy": module.summary_cy,
-            "cpd_hours": module.cpd_hours,
-            "pass_mark": module.pass_mark,
             "open_to_public": "yes" if module.open_to_public else "no",
             "is_published": "yes" if module.is_published else "no",
-            "version": module.version,
         },
     )
     return form_page(
@@ -128,14 +124,7 @@ def lesson_new(request: TrainingRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: actions.add_lesson(
-            actor=request.user,
-            module=module,
-            title=data["title"],
-            title_cy=data["title_cy"],
-            body=data["body"],
-            body_cy=data["body_cy"],
-        ),
+        lambda data: actions.add_lesson(actor=request.user, module=module, **data),
         redirect_to=_module_url(module.pk),
         message=_("Lesson added."),
         template="training/elearning/lesson_form.html",
@@ -147,28 +136,11 @@ def lesson_new(request: TrainingRequest, pk: int) -> HttpResponse:
 def lesson_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     lesson = access.get_object_or_404(request, m.Lesson, AUTHOR, pk=pk)
     module = m.Module.objects.get(pk=lesson.module_id)
-    form = LessonForm(
-        request.POST or None,
-        initial={
-            "title": lesson.title,
-            "title_cy": lesson.title_cy,
-            "body": lesson.body,
-            "body_cy": lesson.body_cy,
-            "version": lesson.version,
-        },
-    )
+    form = LessonForm.editing(lesson, request.POST)
     return form_page(
         request,
         form,
-        lambda data: actions.update_lesson(
-            actor=request.user,
-            lesson=lesson,
-            version=data.get("version"),
-            title=data["title"],
-            title_cy=data["title_cy"],
-            body=data["body"],
-            body_cy=data["body_cy"],
-        ),
+        lambda data: actions.update_lesson(actor=request.user, lesson=lesson, **data),
         redirect_to=_module_url(module.pk),
         message=_("Lesson saved."),
         template="training/elearning/lesson_form.html",
@@ -210,25 +182,12 @@ def lesson_move(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(AUTHOR))
 def question_new(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    form = QuestionForm(request.POST or None)
-
-    return form_page(
+    return _question_page(
         request,
-        form,
-        translating_refusal(
-            lambda data: actions.add_question(
-                actor=request.user,
-                module=module,
-                text=data["text"],
-                text_cy=data["text_cy"],
-                choices=form.choices(),
-            ),
-            _question_refusal,
-        ),
-        redirect_to=_module_url(module.pk) + "#quiz",
+        QuestionForm(request.POST or None),
+        partial(actions.add_question, actor=request.user, module=module),
+        module=module,
         message=_("Question added."),
-        template="training/elearning/question_form.html",
-        context={"form": form, "module": module},
     )
 
 
@@ -237,23 +196,36 @@ def question_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     question = access.get_object_or_404(request, m.QuizQuestion, AUTHOR, pk=pk)
     module = m.Module.objects.get(pk=question.module_id)
     choices = list(m.QuizChoice.objects.filter(question=question).order_by("position", "pk"))
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, choices))
+    return _question_page(
+        request,
+        QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, choices)),
+        partial(actions.update_question, actor=request.user, question=question),
+        module=module,
+        question=question,
+        message=_("Question saved."),
+    )
 
+
+def _question_page(
+    request: TrainingRequest,
+    form: QuestionForm,
+    save: Callable[..., m.QuizQuestion],
+    *,
+    module: m.Module,
+    question: m.QuizQuestion | None = None,
+    message: str,
+) -> HttpResponse:
+    """The page that adds or edits a quiz question: `save` takes the question's text and its
+    answers, as `add_question` and `update_question` do."""
     return form_page(
         request,
         form,
         translating_refusal(
-            lambda data: actions.update_question(
-                actor=request.user,
-                question=question,
-                text=data["text"],
-                text_cy=data["text_cy"],
-                choices=form.choices(),
-            ),
+            lambda data: save(text=data["text"], text_cy=data["text_cy"], choices=form.choices()),
             _question_refusal,
         ),
         redirect_to=_module_url(module.pk) + "#quiz",
-        message=_("Question saved."),
+        message=message,
         template="training/elearning/question_form.html",
         context={"form": form, "module": module, "question": question},
     )

@@ -27,7 +27,7 @@ from mend.core.models import Organisation
 from mend.core.submissions import form_page, handle_post
 from mend.core.tenancy import organisation_scope
 from mend.training import models as m
-from mend.training.delivery.certificates import certificate_pdf
+from mend.training.delivery.certificates import certificate_attachment
 from mend.training.elearning import actions, richtext
 from mend.training.elearning import enrolment as enrolling
 from mend.training.elearning import queries as progress
@@ -58,6 +58,15 @@ def page_context(request: HttpRequest, organisation: Organisation, **extra: obje
         "is_member": organisation.pk in access.memberships(request.user),
         **extra,
     }
+
+
+def _enrolment_context(
+    request: HttpRequest, organisation: Organisation, enrolment: m.Enrolment, **extra: object
+) -> dict:
+    """`page_context` for a page of one of the learner's enrolments."""
+    return page_context(
+        request, organisation, enrolment=enrolment, module=enrolment.module, **extra
+    )
 
 
 def _own_enrolment(request: HttpRequest, pk: int) -> m.Enrolment:
@@ -119,11 +128,10 @@ def module_overview(request: HttpRequest, organisation, pk: int) -> HttpResponse
     return render(
         request,
         "training/learn/module.html",
-        page_context(
+        _enrolment_context(
             request,
             organisation,
-            enrolment=enrolment,
-            module=enrolment.module,
+            enrolment,
             lessons=lessons,
             next_lesson=progress.next_lesson(enrolment, ids),
             lessons_done=progress.lessons_done(enrolment, ids),
@@ -143,42 +151,38 @@ def lesson(request: HttpRequest, organisation, pk: int, lesson_pk: int) -> HttpR
         raise Http404
     current = m.Lesson.objects.get(pk=lesson_pk)
     index = ids.index(lesson_pk)
-    if request.method == "POST":
 
-        def onward(done: m.Enrolment) -> str:
-            if index + 1 < len(ids):
-                return learn_path("training_learn_lesson", organisation, pk, ids[index + 1])
-            if progress.next_lesson(done, ids) is None:
-                return learn_path("training_learn_quiz", organisation, pk)
-            return learn_path("training_learn_module", organisation, pk)
+    def onward(done: m.Enrolment) -> str:
+        if index + 1 < len(ids):
+            return learn_path("training_learn_lesson", organisation, pk, ids[index + 1])
+        if progress.next_lesson(done, ids) is None:
+            return learn_path("training_learn_quiz", organisation, pk)
+        return learn_path("training_learn_module", organisation, pk)
 
-        response = handle_post(
-            request,
-            GovukForm(request.POST),
-            lambda _data: actions.complete_lesson(
-                user=request.user, enrolment=enrolment, lesson=current
-            ),
-            redirect_to=onward,
-        )
-        if response:
-            return response
-    language = translation.get_language() or "en"
-    body = current.body_cy if language == "cy" and current.body_cy else current.body
-    return render(
-        request,
-        "training/learn/lesson.html",
-        page_context(
+    def context() -> dict:
+        language = translation.get_language() or "en"
+        body = current.body_cy if language == "cy" and current.body_cy else current.body
+        return _enrolment_context(
             request,
             organisation,
-            enrolment=enrolment,
-            module=enrolment.module,
+            enrolment,
             lesson=current,
             body=richtext.render(body),
             number=index + 1,
             total=len(ids),
             previous_pk=ids[index - 1] if index > 0 else None,
             is_done=lesson_pk in (enrolment.completed_lessons or []),
+        )
+
+    return form_page(
+        request,
+        GovukForm(request.POST),
+        lambda _data: actions.complete_lesson(
+            user=request.user, enrolment=enrolment, lesson=current
         ),
+        "training/learn/lesson.html",
+        context,
+        redirect_to=onward,
     )
 
 
@@ -202,9 +206,7 @@ def quiz(request: HttpRequest, organisation, pk: int) -> HttpResponse:
             "training_learn_result", organisation, pk, attempt.pk
         ),
         template="training/learn/quiz.html",
-        context=lambda: page_context(
-            request, organisation, enrolment=enrolment, module=enrolment.module, form=form
-        ),
+        context=lambda: _enrolment_context(request, organisation, enrolment, form=form),
     )
 
 
@@ -220,11 +222,10 @@ def result(request: HttpRequest, organisation, pk: int, attempt_pk: int) -> Http
     return render(
         request,
         "training/learn/result.html",
-        page_context(
+        _enrolment_context(
             request,
             organisation,
-            enrolment=enrolment,
-            module=enrolment.module,
+            enrolment,
             attempt=attempt,
             certificate=certificate,
             cpd_entry=cpd_entry,
@@ -247,7 +248,4 @@ def certificate(request: HttpRequest, organisation, pk: int) -> HttpResponse:
     found = queries.valid_certificate(enrolment)
     if found is None:
         raise Http404
-    pdf = certificate_pdf(found, verify_url(found.code))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.code}.pdf"'
-    return response
+    return certificate_attachment(found, verify_url(found.code))
