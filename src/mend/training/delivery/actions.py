@@ -66,11 +66,10 @@ def mark_session_delivered(*, actor: object, session: m.DeliverySession) -> m.De
         locked.delivered_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "delivered_at", "version"])
-        audit.record(
+        audit.record_for(
             TrainingEvent.SESSION_DELIVERED,
+            locked,
             actor=actor,
-            organisation=locked.organisation,
-            obj=locked,
             changes={"status": [c.SessionStatus.SCHEDULED, c.SessionStatus.DELIVERED]},
         )
         refresh_status(m.Engagement.objects.get(pk=locked.engagement_id))
@@ -215,11 +214,10 @@ def remove_trainer(*, actor: object, allocation: m.SessionTrainer) -> None:
     with transaction.atomic():
         membership_id = allocation.membership_id
         allocation.delete()
-        audit.record(
+        audit.record_for(
             TrainingEvent.TRAINER_REMOVED,
+            session,
             actor=actor,
-            organisation=session.organisation,
-            obj=session,
             changes={"membership": membership_id},
         )
 
@@ -372,11 +370,10 @@ def record_attendance(
                 row.save(update_fields=["present", "recorded_at", "recorded_by"])
                 changed += 1
             rows.append(row)
-        audit.record(
+        audit.record_for(
             TrainingEvent.REGISTER_TAKEN,
+            session,
             actor=actor,
-            organisation=session.organisation,
-            obj=session,
             changes={"present": len(present), "absent": len(known - present), "changed": changed},
         )
     return rows

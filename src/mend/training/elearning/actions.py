@@ -210,11 +210,10 @@ def move_lesson(*, actor: object, lesson: m.Lesson, direction: str) -> m.Lesson:
             if row.position != position:
                 row.position = position
                 row.save(update_fields=["position"])
-        audit.record(
+        audit.record_for(
             TrainingEvent.LESSON_MOVED,
+            lesson,
             actor=actor,
-            organisation=lesson.organisation,
-            obj=lesson,
             changes={"direction": direction, "position": other + 1},
         )
     return lessons[other]
@@ -299,11 +298,10 @@ def update_question(
         locked.text, locked.text_cy = text.strip(), (text_cy or "").strip()
         locked.save(update_fields=["text", "text_cy"])
         _save_choices(locked, specs)
-        audit.record(
+        audit.record_for(
             TrainingEvent.QUESTION_CHANGED,
+            locked,
             actor=actor,
-            organisation=locked.organisation,
-            obj=locked,
             changes={"choices": len(specs)},
         )
     return locked
@@ -337,11 +335,10 @@ def complete_lesson(*, user: object, enrolment: m.Enrolment, lesson: m.Lesson) -
         if lesson.pk not in (locked.completed_lessons or []):
             locked.completed_lessons = [*(locked.completed_lessons or []), lesson.pk]
             locked.save(update_fields=["completed_lessons"])
-            audit.record(
+            audit.record_for(
                 TrainingEvent.LESSON_COMPLETED,
+                locked,
                 actor=user,
-                organisation=locked.organisation,
-                obj=locked,
                 changes={"lesson": lesson.pk},
             )
     return locked
@@ -390,11 +387,10 @@ def submit_quiz(*, user: object, enrolment: m.Enrolment, answers: dict) -> m.Qui
             locked.passed_at = attempt.submitted_at
             fields.append("passed_at")
         locked.save(update_fields=fields)
-        audit.record(
+        audit.record_for(
             TrainingEvent.QUIZ_SUBMITTED,
+            locked,
             actor=user,
-            organisation=locked.organisation,
-            obj=locked,
             changes={"score": percent, "passed": passed},
         )
         if passed:

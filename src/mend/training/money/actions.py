@@ -186,11 +186,10 @@ def credit_invoice(*, actor: User, invoice: m.Invoice, reason: str) -> m.Invoice
                 for line in locked.lines.all()
             ],
         )
-        audit.record(
+        audit.record_for(
             TrainingEvent.INVOICE_CREDITED,
+            locked,
             actor=actor,
-            organisation=locked.organisation,
-            obj=locked,
             changes={"credit_note": note.number, "reason": reason[:200]},
         )
         if locked.engagement_id:

@@ -302,11 +302,10 @@ def postpone_session(
         locked.postponements += 1
         locked.version += 1
         locked.save()
-        audit.record(
+        audit.record_for(
             TrainingEvent.SESSION_POSTPONED,
+            locked,
             actor=actor,
-            organisation=locked.organisation,
-            obj=locked,
             changes={"starts_at": [old, starts_at], "reason": reason.strip()[:300]},
         )
     return locked
