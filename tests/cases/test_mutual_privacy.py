@@ -25,6 +25,7 @@ from mend.cases import models as m
 from mend.cases.communication.documents import letter_pdf
 from mend.core.roles import Role
 from mend.core.tenancy import organisation_scope
+from tests.builders import CaseWorld
 
 pytestmark = pytest.mark.django_db
 
@@ -94,23 +95,30 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
+class PrivacyWorld(CaseWorld):
+    """A manager and the practitioner who leads the case."""
+
+    def __init__(self, org, make_member):
+        super().__init__(org, make_member)
+        self.manager = self.member(Role.MANAGER)
+        self.lead = self.member(Role.PRACTITIONER)
+
+
 @pytest.fixture
 def full_case(org, make_member, django_capture_on_commit_callbacks):
-    manager = make_member(org, Role.MANAGER).user
-    lead = make_member(org, Role.PRACTITIONER)
+    world = PrivacyWorld(org, make_member)
+    manager, lead = world.manager.user, world.lead
     with organisation_scope(org), django_capture_on_commit_callbacks(execute=True):
-        case = actions.create_case(
-            actor=manager,
-            organisation=org,
+        case = world.open_case(
+            lead=lead,
+            parties=False,
             source=c.Source.AGENCY,
-            case_type=m.CaseType.objects.get(code="criminal-justice"),
             referring_agency="Probation Service",
             referrer_contact={"name": "Pat Referrer", "email": "pat.referrer@probation.example"},
             summary="Burglary at the harmed person's home.",
             justice_stage=c.JusticeStage.COMMUNITY,
             reported_on=timezone.localdate(),
         )
-        actions.allocate(actor=manager, case=case, membership=lead, role=c.AllocationRole.LEAD)
         case = actions.transition(actor=manager, case=case, name="accept")
         case = actions.transition(actor=lead.user, case=case, name="start_assessment")
         parties = {}

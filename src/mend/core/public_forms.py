@@ -7,24 +7,27 @@
 - `RateLimit`: at most `limit` accepted submissions from one address in `window` seconds (the
   address as `core.middleware.client_ip` sees it, so trusted proxies are honoured).
 
-A view calls `screen(request, form, limit)` on POST: it answers the HTTP status to give with the
-form's error when the submission is refused, or None when the view may go on to `form.is_valid()`
-and save. After saving, the view calls `limit.count(request)`.
+A public form's view calls `public_form_page`: the replay guard, then `screen` (the traps and the
+limit), then `handle_post`, and the page again, with the status `screen` chose, when the submission
+is refused. Its action calls `limit.count(request)` after saving.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mend.core.middleware import client_ip
+from mend.core.submissions import already_done, handle_post
 
 MINIMUM_SECONDS = 3
 STARTED_SALT = "mend.core.public-form.started"
@@ -142,3 +145,32 @@ def screen(
         form.refresh_started()
         return 200
     return None
+
+
+def public_form_page(
+    request: HttpRequest,
+    form: SpamTrapMixin,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    limit: RateLimit,
+    too_many: str,
+    template: str,
+    context: dict[str, Any],
+    redirect_to: str,
+) -> HttpResponse:
+    """A public form's page. On POST, in order: a replayed submission goes where the first one
+    went; the traps and the limit (`screen`); then `handle_post`. The page is shown again, with
+    the form's errors and the status `screen` chose (429 for too many), unless that redirected."""
+    status = 200
+    if request.method == "POST":
+        done = already_done(request, request.POST.get("submission_id"))
+        if done:
+            return redirect(done)
+        refused = screen(request, form, limit, too_many=too_many)
+        if refused is not None:
+            status = refused
+        else:
+            response = handle_post(request, form, act, redirect_to=redirect_to)
+            if response:
+                return response
+    return render(request, template, {**context, "form": form}, status=status)

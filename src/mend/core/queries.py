@@ -1,12 +1,22 @@
-"""Read-only look-ups of core state (invitations by token, their links)."""
+"""Read-only look-ups of core state (organisations by short name, invitations by token, their
+links)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mend.core.models import Invitation, hash_token
+from mend.core.models import Invitation, Organisation, hash_token
+
+
+def organisation_named(slug: str) -> Organisation:
+    """The organisation an address names by its short name (404 when there is none)."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
 
 
 def invitation_url(token: str) -> str:

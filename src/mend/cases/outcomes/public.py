@@ -13,7 +13,7 @@ from mend.cases import actions
 from mend.cases.outcomes import queries
 from mend.cases.outcomes.forms import SurveyForm
 from mend.core.access import PUBLIC, decide
-from mend.core.models import Organisation
+from mend.core.queries import organisation_named
 from mend.core.submissions import form_page
 from mend.core.tenancy import organisation_scope
 
@@ -53,16 +53,9 @@ def feedback_survey(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------- published case studies
 
 
-def organisation_or_404(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404
-    return organisation
-
-
 @decide(PUBLIC)
 def stories(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = organisation_or_404(slug)
+    organisation = organisation_named(slug)
     language = translation.get_language() or "en"
     return render(
         request,
@@ -77,7 +70,7 @@ def stories(request: HttpRequest, slug: str) -> HttpResponse:
 
 @decide(PUBLIC)
 def story(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    organisation = organisation_or_404(slug)
+    organisation = organisation_named(slug)
     found = queries.published_story(organisation, pk)
     if found is None:
         raise Http404

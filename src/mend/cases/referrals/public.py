@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +18,8 @@ from mend.cases.referrals import actions
 from mend.cases.referrals.forms import SelfReferralForm
 from mend.core.access import PUBLIC, decide
 from mend.core.models import Organisation
-from mend.core.public_forms import RateLimit, screen
-from mend.core.submissions import already_done, handle_post
+from mend.core.public_forms import RateLimit, public_form_page
+from mend.core.queries import organisation_named
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
 from mend.people.models import Language
@@ -27,13 +27,6 @@ from mend.people.models import Language
 # Public self-referrals accepted from one address in an hour.
 SELF_REFERRAL_LIMIT = RateLimit("self-referral", limit=5, window=3600)
 SESSION_SENT = "mend_self_referral_sent"
-
-
-def _public_organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404
-    return organisation
 
 
 def _acknowledge(case: m.Case, organisation: Organisation, email: str, language: str) -> None:
@@ -51,7 +44,7 @@ def _acknowledge(case: m.Case, organisation: Organisation, email: str, language:
 
 @decide(PUBLIC)
 def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _public_organisation(slug)
+    organisation = organisation_named(slug)
     language = current_language()
     with organisation_scope(organisation):
         case_types = m.CaseType.objects.filter(is_active=True)
@@ -60,35 +53,24 @@ def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": slug,
             "privacy_url": reverse("privacy"),
         }
-        if request.method != "POST":
-            form = SelfReferralForm(case_types=case_types, language=language)
-            return render(request, "cases/referrals/self.html", {**context, "form": form})
-        done = already_done(request, request.POST.get("submission_id"))
-        if done:
-            return redirect(done)
-        form = SelfReferralForm(request.POST, case_types=case_types, language=language)
-        status = screen(
+        form = SelfReferralForm(
+            request.POST if request.method == "POST" else None,
+            case_types=case_types,
+            language=language,
+        )
+        return public_form_page(
             request,
             form,
-            SELF_REFERRAL_LIMIT,
+            lambda data: _refer(request, organisation, slug, form.referral(data)),
+            limit=SELF_REFERRAL_LIMIT,
             too_many=_(
                 "We have received several referrals from your connection in the last hour, "
                 "so we cannot take another one just now. Please try again later. If you "
                 "need help now, please phone us."
             ),
-        )
-        if status is None:
-            status = 200
-            response = handle_post(
-                request,
-                form,
-                lambda data: _refer(request, organisation, slug, form.referral(data)),
-                redirect_to=reverse("self_referral_sent", args=[slug]),
-            )
-            if response:
-                return response
-        return render(
-            request, "cases/referrals/self.html", {**context, "form": form}, status=status
+            template="cases/referrals/self.html",
+            context=context,
+            redirect_to=reverse("self_referral_sent", args=[slug]),
         )
 
 
@@ -110,7 +92,7 @@ def _refer(request: HttpRequest, organisation: Organisation, slug: str, answers:
 
 @decide(PUBLIC)
 def self_referral_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _public_organisation(slug)
+    organisation = organisation_named(slug)
     sent = request.session.get(SESSION_SENT) or {}
     if sent.get("slug") != slug:
         return redirect("self_referral", slug=slug)

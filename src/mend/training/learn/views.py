@@ -24,6 +24,7 @@ from mend.core import access
 from mend.core.access import LEARNER, decide
 from mend.core.forms import GovukForm
 from mend.core.models import Organisation
+from mend.core.queries import organisation_named
 from mend.core.submissions import form_page, handle_post
 from mend.core.tenancy import organisation_scope
 from mend.training import models as m
@@ -40,9 +41,7 @@ def in_organisation(view: Callable) -> Callable:
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, slug: str, *args, **kwargs):
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None:
-            raise Http404
+        organisation = organisation_named(slug)
         with organisation_scope(organisation):
             return view(request, organisation, *args, **kwargs)
 

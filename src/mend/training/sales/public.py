@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from mend.core.access import PUBLIC, decide
 from mend.core.middleware import client_ip
-from mend.core.models import Organisation
-from mend.core.public_forms import RateLimit, screen
-from mend.core.submissions import already_done, form_page, handle_post
+from mend.core.public_forms import RateLimit, public_form_page
+from mend.core.queries import organisation_named
+from mend.core.submissions import handle_post
 from mend.core.tenancy import organisation_scope
 from mend.core.web import current_language
 from mend.training import actions
@@ -33,17 +33,10 @@ ENQUIRY_LIMIT = RateLimit("training-enquiry", limit=5, window=3600)
 SESSION_ENQUIRY_SENT = "mend_training_enquiry_sent"
 
 
-def _public_organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise Http404
-    return organisation
-
-
 @decide(PUBLIC)
 def training_enquire(request: HttpRequest, slug: str) -> HttpResponse:
     """The public training-enquiry form: no sign-in, in English or Welsh."""
-    organisation = _public_organisation(slug)
+    organisation = organisation_named(slug)
     language = current_language()
     with organisation_scope(organisation):
         form = PublicEnquiryForm(
@@ -55,23 +48,7 @@ def training_enquire(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation.display_name(language),
             "slug": slug,
             "privacy_url": reverse("privacy"),
-            "form": form,
         }
-        if request.method == "POST":
-            done = already_done(request, request.POST.get("submission_id"))
-            if done:
-                return redirect(done)
-            refused = screen(
-                request,
-                form,
-                ENQUIRY_LIMIT,
-                too_many=_(
-                    "We have received several enquiries from your connection in the last hour, "
-                    "so we cannot take another one just now. Please try again later, or phone us."
-                ),
-            )
-            if refused is not None:
-                return render(request, "training/sales/enquire.html", context, status=refused)
 
         def receive(data: dict) -> m.Enquiry:
             enquiry = actions.receive_enquiry(organisation=organisation, **enquiry_values(data))
@@ -79,19 +56,24 @@ def training_enquire(request: HttpRequest, slug: str) -> HttpResponse:
             request.session[SESSION_ENQUIRY_SENT] = slug
             return enquiry
 
-        return form_page(
+        return public_form_page(
             request,
             form,
             receive,
-            redirect_to=reverse("training_enquire_thanks", args=[slug]),
+            limit=ENQUIRY_LIMIT,
+            too_many=_(
+                "We have received several enquiries from your connection in the last hour, "
+                "so we cannot take another one just now. Please try again later, or phone us."
+            ),
             template="training/sales/enquire.html",
             context=context,
+            redirect_to=reverse("training_enquire_thanks", args=[slug]),
         )
 
 
 @decide(PUBLIC)
 def training_enquire_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _public_organisation(slug)
+    organisation = organisation_named(slug)
     if request.session.get(SESSION_ENQUIRY_SENT) != slug:
         return redirect("training_enquire", slug=slug)
     return render(
