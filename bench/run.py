@@ -95,10 +95,10 @@ def server(
         process.wait(timeout=30)
 
 
-def token(html: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+def token(page: Any) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     if not found:
-        raise SystemExit("No CSRF token on the sign-in page.")
+        raise SystemExit(f"No form on {page.url} (status {page.status_code}).")
     return found.group(1)
 
 
@@ -113,7 +113,7 @@ def sign_in(base: str, email: str) -> dict[str, str]:
     page = session.get(f"{base}/accounts/login/", timeout=30)
     answer = session.post(
         f"{base}/accounts/login/",
-        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token(page.text)},
+        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token(page)},
         headers={"Referer": page.url},
         timeout=30,
     )
@@ -121,7 +121,7 @@ def sign_in(base: str, email: str) -> dict[str, str]:
         answer.url,
         data={
             "code": pyotp.TOTP(totp_secret(email)).now(),
-            "csrfmiddlewaretoken": token(answer.text),
+            "csrfmiddlewaretoken": token(answer),
         },
         headers={"Referer": answer.url},
         timeout=30,
@@ -138,7 +138,7 @@ def sign_in_admin(base: str, email: str, password: str) -> dict[str, str]:
     page = session.get(f"{base}/admin/login/", timeout=30)
     answer = session.post(
         f"{base}/admin/login/?next=/admin/",
-        data={"username": email, "password": password, "csrfmiddlewaretoken": token(page.text)},
+        data={"username": email, "password": password, "csrfmiddlewaretoken": token(page)},
         headers={"Referer": page.url},
         timeout=30,
     )
