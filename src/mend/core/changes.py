@@ -55,12 +55,15 @@ def update_fields(
     version: int | None = None,
     organisation: Any = None,
     extra_changes: dict[str, Any] | None = None,
+    describe: dict[str, Callable[[Any, Any], Any]] | None = None,
 ) -> tuple[M, dict[str, Any]]:
     """Lock `obj`, check `version`, set `values`, save and audit what changed.
 
     Returns the saved row and the recorded changes (empty when nothing changed: then nothing is
     saved and no event is written). The version goes up by one on every saved change. Fields that
     are encrypted or never logged appear in the audit event as changed, without their values.
+    `describe` words the change of a field in the event: `describe[name](old, new)` is recorded
+    instead of `[old, new]` when that field changed (for example, only a list's keys).
     """
     with transaction.atomic():
         locked = lock(obj)
@@ -70,6 +73,9 @@ def update_fields(
         for name, value in values.items():
             setattr(locked, name, value)
         changes = audit.diff(locked, before, names)
+        for name, describe_change in (describe or {}).items():
+            if name in changes:
+                changes[name] = describe_change(before[name], values[name])
         if not changes and not extra_changes:
             return locked, {}
         changes.update(extra_changes or {})
@@ -127,18 +133,3 @@ def create(
         obj.save()
         audit.record_for(action, obj, actor=actor, changes=changes(obj), organisation=organisation)
     return obj
-
-
-def save_changed(locked: models.Model, fields: dict[str, Any]) -> list[str]:
-    """Set `fields` on a locked row; when any differs, bump its version and save it. Returns the
-    names of the fields that changed (empty: nothing was saved). For actions that audit the
-    change themselves (e.g. with every value redacted); others use `update_fields`."""
-    changed = []
-    for name, value in fields.items():
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
-            changed.append(name)
-    if changed:
-        locked.version += 1  # type: ignore[attr-defined]  # only versioned rows are passed here
-        locked.save()
-    return changed

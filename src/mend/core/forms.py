@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Self, cast
 
 from django import forms
@@ -23,6 +24,82 @@ class DateInput(forms.DateInput):
         super().__init__(
             attrs={"class": "govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
         )
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def required(message: Any) -> dict[str, Any]:
+    """The error messages of a field whose "required" message says what to enter or choose."""
+    return {"required": message}
+
+
+def radios(label: Any, choices: Any, missing: Any = None, **kwargs: Any) -> forms.ChoiceField:
+    """One answer from `choices`, as radio buttons; `missing` says what to choose when none is
+    (Django's own message when not given)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages=required(missing) if missing else None,
+        **kwargs,
+    )
+
+
+class YesNoField(forms.TypedChoiceField):
+    """Yes or no as radios, cleaned to a bool; a bool as its initial value ticks its answer, so an
+    edit form starts from the record's own flag. `missing` says what to answer when neither is
+    chosen (Django's own message when not given)."""
+
+    def __init__(self, label: Any, help_text: Any = "", *, missing: Any = None) -> None:
+        super().__init__(
+            label=label,
+            choices=YES_NO,
+            coerce=lambda answer: answer == "yes",
+            widget=forms.RadioSelect,
+            help_text=help_text,
+            error_messages=required(missing) if missing else None,
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+
+def pounds_field(
+    label: Any,
+    *,
+    max_digits: int = 12,
+    min_value: Decimal = Decimal("0.01"),
+    width: int | None = None,
+    **kwargs: Any,
+) -> forms.DecimalField:
+    """An amount in pounds and pence, typed as text with the number keyboard: more than nothing
+    unless `min_value` allows 0. `width` is the GOV.UK input width class, if any."""
+    attrs = {"inputmode": "decimal", "spellcheck": "false"}
+    if width:
+        attrs["class"] = f"govuk-input--width-{width}"
+    return forms.DecimalField(
+        label=label,
+        max_digits=max_digits,
+        decimal_places=2,
+        min_value=min_value,
+        widget=forms.TextInput(attrs=attrs),
+        **kwargs,
+    )
+
+
+def email_field(label: Any = None, **kwargs: Any) -> forms.EmailField:
+    """An email address, up to the 254 characters an address can have."""
+    return forms.EmailField(label=label or _("Email address"), max_length=254, **kwargs)
+
+
+def phone_field(label: Any = None, **kwargs: Any) -> forms.CharField:
+    """An optional phone number, as typed."""
+    return forms.CharField(
+        label=label or _("Phone number"), max_length=40, required=False, **kwargs
+    )
 
 
 class GovukForm(forms.Form):
@@ -61,7 +138,7 @@ class TeamForm(VersionedForm):
 
 
 class InviteForm(GovukForm):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = email_field()
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams"),
@@ -125,16 +202,22 @@ class AcceptInvitationForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            user = get_user_model()(email=self.email, full_name=data.get("full_name", ""))
-            try:
-                password_validation.validate_password(p1, user)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        check_new_password(self, data, email=self.email)
         return data
+
+
+def check_new_password(form: forms.Form, data: dict[str, Any], *, email: str) -> None:
+    """Refuse, as errors on the fields, a `password2` that does not repeat `password1` or a
+    `password1` the password validators reject for the person of `email` and `full_name`."""
+    p1, p2 = data.get("password1"), data.get("password2")
+    if p1 and p2 and p1 != p2:
+        form.add_error("password2", _("The two passwords do not match."))
+    elif p1:
+        user = get_user_model()(email=email, full_name=data.get("full_name", ""))
+        try:
+            password_validation.validate_password(p1, user)
+        except forms.ValidationError as exc:
+            form.add_error("password1", exc)
 
 
 def add_action_errors(form: forms.Form, exc: forms.ValidationError) -> None:

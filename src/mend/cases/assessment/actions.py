@@ -15,7 +15,6 @@ from mend.cases import models as m
 from mend.cases.assessment.queries import ADVANCED_ROLES, SIGNOFF_ROLES
 from mend.cases.events import CaseEvent
 from mend.core import access, audit, changes
-from mend.core.changes import save_changed
 from mend.core.models import User
 from mend.core.roles import Perm
 from mend.core.tenancy import OrganisationOwned
@@ -225,16 +224,7 @@ def update_party(*, actor: User, party: m.Party, version: int | None, **fields: 
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Those details cannot be changed here."))
-    with transaction.atomic():
-        locked = changes.lock(party)
-        changes.check_version(locked, version)
-        changed = save_changed(locked, fields)
-        if changed:
-            audit.record(
-                CaseEvent.PARTY_CHANGED,
-                actor=actor,
-                organisation=party.organisation,
-                obj=locked,
-                changes=dict.fromkeys(changed, audit.REDACTED),
-            )
+    locked, _changes = changes.update_fields(
+        party, fields, actor=actor, action=CaseEvent.PARTY_CHANGED, version=version
+    )
     return locked

@@ -6,19 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
-from mend.core.forms import GovukForm
+from mend.core.forms import GovukForm, radios
 from mend.core.submissions import SubmissionMixin
 
 # ---------------------------------------------------------------- assessment and risk
 
 
 class RiskAssessmentForm(SubmissionMixin, GovukForm):
-    level = forms.ChoiceField(
-        label=_("Risk level"),
-        choices=c.RiskLevel.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a risk level.")},
-    )
+    level = radios(_("Risk level"), c.RiskLevel.choices, _("Choose a risk level."))
     party = forms.ChoiceField(
         label=_("Whose risk is this about?"),
         required=False,
@@ -117,12 +112,7 @@ class SuitabilityForm(SubmissionMixin, GovukForm):
         choices=[("", _("Choose a process")), *list(c.ProcessKind.choices)],
         error_messages={"required": _("Choose the process.")},
     )
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=c.Suitability.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose suitable or not suitable.")},
-    )
+    decision = radios(_("Decision"), c.Suitability.choices, _("Choose suitable or not suitable."))
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,

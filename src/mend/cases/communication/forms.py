@@ -7,32 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
-from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.forms import DateInput, GovukForm, VersionedForm, YesNoField, radios
 from mend.core.submissions import SubmissionMixin
 
 LETTER_LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-def _writer_may_know_read(label, help_text) -> forms.TypedChoiceField:
-    """The recipient's yes or no (True or False): may the writer learn the letter was read?"""
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda answer: answer == "yes",
-        widget=forms.RadioSelect,
-        help_text=help_text,
-    )
 
 
 def _date_field(label, help_text=""):
     return forms.DateField(
         label=label, widget=DateInput(), initial=timezone.localdate, help_text=help_text
     )
-
-
-def _decision(label, choices) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect)
 
 
 def _why(label, help_text) -> forms.CharField:
@@ -89,7 +73,7 @@ class MessageForm(SubmissionMixin, _TwoPartiesForm):
 
 
 class ApproveMessageForm(GovukForm):
-    decision = _decision(
+    decision = radios(
         _("What do you want to do with this message?"),
         [("approve", _("Approve it to be passed on")), ("withhold", _("Withhold it"))],
     )
@@ -157,7 +141,7 @@ class LetterForm(SubmissionMixin, VersionedForm):
 
 
 class ScreenLetterForm(VersionedForm):
-    decision = _decision(
+    decision = radios(
         _("Your decision"),
         [("screened", _("It is fit to send")), ("return", _("Send it back to draft"))],
     )
@@ -186,7 +170,7 @@ class ScreenLetterForm(VersionedForm):
 
 class OptInForm(VersionedForm):
     opted_in_on = _date_field(_("Date they said they want the letter"))
-    writer_may_know_read = _writer_may_know_read(
+    writer_may_know_read = YesNoField(
         _("May the writer be told when the letter has been read?"),
         _("This is the choice of the person receiving the letter."),
     )
@@ -215,7 +199,7 @@ class DeliverLetterForm(VersionedForm):
 
 class ReadForm(VersionedForm):
     read_on = _date_field(_("Date they read it"))
-    writer_may_know_read = _writer_may_know_read(
+    writer_may_know_read = YesNoField(
         _("May the writer be told it was read?"),
         _("This is the choice of the person who received the letter."),
     )

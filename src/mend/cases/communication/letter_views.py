@@ -222,7 +222,7 @@ def letter_opt_in(request: CaseRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {"version": letter.version}
     if letter.recipient_opted_in_on:
         initial["opted_in_on"] = letter.recipient_opted_in_on
-        initial["writer_may_know_read"] = "yes" if letter.writer_may_know_read else "no"
+        initial["writer_may_know_read"] = letter.writer_may_know_read
     form = forms.OptInForm(request.POST if request.method == "POST" else None, initial=initial)
     return _letter_page(
         request,
@@ -271,7 +271,7 @@ def letter_read(request: CaseRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={
             "version": letter.version,
-            "writer_may_know_read": "yes" if letter.writer_may_know_read else "no",
+            "writer_may_know_read": letter.writer_may_know_read,
         },
     )
     return _letter_page(

@@ -132,7 +132,9 @@ def parse_questions(text: str) -> list[dict[str, str]]:
     return questions
 
 
-QUESTION_SET_FIELDS = ["name", "party_role", "is_active", "questions"]
+def _question_keys(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[list[str]]:
+    """A question set's change as the audit event records it: the keys, not the wording."""
+    return [[q["key"] for q in old], [q["key"] for q in new]]
 
 
 def update_question_set(
@@ -153,29 +155,19 @@ def update_question_set(
         raise ValidationError({"party_role": _("Choose a part in the case.")})
     if not questions:
         raise ValidationError({"questions": _("Write at least one question.")})
-    with transaction.atomic():
-        locked = lock(question_set)
-        check_version(locked, version)
-        before = audit.snapshot(locked, QUESTION_SET_FIELDS)
-        locked.name = name.strip()
-        locked.party_role = party_role
-        locked.is_active = bool(is_active)
-        locked.questions = questions
-        changes = audit.diff(locked, before, QUESTION_SET_FIELDS)
-        if "questions" in changes:
-            changes["questions"] = [
-                [q["key"] for q in before["questions"]],
-                [q["key"] for q in questions],
-            ]
-        if changes:
-            locked.version += 1
-            locked.save()
-            audit.record_for(
-                CaseEvent.QUESTION_SET_CHANGED,
-                locked,
-                actor=actor,
-                changes=changes,
-            )
+    locked, _changes = update_fields(
+        question_set,
+        {
+            "name": name.strip(),
+            "party_role": party_role,
+            "is_active": bool(is_active),
+            "questions": questions,
+        },
+        actor=actor,
+        action=CaseEvent.QUESTION_SET_CHANGED,
+        version=version,
+        describe={"questions": _question_keys},
+    )
     return locked
 
 

@@ -7,28 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
 from mend.cases.configuration.actions import parse_questions
-from mend.core.forms import VersionedForm
-
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class YesNoField(forms.TypedChoiceField):
-    """Yes or no as radios, cleaned to a bool; a bool as its initial value ticks its answer, so an
-    edit form starts from the record's own flag."""
-
-    def __init__(self, label, help_text=""):
-        super().__init__(
-            label=label,
-            choices=YES_NO,
-            coerce=lambda v: v == "yes",
-            widget=forms.RadioSelect,
-            help_text=help_text,
-        )
-
-    def prepare_value(self, value):
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        return value
+from mend.core.forms import VersionedForm, YesNoField
 
 
 class CaseTypeForm(VersionedForm):

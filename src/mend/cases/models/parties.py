@@ -18,6 +18,10 @@ MEMBERSHIP = "core.Membership"
 class Party(OrganisationOwned):
     """A person's part in one case. Everything here belongs to this party alone."""
 
+    # A party's own details never enter the audit chain by value (the text ones are encrypted):
+    # an edit is recorded as which details changed.
+    AUDIT_REDACTED = frozenset({"is_under_18"})
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="parties")
     role = models.CharField(_("part in the case"), max_length=20, choices=c.PartyRole.choices)

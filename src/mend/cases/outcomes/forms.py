@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
-from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.forms import DateInput, GovukForm, VersionedForm, YesNoField, pounds_field
 from mend.core.submissions import SubmissionMixin
 
 DATE = DateInput()
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-def _yes_no(label, required_message) -> forms.TypedChoiceField:
-    """A yes or no question, answered True or False."""
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda answer: answer == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": required_message},
-    )
 
 
 def _date(label, required=False, help_text=""):
@@ -38,18 +24,6 @@ def _outcome(help_text) -> forms.CharField:
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=help_text,
-    )
-
-
-def _pounds(label, **kwargs) -> forms.DecimalField:
-    """An amount in pounds and pence, more than nothing."""
-    return forms.DecimalField(
-        label=label,
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        **kwargs,
     )
 
 
@@ -98,8 +72,9 @@ class AgreementItemForm(SubmissionMixin, GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Stored encrypted."),
     )
-    amount = _pounds(
+    amount = pounds_field(
         _("Amount to be paid, in pounds"),
+        max_digits=10,
         required=False,
         help_text=_("For restitution only. For example, 120.50."),
     )
@@ -114,7 +89,7 @@ class AgreementItemForm(SubmissionMixin, GovukForm):
 
 
 class PaymentForm(SubmissionMixin, GovukForm):
-    amount = _pounds(_("Amount paid, in pounds"))
+    amount = pounds_field(_("Amount paid, in pounds"), max_digits=10)
     paid_on = _date(_("Date paid"), required=True)
 
 
@@ -145,11 +120,15 @@ class SurveyForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how satisfied you are, from 1 to 5.")},
     )
-    felt_safe = _yes_no(_("Did you feel safe taking part?"), _("Say whether you felt safe."))
-    felt_heard = _yes_no(_("Did you feel listened to?"), _("Say whether you felt listened to."))
-    would_recommend = _yes_no(
+    felt_safe = YesNoField(
+        _("Did you feel safe taking part?"), missing=_("Say whether you felt safe.")
+    )
+    felt_heard = YesNoField(
+        _("Did you feel listened to?"), missing=_("Say whether you felt listened to.")
+    )
+    would_recommend = YesNoField(
         _("Would you recommend restorative justice to someone in a similar situation?"),
-        _("Say whether you would recommend it."),
+        missing=_("Say whether you would recommend it."),
     )
     comments = forms.CharField(
         label=_("Is there anything else you would like to tell us?"),

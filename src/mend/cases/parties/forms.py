@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
 from mend.cases.workflow import party_label
-from mend.core.forms import DateInput, GovukForm
+from mend.core.forms import DateInput, GovukForm, email_field, phone_field, radios
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
 
@@ -86,11 +86,8 @@ class FindPersonForm(GovukForm):
     postcode = forms.CharField(
         label=_("Postcode"), max_length=10, required=False, help_text=_("Optional.")
     )
-    role = forms.ChoiceField(
-        label=_("Their part in the case"),
-        choices=c.PartyRole.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the person's part in the case.")},
+    role = radios(
+        _("Their part in the case"), c.PartyRole.choices, _("Choose the person's part in the case.")
     )
 
     def role_label(self) -> str:
@@ -134,17 +131,16 @@ class ChoosePersonForm(GovukForm):
 class PersonDetailsForm(GovukForm):
     """What belongs to the person across all their cases: how to reach them, their language."""
 
-    phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
-    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    phone = phone_field()
+    email = email_field(required=False)
     address = forms.CharField(
         label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred language"),
-        choices=Language.choices,
+    preferred_language = radios(
+        _("Preferred language"),
+        Language.choices,
+        _("Choose the person's preferred language."),
         initial=Language.ENGLISH,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the person's preferred language.")},
     )
     other_language = forms.CharField(
         label=_("Which language"),
@@ -346,17 +342,13 @@ class EditPartyForm(PersonDetailsForm, PartyDetailsForm):
 
 
 class GiveConsentForm(SubmissionMixin, GovukForm):
-    scope = forms.ChoiceField(
-        label=_("What are they consenting to?"),
-        choices=c.ConsentScope.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose what the consent is for.")},
+    scope = radios(
+        _("What are they consenting to?"),
+        c.ConsentScope.choices,
+        _("Choose what the consent is for."),
     )
-    method = forms.ChoiceField(
-        label=_("How was consent given?"),
-        choices=c.ConsentMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how the consent was given.")},
+    method = radios(
+        _("How was consent given?"), c.ConsentMethod.choices, _("Choose how the consent was given.")
     )
     given_on = date_field(_("Date consent was given"), help_text=_("Leave empty for today."))
 
@@ -367,9 +359,8 @@ class GiveConsentForm(SubmissionMixin, GovukForm):
 
 
 class WithdrawConsentForm(GovukForm):
-    method = forms.ChoiceField(
-        label=_("How was the withdrawal made?"),
-        choices=c.ConsentMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how the withdrawal was made.")},
+    method = radios(
+        _("How was the withdrawal made?"),
+        c.ConsentMethod.choices,
+        _("Choose how the withdrawal was made."),
     )

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
 from mend.cases.assessment.actions import HANDOVER_TYPES
-from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.forms import (
+    DateInput,
+    GovukForm,
+    VersionedForm,
+    email_field,
+    phone_field,
+    radios,
+    required,
+)
 from mend.core.public_forms import SpamTrapMixin
 from mend.core.submissions import SubmissionMixin
 from mend.people.models import Language
@@ -21,10 +29,6 @@ if TYPE_CHECKING:
 
 def _date(label, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, required=False, widget=DateInput(), **kwargs)
-
-
-def _required(message) -> dict:
-    return {"required": message}
 
 
 def _blank(choices) -> list:
@@ -63,7 +67,7 @@ def _case_type(label, required_message) -> CaseTypeChoiceField:
         label=label,
         queryset=None,
         empty_label=_("Choose"),
-        error_messages=_required(required_message),
+        error_messages=required(required_message),
     )
 
 
@@ -73,7 +77,7 @@ def _summary(help_text) -> forms.CharField:
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
         help_text=help_text,
-        error_messages=_required(_("Say what happened.")),
+        error_messages=required(_("Say what happened.")),
     )
 
 
@@ -115,11 +119,10 @@ def _enhanced_rights() -> forms.BooleanField:
 
 class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     case_type = _case_type(_("Case type"), _("Choose the case type."))
-    source = forms.ChoiceField(
-        label=_("Where the referral came from"),
-        choices=c.Source.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required(_("Choose where the referral came from.")),
+    source = radios(
+        _("Where the referral came from"),
+        c.Source.choices,
+        _("Choose where the referral came from."),
     )
     referring_agency = forms.CharField(
         label=_("Referring agency"),
@@ -129,15 +132,12 @@ class StaffReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     )
     referrer_name = forms.CharField(label=_("Referrer's name"), max_length=200, required=False)
     referrer_role = forms.CharField(label=_("Referrer's role"), max_length=200, required=False)
-    referrer_email = forms.EmailField(
-        label=_("Referrer's email address"),
-        max_length=254,
+    referrer_email = email_field(
+        _("Referrer's email address"),
         required=False,
         help_text=_("The referrer is told when the referral is accepted, declined or closed."),
     )
-    referrer_phone = forms.CharField(
-        label=_("Referrer's phone number"), max_length=40, required=False
-    )
+    referrer_phone = phone_field(_("Referrer's phone number"))
     summary = _summary(_("Stored encrypted."))
     justice_stage = _justice_stage()
     sharing_basis = _sharing_basis(required=False)
@@ -211,10 +211,8 @@ def _person_fields(prefix: str) -> dict[str, forms.Field]:
         f"{prefix}_last_name": forms.CharField(
             label=_("Last name"), max_length=100, required=False
         ),
-        f"{prefix}_phone": forms.CharField(label=_("Phone number"), max_length=40, required=False),
-        f"{prefix}_email": forms.EmailField(
-            label=_("Email address"), max_length=254, required=False
-        ),
+        f"{prefix}_phone": phone_field(),
+        f"{prefix}_email": email_field(required=False),
         f"{prefix}_safe_times": forms.CharField(
             label=_("When and how it is safe to contact them"),
             max_length=300,
@@ -228,14 +226,14 @@ class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
     referring_agency = forms.CharField(
         label=_("Your agency"),
         max_length=200,
-        error_messages=_required(_("Enter the name of your agency.")),
+        error_messages=required(_("Enter the name of your agency.")),
     )
     referrer_role = forms.CharField(label=_("Your role"), max_length=200, required=False)
-    referrer_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
+    referrer_phone = phone_field(_("Your phone number"))
     summary = _summary(_("You will be able to read this again on the referral's status page."))
     justice_stage = _justice_stage()
     sharing_basis = _sharing_basis(
-        error_messages=_required(_("Choose the basis on which you are sharing this information."))
+        error_messages=required(_("Choose the basis on which you are sharing this information."))
     )
     sharing_reference = _sharing_reference()
     incident_date = _date(_("Date of the incident"))
@@ -245,11 +243,11 @@ class PartnerReferralForm(CaseTypeFormMixin, SubmissionMixin, GovukForm):
         label=_("The person harmed asked for this referral"), required=False
     )
     handover_file = _handover_file(
-        _("Your risk assessment"), error_messages=_required(_("Upload your risk assessment."))
+        _("Your risk assessment"), error_messages=required(_("Upload your risk assessment."))
     )
     handover_level = _handover_level(
         _("Risk level in your assessment"),
-        error_messages=_required(_("Choose the risk level from your assessment.")),
+        error_messages=required(_("Choose the risk level from your assessment.")),
     )
 
     PEOPLE = {c.PartyRole.HARMED: "harmed", c.PartyRole.RESPONSIBLE: "responsible"}
@@ -307,33 +305,22 @@ class SelfReferralForm(CaseTypeFormMixin, SubmissionMixin, SpamTrapMixin, GovukF
     first_name = forms.CharField(
         label=_("Your first name"),
         max_length=100,
-        error_messages=_required(_("Enter your first name.")),
+        error_messages=required(_("Enter your first name.")),
     )
     last_name = forms.CharField(label=_("Your last name"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("Phone number"),
-        max_length=40,
-        required=False,
-        help_text=_("Give a phone number, an email address or both."),
-    )
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        required=False,
-        help_text=_("We will send a confirmation to this address."),
-    )
+    phone = phone_field(help_text=_("Give a phone number, an email address or both."))
+    email = email_field(required=False, help_text=_("We will send a confirmation to this address."))
     safe_times = forms.CharField(
         label=_("When is it safe to contact you?"),
         max_length=300,
         required=False,
         help_text=_("For example, weekdays after 6pm. Tell us if we should not leave messages."),
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Which language would you like us to use?"),
-        choices=Language.choices,
-        widget=forms.RadioSelect,
+    preferred_language = radios(
+        _("Which language would you like us to use?"),
+        Language.choices,
+        _("Choose a language."),
         initial=Language.ENGLISH,
-        error_messages=_required(_("Choose a language.")),
     )
     other_language = forms.CharField(
         label=_("If another language, which one?"),
@@ -348,25 +335,20 @@ class SelfReferralForm(CaseTypeFormMixin, SubmissionMixin, SpamTrapMixin, GovukF
         required=False,
         help_text=_("For example, large print, a hearing loop or step-free access."),
     )
-    role = forms.ChoiceField(
-        label=_("How were you involved?"),
-        choices=SELF_ROLES,
-        widget=forms.RadioSelect,
-        error_messages=_required(_("Say how you were involved.")),
-    )
+    role = radios(_("How were you involved?"), SELF_ROLES, _("Say how you were involved."))
     case_type = CaseTypeChoiceField(
         label=_("What kind of situation is it?"),
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages=_required(_("Choose the kind of situation.")),
+        error_messages=required(_("Choose the kind of situation.")),
     )
     summary = forms.CharField(
         label=_("What happened?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         help_text=_("A few sentences are enough. We will talk it through with you."),
-        error_messages=_required(_("Tell us briefly what happened.")),
+        error_messages=required(_("Tell us briefly what happened.")),
     )
 
     def clean(self):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.cases import choices as c
 from mend.cases.workflow import party_label
-from mend.core.forms import GovukForm
+from mend.core.forms import GovukForm, radios
 from mend.core.submissions import SubmissionMixin
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -53,11 +53,10 @@ def _now_local() -> str:
 
 
 class ActivityForm(SubmissionMixin, GovukForm):
-    kind = forms.ChoiceField(
-        label=_("What kind of contact or work was it?"),
-        error_messages={"required": _("Choose what kind of contact or work it was.")},
-        choices=c.ActivityKind.choices,
-        widget=forms.RadioSelect,
+    kind = radios(
+        _("What kind of contact or work was it?"),
+        c.ActivityKind.choices,
+        _("Choose what kind of contact or work it was."),
     )
     occurred_at = DateTimeLocalField(
         label=_("When did it happen?"),
@@ -121,11 +120,10 @@ class ActivityForm(SubmissionMixin, GovukForm):
 
 
 class ProcessForm(SubmissionMixin, GovukForm):
-    kind = forms.ChoiceField(
-        label=_("Which process, from the menu of services?"),
-        error_messages={"required": _("Choose a process.")},
-        choices=c.ProcessKind.choices,
-        widget=forms.RadioSelect,
+    kind = radios(
+        _("Which process, from the menu of services?"),
+        c.ProcessKind.choices,
+        _("Choose a process."),
     )
     parties = PartyChoiceField(
         label=_("Who takes part?"),
@@ -143,11 +141,8 @@ class ProcessChoiceField(forms.ModelChoiceField):
 
 
 class MeetingForm(SubmissionMixin, GovukForm):
-    kind = forms.ChoiceField(
-        label=_("What kind of meeting?"),
-        error_messages={"required": _("Choose the kind of meeting.")},
-        choices=c.ProcessKind.choices,
-        widget=forms.RadioSelect,
+    kind = radios(
+        _("What kind of meeting?"), c.ProcessKind.choices, _("Choose the kind of meeting.")
     )
     process = ProcessChoiceField(
         label=_("Part of which chosen process?"),

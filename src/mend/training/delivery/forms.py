@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.forms import (
+    DateInput,
+    GovukForm,
+    VersionedForm,
+    email_field,
+    pounds_field,
+    radios,
+)
 from mend.core.submissions import SubmissionMixin
 from mend.training import choices as c
 from mend.training.delivery import evaluation
@@ -32,9 +39,7 @@ def _time(label):
 
 
 def _language(label):
-    return forms.ChoiceField(
-        label=label, choices=c.Language.choices, widget=forms.RadioSelect, initial="en"
-    )
+    return radios(label, c.Language.choices, initial="en")
 
 
 class SessionTimesForm(GovukForm):
@@ -65,16 +70,12 @@ class SessionForm(SessionTimesForm):
         required=False,
         help_text=_("The address or room. Leave empty for an online session."),
     )
-    value = forms.DecimalField(
-        label=_("Value of the session, in pounds"),
-        required=False,
-        max_digits=12,
-        decimal_places=2,
+    value = pounds_field(
+        _("Value of the session, in pounds"),
         min_value=Decimal("0"),
+        width=10,
+        required=False,
         help_text=_("Optional. The course price if left empty."),
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}
-        ),
     )
     materials = forms.CharField(
         label=_("Materials"),
@@ -156,10 +157,8 @@ class NewTrainerForm(MemberChoiceForm):
 
 class AttendeeForm(SubmissionMixin, GovukForm):
     name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(
-        label=_("Email address"),
+    email = email_field(
         required=False,
-        max_length=254,
         help_text=_("Optional. Needed to send the certificate and the surveys."),
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )

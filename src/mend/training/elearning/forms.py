@@ -6,26 +6,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import GovukForm, VersionedForm
+from mend.core.forms import (
+    GovukForm,
+    VersionedForm,
+    YesNoField,
+    check_new_password,
+    email_field,
+    radios,
+)
 from mend.core.submissions import SubmissionMixin
 from mend.training import choices as c
 from mend.training.elearning.actions import MAX_CHOICES
 
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 RICH_TEXT_HELP = _(
     "You can use simple HTML: <p>, <h2>, <h3>, <ul>, <ol>, <li>, <strong>, <em>, "
     '<blockquote>, <br> and links (<a href="https://...">). Anything else is removed when '
     "you save."
 )
-
-
-def yes_no(label, help_text=""):
-    return forms.ChoiceField(
-        label=label, choices=YES_NO, widget=forms.RadioSelect, help_text=help_text
-    )
 
 
 class ModuleForm(VersionedForm):
@@ -60,19 +59,19 @@ class ModuleForm(VersionedForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         help_text=_("The score a learner needs to pass the quiz, from 1 to 100."),
     )
-    open_to_public = yes_no(
+    open_to_public = YesNoField(
         _("Can anyone sign up for it?"),
         _("If not, only people your organisation enrols, and your own members, can take it."),
     )
-    is_published = yes_no(
+    is_published = YesNoField(
         _("Published"),
         _("Learners can see and take a published module. It needs a lesson and a quiz question."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("open_to_public", "yes")
-        self.initial.setdefault("is_published", "no")
+        self.initial.setdefault("open_to_public", True)
+        self.initial.setdefault("is_published", False)
 
     def values(self) -> dict:
         data = self.cleaned_data
@@ -83,10 +82,10 @@ class ModuleForm(VersionedForm):
             "summary_cy": data["summary_cy"],
             "cpd_hours": data["cpd_hours"],
             "pass_mark": data["pass_mark"],
-            "open_to_public": data["open_to_public"] == "yes",
+            "open_to_public": data["open_to_public"],
         }
         if "is_published" in self.fields:
-            values["is_published"] = data["is_published"] == "yes"
+            values["is_published"] = data["is_published"]
         return values
 
 
@@ -194,9 +193,7 @@ class ClientEnrolmentForm(SubmissionMixin, GovukForm):
 
 class JoinForm(SubmissionMixin, GovukForm):
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
+    email = email_field(
         help_text=_("You will use this to sign in."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -211,25 +208,11 @@ class JoinForm(SubmissionMixin, GovukForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         max_length=200,
     )
-    language = forms.ChoiceField(
-        label=_("Which language would you like to use?"),
-        choices=c.Language.choices,
-        widget=forms.RadioSelect,
-    )
+    language = radios(_("Which language would you like to use?"), c.Language.choices)
 
     def clean(self):
         data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            user = get_user_model()(
-                email=data.get("email", ""), full_name=data.get("full_name", "")
-            )
-            try:
-                password_validation.validate_password(p1, user)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        check_new_password(self, data, email=data.get("email", ""))
         return data
 
 

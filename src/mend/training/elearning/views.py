@@ -73,14 +73,7 @@ def module_new(request: TrainingRequest) -> HttpResponse:
 @decide(requires(AUTHOR))
 def module_edit(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
-    form = ModuleForm.editing(
-        module,
-        request.POST,
-        initial={
-            "open_to_public": "yes" if module.open_to_public else "no",
-            "is_published": "yes" if module.is_published else "no",
-        },
-    )
+    form = ModuleForm.editing(module, request.POST)
     return form_page(
         request,
         form,

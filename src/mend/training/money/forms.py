@@ -9,14 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.forms import DateInput, GovukForm, VersionedForm, pounds_field
 from mend.core.submissions import SubmissionMixin
 from mend.training import choices as c
 from mend.training import models as m
 from mend.training.money.engine import percent_label
 from mend.training.money.queries import InvoiceStatus
 
-MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 NUMBER_INPUT = forms.TextInput(
     attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-4"}
 )
@@ -109,19 +108,10 @@ class InvoiceForm(SubmissionMixin, GovukForm):
                     )
                 },
             )
-            self.fields[f"line_{n}_amount"] = forms.DecimalField(
-                label=_line(n, _("Line %(n)s: amount, in pounds")),
+            self.fields[f"line_{n}_amount"] = pounds_field(
+                _line(n, _("Line %(n)s: amount, in pounds")),
+                width=10,
                 required=False,
-                max_digits=12,
-                decimal_places=2,
-                min_value=Decimal("0.01"),
-                widget=forms.TextInput(
-                    attrs={
-                        "inputmode": "decimal",
-                        "spellcheck": "false",
-                        "class": "govuk-input--width-10",
-                    }
-                ),
                 error_messages={
                     "invalid": _line(n, _("Line %(n)s: enter the amount in pounds, like 120.00.")),
                     "min_value": _line(n, _("Line %(n)s: enter an amount of more than £0.")),
@@ -183,14 +173,7 @@ class CreditInvoiceForm(GovukForm):
 
 
 class PaymentForm(SubmissionMixin, GovukForm):
-    amount = forms.DecimalField(
-        label=_("Amount received, in pounds"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        help_text=_("For example, 450.00."),
-        widget=MONEY_INPUT,
-    )
+    amount = pounds_field(_("Amount received, in pounds"), help_text=_("For example, 450.00."))
     received_on = forms.DateField(label=_("Date received"), widget=DateInput())
     method = forms.ChoiceField(
         label=_("How it was paid"), choices=c.PaymentMethod.choices, widget=forms.RadioSelect
@@ -236,16 +219,13 @@ class PolicyForm(VersionedForm):
     A row left empty is ignored; ticking "remove" drops a row. The cleaned data holds the rows
     as one list, `tiers`."""
 
-    minimum_fee = forms.DecimalField(
-        label=_("Minimum fee, in pounds"),
-        max_digits=12,
-        decimal_places=2,
+    minimum_fee = pounds_field(
+        _("Minimum fee, in pounds"),
         min_value=Decimal("0"),
         help_text=_(
             "For preparation and resources already produced: a cancellation after signing costs "
             "at least this, never more than the value cancelled. Enter 0 for no minimum."
         ),
-        widget=MONEY_INPUT,
     )
     free_postponement_days = forms.IntegerField(
         label=_("Free postponement: days' notice needed"),

@@ -6,15 +6,19 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mend.core.forms import DateInput, GovukForm, VersionedForm
+from mend.core.forms import (
+    DateInput,
+    GovukForm,
+    VersionedForm,
+    email_field,
+    phone_field,
+    radios,
+    required,
+)
 from mend.core.public_forms import SpamTrapMixin
 from mend.core.submissions import SubmissionMixin
 from mend.training import choices as c
 from mend.training import models as m
-
-
-def _required(message) -> dict:
-    return {"required": message}
 
 
 def _blank(choices, label=None) -> list:
@@ -23,26 +27,16 @@ def _blank(choices, label=None) -> list:
 
 def _language_field(label, **kwargs) -> forms.ChoiceField:
     """English or Welsh, as radio buttons."""
-    return forms.ChoiceField(
-        label=label, choices=c.Language.choices, widget=forms.RadioSelect, **kwargs
-    )
+    return radios(label, c.Language.choices, **kwargs)
 
 
 def _name_field(label, missing) -> forms.CharField:
     """A required name or title of up to 200 characters; `missing` says what to enter."""
-    return forms.CharField(label=label, max_length=200, error_messages=_required(missing))
+    return forms.CharField(label=label, max_length=200, error_messages=required(missing))
 
 
 def _job_title_field(label) -> forms.CharField:
     return forms.CharField(label=label, max_length=120, required=False)
-
-
-def _email_field(**kwargs) -> forms.EmailField:
-    return forms.EmailField(label=_("Email address"), max_length=254, **kwargs)
-
-
-def _phone_field() -> forms.CharField:
-    return forms.CharField(label=_("Phone"), max_length=40, required=False)
 
 
 def _participants_field() -> forms.IntegerField:
@@ -73,7 +67,7 @@ def _hours_field(label, missing) -> forms.DecimalField:
         decimal_places=1,
         min_value=0,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
-        error_messages=_required(missing),
+        error_messages=required(missing),
     )
 
 
@@ -87,7 +81,7 @@ class CourseChoiceField(forms.ModelChoiceField):
 def _course_field(missing) -> CourseChoiceField:
     """The course an engagement is for, required (its queryset is set by the form)."""
     return CourseChoiceField(
-        label=_("Course"), queryset=None, empty_label=_("Choose"), error_messages=_required(missing)
+        label=_("Course"), queryset=None, empty_label=_("Choose"), error_messages=required(missing)
     )
 
 
@@ -124,13 +118,13 @@ class ClientFields(GovukForm):
     sector = forms.ChoiceField(
         label=_("Sector"),
         choices=_blank(c.Sector.choices),
-        error_messages=_required(_("Choose the client's sector.")),
+        error_messages=required(_("Choose the client's sector.")),
     )
     address = forms.CharField(
         label=_("Address"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    email = _email_field(required=False)
-    phone = _phone_field()
+    email = email_field(required=False)
+    phone = phone_field(_("Phone"))
     language = _language_field(_("Language for documents"), initial="en")
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -150,11 +144,11 @@ class ContactFields(GovukForm):
     role = forms.ChoiceField(
         label=_("Role"),
         choices=_blank(c.ContactRole.choices),
-        error_messages=_required(_("Choose the contact's role.")),
+        error_messages=required(_("Choose the contact's role.")),
     )
     job_title = _job_title_field(_("Job title"))
-    email = _email_field(error_messages=_required(_("Enter the contact's email address.")))
-    phone = _phone_field()
+    email = email_field(error_messages=required(_("Enter the contact's email address.")))
+    phone = phone_field(_("Phone"))
     language = _language_field(_("Preferred language"), initial="en")
 
 
@@ -174,7 +168,7 @@ class CourseFields(GovukForm):
         label=_("Code"),
         max_length=40,
         help_text=_("A short name of letters, numbers and hyphens, like ra-schools."),
-        error_messages=_required(_("Enter a short code for the course.")),
+        error_messages=required(_("Enter a short code for the course.")),
     )
     title = _name_field(_("Title"), _("Enter the course title."))
     title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
@@ -187,14 +181,9 @@ class CourseFields(GovukForm):
     audience = forms.ChoiceField(
         label=_("Audience"),
         choices=_blank(c.Audience.choices),
-        error_messages=_required(_("Choose who the course is for.")),
+        error_messages=required(_("Choose who the course is for.")),
     )
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=c.CourseFormat.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required(_("Choose how it is delivered.")),
-    )
+    format = radios(_("Format"), c.CourseFormat.choices, _("Choose how it is delivered."))
     duration_hours = _hours_field(
         _("Duration (hours)"), _("Enter how long the course is, in hours.")
     )
@@ -205,7 +194,7 @@ class CourseFields(GovukForm):
         decimal_places=2,
         min_value=0,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
-        error_messages=_required(_("Enter the price per session.")),
+        error_messages=required(_("Enter the price per session.")),
     )
     rjc_approved = forms.BooleanField(
         label=_("Approved by the Restorative Justice Council"), required=False
@@ -230,12 +219,12 @@ class EnquiryFields(forms.Form):
     sector = forms.ChoiceField(
         label=_("Kind of organisation"),
         choices=_blank(c.Sector.choices),
-        error_messages=_required(_("Choose the kind of organisation.")),
+        error_messages=required(_("Choose the kind of organisation.")),
     )
     contact_name = _name_field(_("Your name"), _("Enter your name."))
     job_title = _job_title_field(_("Job title"))
-    email = _email_field(error_messages=_required(_("Enter an email address so we can reply.")))
-    phone = _phone_field()
+    email = email_field(error_messages=required(_("Enter an email address so we can reply.")))
+    phone = phone_field(_("Phone"))
     course = CourseChoiceField(
         label=_("Course"),
         queryset=None,
@@ -256,8 +245,7 @@ class EnquiryFields(forms.Form):
         required=False,
     )
     language = _language_field(
-        _("Which language should we use with you?"),
-        error_messages=_required(_("Choose a language.")),
+        _("Which language should we use with you?"), missing=_("Choose a language.")
     )
 
     def __init__(self, *args, courses, **kwargs):
@@ -288,7 +276,7 @@ class CloseEnquiryForm(VersionedForm):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example, the school chose another provider, or the date did not suit."),
-        error_messages=_required(_("Enter why the enquiry is closed.")),
+        error_messages=required(_("Enter why the enquiry is closed.")),
     )
 
 
@@ -300,7 +288,7 @@ class EngagementForm(SubmissionMixin, GovukForm):
         label=_("Client"),
         queryset=None,
         empty_label=_("Choose"),
-        error_messages=_required(_("Choose the client.")),
+        error_messages=required(_("Choose the client.")),
     )
     contact = ContactChoiceField(
         label=_("Contact"),
@@ -334,7 +322,7 @@ class ProposalForm(SubmissionMixin, GovukForm):
     valid_until = forms.DateField(
         label=_("Valid until"),
         widget=DateInput(),
-        error_messages=_required(_("Enter the date the quote is valid until.")),
+        error_messages=required(_("Enter the date the quote is valid until.")),
     )
     notes = forms.CharField(
         label=_("Notes for the client"),
@@ -351,7 +339,7 @@ class SendAgreementForm(SubmissionMixin, GovukForm):
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages=_required(_("Choose the client contact who will sign.")),
+        error_messages=required(_("Choose the client contact who will sign.")),
     )
 
     def __init__(self, *args, contacts, **kwargs):
@@ -369,7 +357,7 @@ class AcceptAgreementForm(GovukForm):
     job_title = _job_title_field(_("Your job title"))
     agree = forms.BooleanField(
         label=_("I agree to this Service Level Agreement, including the cancellation policy"),
-        error_messages=_required(_("Confirm that you agree to the terms.")),
+        error_messages=required(_("Confirm that you agree to the terms.")),
     )
 
 
