@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.casework import clocks
+from mend.core.fields import encrypted_fields
 from mend.core.models import Membership
 from mend.core.roles import Perm, Role, role_has
 
@@ -49,6 +50,17 @@ def annotated_cases(queryset: QuerySet[m.Case]) -> QuerySet[m.Case]:
         lead_email=Subquery(lead.values("membership__user__email")[:1]),
         next_due=Subquery(next_task.values("due_on")[:1]),
     )
+
+
+def case_page(cases: QuerySet[m.Case], limit: int) -> list[m.Case]:
+    """The newest `limit` of `cases`, annotated as `annotated_cases`, in two queries: first the
+    page's ids alone (a narrow sort that the access rule's indexes feed), then only those rows
+    with their joins and subqueries, so the cost is the page's, not every visible case's. A list
+    shows no narrative, so the encrypted columns are neither read nor decrypted."""
+    ids = list(cases.order_by("-received_on", "-id").values_list("pk", flat=True)[:limit])
+    secret = [field.name for field in encrypted_fields(m.Case)]
+    page = annotated_cases(m.Case.objects.filter(pk__in=ids).defer(*secret))
+    return list(page.order_by("-received_on", "-id"))
 
 
 def allocated_to(membership: Membership) -> QuerySet:

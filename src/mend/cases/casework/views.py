@@ -77,7 +77,7 @@ def case_list(request: CaseRequest) -> HttpResponse:
         day, pk = cursor
         cases = cases.filter(Q(received_on__lt=day) | Q(received_on=day, pk__lt=pk))
     size = settings.MEND_PAGE_SIZE
-    rows = list(queries.annotated_cases(cases).order_by("-received_on", "-id")[: size + 1])
+    rows = queries.case_page(cases, size + 1)
     next_url = ""
     if len(rows) > size:
         rows = rows[:size]
