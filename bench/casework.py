@@ -20,7 +20,7 @@ class CaseworkSteps(BaseLoader):
             f"FROM {series % {'n': self.cases}} "
             f"JOIN bench_org b ON b.o = 1 + (g - 1) %% {self.counts.organisations} "
             "JOIN bench_pool p ON p.o = b.o "
-            f"CROSS JOIN LATERAL (SELECT (({self.cases} - g) * {span} / {self.cases})::int AS age) a"
+            f"CROSS JOIN LATERAL (SELECT (({self.cases} - g)::bigint * {span} / {self.cases})::int AS age) a"
         )
 
     def _people(self) -> int:

@@ -62,7 +62,7 @@ class TrainingSteps(BaseLoader):
         self.sql(
             "CREATE TEMP TABLE bench_invoice ON COMMIT PRESERVE ROWS AS "
             "SELECT g, b.organisation_id, b.o, "
-            f"current_date - (({n} - g) * {YEARS * 365} / {n})::int AS issued_on, "
+            f"current_date - (({n} - g)::bigint * {YEARS * 365} / {n})::int AS issued_on, "
             "(SELECT array_agg(id ORDER BY id) FROM training_client t "
             " WHERE t.organisation_id = b.organisation_id) AS clients, "
             "(SELECT array_agg(id ORDER BY id) FROM training_course t "
