@@ -66,7 +66,7 @@ def results(
     *,
     scale: int,
     counts: dict[str, int],
-    generated_s: float,
+    generated_s: float | None,
     runs: list[Run],
     floors: dict[str, dict[str, float]],
     peer_runs: list[Run],
@@ -181,8 +181,13 @@ def write_docs(results_dir: Path, doc: Path) -> None:
             "",
             f"{scale['organisations']} organisations, {scale['parties']:,} parties, "
             f"{scale['people']:,} people, {scale['activities']:,} activities, "
-            f"{scale['invoices']:,} invoices; generated in {result['generated_s']:g} s. "
-            f"Each load ran {result['seconds_per_load']} s.",
+            f"{scale['invoices']:,} invoices; "
+            + (
+                f"generated in {result['generated_s']:g} s. "
+                if result.get("generated_s") is not None
+                else "generated beforehand. "
+            )
+            + f"Each load ran {result['seconds_per_load']} s.",
             "",
             *table(result),
             "",

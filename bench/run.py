@@ -3,6 +3,9 @@
     SCALE=10000 make bench          # a quick run
     make bench                      # 1,000,000 cases (the default)
 
+`BENCH_DATABASE_URL` names a database the dataset is already in (made by `python -m bench.dataset`
+at the same scale): the run then measures it without making it again.
+
 In order: a throwaway PostgreSQL (as the tests use), the schema, the synthetic dataset
 (`bench.dataset`, from a seed), Mend and the peer (the Django admin, `bench.peer_settings`) each
 served by gunicorn as docs/operations.md recommends, the bench staff signed in through the real
@@ -312,7 +315,8 @@ def main(argv: list[str] | None = None) -> None:
     from bench.loading import Counts
     from bench.pages import staff
 
-    with database(options.keep_db) as db_url:
+    given = os.environ.get("BENCH_DATABASE_URL", "")
+    with contextlib.nullcontext(given) if given else database(options.keep_db) as db_url:
         env = {
             **os.environ,
             "DATABASE_URL": db_url,
@@ -326,20 +330,27 @@ def main(argv: list[str] | None = None) -> None:
             {**env, "DJANGO_SETTINGS_MODULE": "bench.peer_settings"},
         )
         began = time.monotonic()
-        run(
-            [
-                str(VENV / "python"),
-                "-m",
-                "bench.dataset",
-                "--scale",
-                str(options.scale),
-                "--seed",
-                str(options.seed),
-            ],
-            env,
-            stdout=subprocess.DEVNULL,
+        if not given:
+            run(
+                [
+                    str(VENV / "python"),
+                    "-m",
+                    "bench.dataset",
+                    "--scale",
+                    str(options.scale),
+                    "--seed",
+                    str(options.seed),
+                ],
+                env,
+                stdout=subprocess.DEVNULL,
+            )
+        # With a database made beforehand, BENCH_GENERATED_S may say how long that took.
+        earlier = os.environ.get("BENCH_GENERATED_S")
+        generated_s = (
+            round(time.monotonic() - began, 1)
+            if not given
+            else (float(earlier) if earlier else None)
         )
-        generated_s = round(time.monotonic() - began, 1)
         admin_email, admin_password = "peer-admin@bench.mend.test", "bench-peer-admin-1"
         run(
             [str(VENV / "python"), "-m", "bench.peer_user", admin_email, admin_password],
