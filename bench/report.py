@@ -177,7 +177,9 @@ def write_docs(results_dir: Path, doc: Path) -> None:
     for result in sorted(results, key=lambda r: (r["scale"]["cases"], r["date"]), reverse=True):
         scale = result["scale"]
         lines += [
-            f"## {scale['cases']:,} cases ({result['date']})",
+            f"## {scale['cases']:,} cases ({result['date']}"
+            + (f", commit {result['commit']}" if result.get("commit") else "")
+            + ")",
             "",
             f"{scale['organisations']} organisations, {scale['parties']:,} parties, "
             f"{scale['people']:,} people, {scale['activities']:,} activities, "

@@ -399,6 +399,13 @@ def main(argv: list[str] | None = None) -> None:
         memory=memory,
         seconds=options.seconds,
     )
+    results["commit"] = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - the git on PATH
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        check=False,
+    ).stdout.strip()
     path = ROOT / "bench" / "results" / f"{date.today().isoformat()}-{options.scale}.json"  # noqa: DTZ011 - the file is named by the local day
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
