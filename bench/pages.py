@@ -92,11 +92,13 @@ def placeholders(cursor: Any, email: str, page_size: int) -> dict[str, str]:
     )
     membership, organisation, role = cursor.fetchone()
     if role == "practitioner":
+        # What the practitioner may open: the cases allocated to them now and their teams'.
         cases = (
-            "SELECT c.id, c.received_on FROM cases_case c JOIN cases_allocation a "
-            "ON a.case_id = c.id WHERE a.membership_id = %s AND a.ended_on IS NULL"
+            "SELECT c.id, c.received_on FROM cases_case c WHERE c.id IN (SELECT case_id FROM "
+            "cases_allocation WHERE membership_id = %s AND ended_on IS NULL) OR c.team_id IN "
+            "(SELECT team_id FROM core_membership_teams WHERE membership_id = %s)"
         )
-        scope = [membership]
+        scope = [membership, membership]
     else:
         cases = "SELECT c.id, c.received_on FROM cases_case c WHERE c.organisation_id = %s"
         scope = [organisation]

@@ -105,6 +105,20 @@ def token(page: Any) -> str:
     return found.group(1)
 
 
+def submit(session: Any, page: Any, url: str, data: dict[str, str]) -> Any:
+    """POST a form as a browser would: the page's CSRF token, and the page as the referrer."""
+    return session.post(
+        url,
+        data={**data, "csrfmiddlewaretoken": token(page)},
+        headers={"Referer": page.url},
+        timeout=30,
+    )
+
+
+def cookies(session: Any) -> dict[str, str]:
+    return {name: value or "" for name, value in session.cookies.get_dict().items()}
+
+
 def sign_in(base: str, email: str) -> dict[str, str]:
     """Through Mend's own pages: password, then the authenticator app's code."""
     import pyotp
@@ -114,24 +128,11 @@ def sign_in(base: str, email: str) -> dict[str, str]:
 
     session = requests.Session()
     page = session.get(f"{base}/accounts/login/", timeout=30)
-    answer = session.post(
-        f"{base}/accounts/login/",
-        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token(page)},
-        headers={"Referer": page.url},
-        timeout=30,
-    )
-    answer = session.post(
-        answer.url,
-        data={
-            "code": pyotp.TOTP(totp_secret(email)).now(),
-            "csrfmiddlewaretoken": token(answer),
-        },
-        headers={"Referer": answer.url},
-        timeout=30,
-    )
-    if "/accounts/" in answer.url:
-        raise SystemExit(f"{email} could not sign in (ended at {answer.url}).")
-    return {name: value or "" for name, value in session.cookies.get_dict().items()}
+    page = submit(session, page, page.url, {"login": email, "password": PASSWORD})
+    page = submit(session, page, page.url, {"code": pyotp.TOTP(totp_secret(email)).now()})
+    if "/accounts/" in page.url:
+        raise SystemExit(f"{email} could not sign in (ended at {page.url}).")
+    return cookies(session)
 
 
 def sign_in_admin(base: str, email: str, password: str) -> dict[str, str]:
@@ -139,15 +140,15 @@ def sign_in_admin(base: str, email: str, password: str) -> dict[str, str]:
 
     session = requests.Session()
     page = session.get(f"{base}/admin/login/", timeout=30)
-    answer = session.post(
+    page = submit(
+        session,
+        page,
         f"{base}/admin/login/?next=/admin/",
-        data={"username": email, "password": password, "csrfmiddlewaretoken": token(page)},
-        headers={"Referer": page.url},
-        timeout=30,
+        {"username": email, "password": password},
     )
-    if answer.url.rstrip("/").endswith("/login"):
+    if page.url.rstrip("/").endswith("/login"):
         raise SystemExit("The admin peer's user could not sign in.")
-    return {name: value or "" for name, value in session.cookies.get_dict().items()}
+    return cookies(session)
 
 
 def targets(
