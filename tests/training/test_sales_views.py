@@ -77,6 +77,19 @@ def test_the_start_page_links_only_pages_that_exist_and_the_person_may_use(org, 
     assert links == [{"url": reverse("training_clients"), "label": "Clients"}]
 
 
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.MANAGER, Role.OFFICE])
+def test_every_page_the_start_page_links_opens_for_that_person(org, make_member, client, role):
+    from mend.core.tests_support import sign_in
+    from mend.training.sales.views import OTHER_PAGES
+
+    sign_in(client, make_member(org, role).user, org)
+    html = client.get(reverse("training_home")).content.decode()
+    linked = [name for name, _label, _perm in OTHER_PAGES if f'href="{reverse(name)}"' in html]
+    assert linked
+    for name in linked:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
 def test_a_trainer_has_no_training_start_page(org, make_member, signed_in):
     client = signed_in(make_member(org, Role.TRAINER).user, org)
     assert client.get(reverse("training_home")).status_code == 403

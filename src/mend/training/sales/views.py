@@ -39,7 +39,7 @@ SHOWN = 50
 # Pages of other training areas, by URL name: linked from the start page when they exist.
 OTHER_PAGES = [
     ("training_my_sessions", gettext_lazy("Your training sessions"), Perm.DELIVER_TRAINING),
-    ("training_trainers", gettext_lazy("Trainers"), Perm.VIEW_TRAINING),
+    ("training_trainers", gettext_lazy("Trainers"), Perm.CONFIGURE_TRAINING),
     ("training_invoices", gettext_lazy("Invoices and credit notes"), Perm.TRAINING_FINANCE),
     ("training_aged_debt", gettext_lazy("Aged debt"), Perm.TRAINING_FINANCE),
     ("training_dashboard", gettext_lazy("Dashboards"), Perm.VIEW_TRAINING_DASHBOARD),
