@@ -36,17 +36,15 @@ def row_counts(db_url: str) -> dict[str, int]:
         }
 
 
-def rows(
-    runs: list[Run], floors: dict[str, dict[str, float]], names: dict[str, str] | None = None
-) -> list[dict[str, Any]]:
-    """One row per page and load; `names` renames (the peer's pages take their Mend page's name)."""
+def rows(runs: list[Run], floors: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
+    """One row per page and load (the peer's pages carry their Mend page's name)."""
     found = []
     for users, think, pages in runs:
         for page, figures in pages.items():
             floor = floors.get(page, {})
             found.append(
                 {
-                    "page": (names or {}).get(page, page),
+                    "page": page,
                     "users": users,
                     "think_s": think,
                     "p50_ms": figures["p50_ms"],

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -271,9 +270,9 @@ def export(base: str, cookies: dict[str, str]) -> dict[str, float]:
 
     began = time.perf_counter()
     rows = 0
-    with requests.get(
-        f"{base}/training/invoices/export.csv", cookies=cookies, stream=True, timeout=600
-    ) as answer:
+    from bench.pages import EXPORT
+
+    with requests.get(f"{base}{EXPORT.path}", cookies=cookies, stream=True, timeout=600) as answer:
         answer.raise_for_status()
         for _line in answer.iter_lines():
             rows += 1
@@ -385,7 +384,6 @@ def main(argv: list[str] | None = None) -> None:
             office = next(cookies for role, _e, cookies in people if role == "office")
             streamed = export(mend_base, office)
             memory = {"mend_mb": peak_memory_mb(mend), "peer_mb": peak_memory_mb(peer)}
-        sys.path.insert(0, str(ROOT / "src"))
         counts = report.row_counts(db_url)
     results = report.results(
         scale=options.scale,
