@@ -24,12 +24,16 @@ class CaseworkSteps(BaseLoader):
         )
 
     def _people(self) -> int:
-        from mend.people.models import name_key, postcode_key
+        from mend.people.names import name_key, postcode_key, search_name, sound_name
 
         firsts = self.literal_array(FIRST_NAMES)
         lasts = self.literal_array(LAST_NAMES)
         first_keys = self.literal_array([name_key(n) for n in FIRST_NAMES])
         last_keys = self.literal_array([name_key(n) for n in LAST_NAMES])
+        first_words = self.literal_array([search_name(n) for n in FIRST_NAMES])
+        last_words = self.literal_array([search_name(n) for n in LAST_NAMES])
+        first_sounds = self.literal_array([sound_name(n) for n in FIRST_NAMES])
+        last_sounds = self.literal_array([sound_name(n) for n in LAST_NAMES])
         areas = self.literal_array(POSTCODE_AREAS)
         area_keys = self.literal_array([postcode_key(a) for a in POSTCODE_AREAS])
         contacts = self.json_pool(
@@ -49,6 +53,8 @@ class CaseworkSteps(BaseLoader):
                 "last_name": f"({lasts})[{last}]",
                 "first_name_key": f"({first_keys})[{f}]",
                 "last_name_key": f"({last_keys})[{last}]",
+                "search_name": f"({first_words})[{f}] || ' ' || ({last_words})[{last}]",
+                "sound_name": f"({first_sounds})[{f}] || ' ' || ({last_sounds})[{last}]",
                 "date_of_birth": "date '1940-01-01' + pg_temp.pick(g, 17, 365 * 68)",
                 "postcode": f"({areas})[{area}] || ' ' || {unit}",
                 "postcode_key": f"({area_keys})[{area}] || {unit}",

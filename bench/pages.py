@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus
 
 from bench.loading import SIGNED_IN_PER_ROLE, staff_email
 
@@ -49,11 +50,31 @@ PAGES = [
         weight=2,
     ),
     Page("Victims' Code dashboard", "manager", "/cases/dashboard/"),
+    Page(
+        "search, exact name",
+        "manager",
+        "/cases/search/?q={name}",
+        peer="/admin/people/person/?q={name}",
+        weight=2,
+    ),
+    Page(
+        "search, misspelled name",
+        "manager",
+        "/cases/search/?q={misspelled}",
+        peer="/admin/people/person/?q={misspelled}",
+    ),
+    Page(
+        "search, reference",
+        "manager",
+        "/cases/search/?q={reference}",
+        peer="/admin/cases/case/?q={reference}",
+    ),
     Page("my cases", "practitioner", "/cases/?mine=on", weight=3),
     Page("my day (tasks)", "practitioner", "/", weight=2),
     Page("case overview (practitioner)", "practitioner", "/cases/{case}/", weight=3),
     Page("party page (practitioner)", "practitioner", "/cases/parties/{party}/", weight=2),
     Page("Victims' Code dashboard (practitioner)", "practitioner", "/cases/dashboard/"),
+    Page("search, misspelled name (practitioner)", "practitioner", "/cases/search/?q={misspelled}"),
     Page("partner referrer's list", "partner_referrer", "/cases/referrals/mine/", weight=2),
     Page(
         "invoice list", "office", "/training/invoices/", peer="/admin/training/invoice/", weight=2
@@ -111,8 +132,13 @@ def placeholders(cursor: Any, email: str, page_size: int) -> dict[str, str]:
     )
     row = cursor.fetchone()
     case, received = (row[0], row[1]) if row else (0, None)
-    cursor.execute("SELECT min(id) FROM cases_party WHERE case_id = %s", [case])
-    party = cursor.fetchone()[0] or 0
+    cursor.execute(
+        "SELECT p.id, n.first_name, n.last_name, c.reference FROM cases_party p "
+        "JOIN people_person n ON n.id = p.person_id JOIN cases_case c ON c.id = p.case_id "
+        "WHERE p.case_id = %s ORDER BY p.id LIMIT 1",
+        [case],
+    )
+    party, first_name, last_name, reference = cursor.fetchone() or (0, "", "", "")
     cursor.execute(
         "SELECT count(*) FROM training_invoice WHERE organisation_id = %s", [organisation]
     )
@@ -120,8 +146,21 @@ def placeholders(cursor: Any, email: str, page_size: int) -> dict[str, str]:
     return {
         "case": str(case),
         "party": str(party),
+        "name": quote_plus(f"{first_name} {last_name}"),
+        "misspelled": quote_plus(misspell(f"{first_name} {last_name}")),
+        "reference": quote_plus(reference),
         "after": f"{received.isoformat()}_{case}" if received else "",
         "deep": str(max(total // 2 // 100, 1)),
         "invoice_deep": str(max(invoices // 2 // page_size, 1)),
         "invoice_deep_admin": str(max(invoices // 2 // 100, 1)),
     }
+
+
+def misspell(name: str) -> str:
+    """The name as someone might mistype it: a sound-alike spelling where the name has one
+    (ll, y, ph, ck), or else the last name's second letter left out."""
+    for spelled, typed in (("ll", "l"), ("y", "i"), ("ph", "f"), ("ck", "k"), ("i", "y")):
+        if spelled in name.lower():
+            return name.lower().replace(spelled, typed, 1)
+    first, _space, last = name.partition(" ")
+    return f"{first} {last[:1]}{last[2:]}" if len(last) > 2 else name

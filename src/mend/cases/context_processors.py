@@ -1,4 +1,4 @@
-"""What every page needs to know about casework: whether to show "Cases" in the navigation, and
+"""What every page needs to know about casework: whether to show "Cases" and the search box, and
 (only when a template asks for it, as the home page does) the person's tasks due soonest."""
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def casework(request):
             role and role_has(role, Perm.REFER) and not role_has(role, Perm.CREATE_CASES)
         ),
         "can_create_cases": bool(role and role_has(role, Perm.CREATE_CASES)),
+        # The header's search box: staff find people and cases, referrers their referrals.
+        "can_search_cases": bool(
+            role and (role_has(role, Perm.VIEW_CASES) or role_has(role, Perm.REFER))
+        ),
         "can_decide_referrals": bool(role and role_has(role, Perm.ALLOCATE_CASES)),
         "can_configure_casework": bool(role and role_has(role, Perm.CONFIGURE_CASEWORK)),
         "in_cases_section": request.path.startswith(reverse("case_list")) if can_view else False,

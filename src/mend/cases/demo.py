@@ -59,7 +59,8 @@ from mend.cases import models as m
 from mend.core.models import Membership, Team
 from mend.core.tenancy import organisation_scope
 from mend.core.working_days import add_working_days
-from mend.people.models import Person, name_key, postcode_key
+from mend.people.models import Person
+from mend.people.names import name_key
 
 # ---------------------------------------------------------------- invented people and places
 
@@ -1350,10 +1351,7 @@ class History:
                 person = Person(
                     organisation=case.organisation, created_at=case.created_at, **person_fields
                 )
-                # Person.save() derives these keys; bulk_create does not call save().
-                person.first_name_key = name_key(person.first_name)
-                person.last_name_key = name_key(person.last_name)
-                person.postcode_key = postcode_key(person.postcode)
+                person.derive_keys()  # bulk_create does not call save()
                 self.rows[Person].append(person)
             party = m.Party(
                 organisation=case.organisation,

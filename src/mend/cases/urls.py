@@ -1,4 +1,4 @@
-"""Casework URLs, one module per area (each area's views live in views_<area>.py)."""
+"""Casework URLs: each area (a package under mend/cases/) has its own urls.py."""
 
 from django.urls import include, path
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("mend.cases.work.urls")),
     path("", include("mend.cases.communication.urls")),
     path("", include("mend.cases.outcomes.urls")),
+    path("", include("mend.cases.search.urls")),
 ]

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mend.core.fields import EncryptedJSONField
 from mend.core.tenancy import OrganisationOwned
+from mend.people.names import name_key, postcode_key, search_name, sound_name
 
 
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     WELSH = "cy", _("Welsh")
     OTHER = "other", _("Another language")
-
-
-def name_key(value: str) -> str:
-    """Lower-case ASCII letters only: 'Siân O'Neill' and 'sian oneill' match."""
-    folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", folded.lower())
-
-
-def postcode_key(value: str) -> str:
-    return re.sub(r"\s", "", (value or "").upper())
 
 
 class Person(OrganisationOwned):
@@ -55,6 +43,11 @@ class Person(OrganisationOwned):
     first_name_key = models.CharField(max_length=100, editable=False, db_index=True)
     last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
     postcode_key = models.CharField(max_length=10, editable=False, db_index=True)
+    # For search and duplicate detection by similarity (people.names): the name's words, and
+    # the same as they sound. PostgreSQL keeps a trigram index on sound_name within each
+    # organisation (migration 0002).
+    search_name = models.CharField(max_length=201, editable=False, default="")
+    sound_name = models.CharField(max_length=201, editable=False, default="")
     # {"phone": ..., "email": ..., "address": ...}
     contact = EncryptedJSONField(_("contact details"), null=True, blank=True)
     preferred_language = models.CharField(
@@ -67,19 +60,30 @@ class Person(OrganisationOwned):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["organisation", "last_name_key", "first_name_key"])]
+        indexes = [
+            models.Index(fields=["organisation", "last_name_key", "first_name_key"]),
+            models.Index(fields=["organisation", "date_of_birth"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    def save(self, *args, **kwargs):
+    def derive_keys(self) -> None:
+        """The normalised copies of name and postcode (save() calls this; bulk_create does not)."""
         self.first_name_key = name_key(self.first_name)
         self.last_name_key = name_key(self.last_name)
         self.postcode_key = postcode_key(self.postcode)
+        self.search_name = search_name(self.first_name, self.last_name)
+        self.sound_name = sound_name(self.first_name, self.last_name)
+
+    def save(self, *args, **kwargs):
+        self.derive_keys()
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
                 "first_name_key",
                 "last_name_key",
                 "postcode_key",
+                "search_name",
+                "sound_name",
             }
         super().save(*args, **kwargs)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from mend.cases import choices as c
 from mend.cases import models as m
-from mend.people.models import name_key
+from mend.people.names import name_key
 
 # Pseudonyms are first names only; a party whose real first or last name matches one is given
 # the next one instead.

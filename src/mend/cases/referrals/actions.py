@@ -19,14 +19,11 @@ from mend.cases import workflow
 from mend.cases.assessment.actions import handover_errors
 from mend.cases.events import CaseEvent
 from mend.cases.referrals.numbering import next_reference
+from mend.cases.referrals.queries import PROVIDED_KEY
 from mend.core import access, audit
 from mend.core.models import Organisation, Team
 from mend.core.roles import Perm
 from mend.people.models import Person
-
-# What a referrer told us about the people involved, kept as they gave it (inside the encrypted
-# referrer_contact) so that their status page never shows what practitioners learn later.
-PROVIDED_KEY = "provided"
 
 
 def _contact(phone: str, email: str) -> dict | None:

@@ -17,7 +17,7 @@ from mend.cases import actions
 from mend.cases import choices as c
 from mend.cases import models as m
 from mend.cases.casework import clocks
-from mend.cases.referrals.actions import PROVIDED_KEY
+from mend.cases.referrals import queries
 from mend.cases.referrals.forms import (
     AcceptForm,
     DeclineForm,
@@ -241,7 +241,7 @@ def referral_status(request: CaseRequest, pk: int) -> HttpResponse:
     history = list(
         m.StatusChange.objects.filter(case=case).only("to_status", "transition", "at", "case_id")
     )
-    provided = (case.referrer_contact or {}).get(PROVIDED_KEY) or {}
+    provided = queries.provided(case)
     roles = dict(c.PartyRole.choices)
     people = [
         {**person, "role_label": roles.get(person.get("role"), "")}

@@ -1,0 +1,81 @@
+"""How names are compared: folded for exact keys, folded further for how they sound, and measured
+by trigram similarity (the measure PostgreSQL's pg_trgm uses, so that SQLite can rank the same way).
+
+- `name_key("Siân O'Neill")` is "sianoneill": letters only, for exact comparisons.
+- `search_name("Siân O'Neill")` is "sian o neill": words kept, for trigram similarity.
+- `sound_name("Ryan Lloyd")` is "rian loid", as is `sound_name("Rian Loyd")`: Welsh and English
+  spellings that sound alike fold together (ll/l, ff/ph/f, rh/r, c/k/ck, y/i, doubled letters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Applied in order to each folded word. Welsh "ll", "ff", "rh" and "dd" are single sounds;
+# y and i, c and k, ph and f are spelled either way in names people are given and typed.
+_SOUNDS = [
+    ("ph", "f"),
+    ("ck", "k"),
+    ("rh", "r"),
+    ("c", "k"),
+    ("q", "k"),
+    ("y", "i"),
+]
+_DOUBLED = re.compile(r"(.)\1+")
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
+def _ascii_lower(value: str) -> str:
+    return unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode().lower()
+
+
+def name_key(value: str) -> str:
+    """Lower-case ASCII letters only: 'Siân O'Neill' and 'sian oneill' match."""
+    return _NOT_LETTER.sub("", _ascii_lower(value))
+
+
+def postcode_key(value: str) -> str:
+    return re.sub(r"\s", "", (value or "").upper())
+
+
+_APOSTROPHES = re.compile(r"['\u2019]")
+
+
+def search_name(*parts: str) -> str:
+    """The words of a name, lower-case ASCII, one space apart ("O'Neill" is one word)."""
+    folded = _APOSTROPHES.sub("", _ascii_lower(" ".join(parts)))
+    return " ".join(_NOT_LETTER.sub(" ", folded).split())
+
+
+def _sound_word(word: str) -> str:
+    for spelled, sound in _SOUNDS:
+        word = word.replace(spelled, sound)
+    return _DOUBLED.sub(r"\1", word)
+
+
+def sound_name(*parts: str) -> str:
+    """The words of a name as they sound, so that spellings of the same name compare equal."""
+    return " ".join(_sound_word(word) for word in search_name(*parts).split())
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    found: set[str] = set()
+    for word in text.split():
+        padded = f"  {word} "
+        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of either text (0 to 1)."""
+    left, right = trigrams(a), trigrams(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+# pg_trgm's default `similarity_threshold`: the `%` operator (and `trigram_similar`) keeps
+# pairs at least this similar.
+SIMILAR = 0.3

@@ -1,0 +1,185 @@
+"""The one matcher of people: search and duplicate detection both use it.
+
+Names are compared by how they sound (`people.names.sound_name`) with trigram similarity, so
+misspellings, initials, accents and Welsh spellings still match ("Rian Loyd" finds Ryan Lloyd),
+and rows are ranked by similarity in the database. On PostgreSQL the candidates come from the
+trigram index on `sound_name` within the organisation (migration people 0002) and the ranking is
+done there, so the work does not grow with the people sharing a surname; on SQLite (the demo's
+database) the same measure is computed in Python over the rows in scope.
+
+Both functions take the queryset to search (already scoped to what the user may see) and the path
+from its rows to the person (`""` for people themselves, `"person"` for parties).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connections
+from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from mend.people.names import (
+    SIMILAR,
+    name_key,
+    postcode_key,
+    search_name,
+    similarity,
+    sound_name,
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What is known of the person looked for: any of a name, a date of birth, a postcode."""
+
+    name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(search_name(self.name) or self.date_of_birth or postcode_key(self.postcode))
+
+
+def _field(path: str, name: str) -> str:
+    return f"{path}__{name}" if path else name
+
+
+def _postgresql(queryset: QuerySet[Any]) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def _name_score(path: str, name: str) -> Any:
+    """How like `name` a row's person's name is: how it sounds, and (to order equal sounds) how
+    it is spelled; 0 to 1."""
+    sound = TrigramSimilarity(_field(path, "sound_name"), sound_name(name))
+    spelled = TrigramSimilarity(_field(path, "search_name"), search_name(name))
+    return Cast((sound * 3 + spelled) / 4, FloatField())
+
+
+def _python_name_score(person: Any, name: str) -> float:
+    sound = similarity(person.sound_name, sound_name(name))
+    spelled = similarity(person.search_name, search_name(name))
+    return (sound * 3 + spelled) / 4
+
+
+def _person(row: Any, path: str) -> Any:
+    for step in path.split("__") if path else []:
+        row = getattr(row, step)
+    return row
+
+
+def search(
+    queryset: QuerySet[Any], wanted: Wanted, *, path: str = "", limit: int = 25
+) -> list[Any]:
+    """Rows whose person has everything `wanted` gives (a name that sounds alike, the same date
+    of birth, the same postcode), most similar first; each row gets a `similarity` (0 to 1).
+
+    One query. A name alone must sound alike by at least pg_trgm's threshold (0.3)."""
+    if not wanted:
+        return []
+    name = search_name(wanted.name)
+    exact = Q()
+    if wanted.date_of_birth:
+        exact &= Q(**{_field(path, "date_of_birth"): wanted.date_of_birth})
+    if postcode_key(wanted.postcode):
+        exact &= Q(**{_field(path, "postcode_key"): postcode_key(wanted.postcode)})
+    queryset = queryset.filter(exact)
+    order = [_field(path, "last_name"), _field(path, "first_name"), "pk"]
+    if not name:
+        rows = list(queryset.order_by(*order)[:limit])
+        for row in rows:
+            row.similarity = 1.0
+        return rows
+    if _postgresql(queryset):
+        wanted_sound = sound_name(name)
+        return list(
+            queryset.filter(**{_field(path, "sound_name") + "__trigram_similar": wanted_sound})
+            .annotate(similarity=_name_score(path, name))
+            .order_by("-similarity", *order)[:limit]
+        )
+    scored = []
+    for row in queryset.order_by(*order):
+        person = _person(row, path)
+        if similarity(person.sound_name, sound_name(name)) >= SIMILAR:
+            row.similarity = _python_name_score(person, name)
+            scored.append(row)
+    scored.sort(key=lambda row: -row.similarity)
+    return scored[:limit]
+
+
+def likely_same(
+    queryset: QuerySet[Any],
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    limit: int = 10,
+) -> list[tuple[Any, list[str]]]:
+    """People in `queryset` who may be the same human as the one described, with the reasons
+    (offered at intake, never forced).
+
+    A candidate sounds like the name, or has the same last name, or the same date of birth and
+    postcode; it is offered when at least two reasons hold (the same or a similar-sounding last
+    name counts as one, the same first name or initial as another, the date of birth and the
+    postcode one each). Candidates are ranked in the database by how many hold, so an exact match is found
+    however many people share the surname."""
+    last, first, code = name_key(last_name), name_key(first_name), postcode_key(postcode)
+    name = search_name(first_name, last_name)
+    if not last and not (date_of_birth and code):
+        return []
+    candidates = Q(last_name_key=last) if last else Q(pk__in=[])
+    if date_of_birth and code:
+        candidates |= Q(date_of_birth=date_of_birth, postcode_key=code)
+    if _postgresql(queryset):
+        if name:
+            candidates |= Q(sound_name__trigram_similar=sound_name(name))
+        points = [
+            (Q(last_name_key=last), 1),
+            (Q(date_of_birth=date_of_birth), 1 if date_of_birth else 0),
+            (Q(postcode_key=code), 1 if code else 0),
+            (Q(first_name_key=first), 1 if first else 0),
+        ]
+        score: Any = _name_score("", name) if name else Value(0.0)
+        for condition, weight in points:
+            if weight:
+                score += Case(When(condition, then=Value(1.0)), default=Value(0.0))
+        rows = list(
+            queryset.filter(candidates)
+            .annotate(score=score)
+            .order_by("-score", "last_name", "first_name", "pk")[: limit * 5]
+        )
+    else:
+
+        def candidate(person: Any) -> bool:
+            if last and person.last_name_key == last:
+                return True
+            if date_of_birth and code and person.date_of_birth == date_of_birth:
+                return bool(person.postcode_key == code)
+            return bool(name) and similarity(person.sound_name, sound_name(name)) >= SIMILAR
+
+        rows = [p for p in queryset.order_by("last_name", "first_name", "pk") if candidate(p)]
+    found = []
+    for person in rows:
+        reasons = []
+        if last and person.last_name_key == last:
+            reasons.append(_("same last name"))
+        elif last and similarity(sound_name(person.last_name), sound_name(last_name)) >= SIMILAR:
+            reasons.append(_("similar last name"))
+        if date_of_birth and person.date_of_birth == date_of_birth:
+            reasons.append(_("same date of birth"))
+        if code and person.postcode_key == code:
+            reasons.append(_("same postcode"))
+        if first and person.first_name_key == first:
+            reasons.append(_("same first name"))
+        elif first and person.first_name_key[:1] == first[:1]:
+            reasons.append(_("same first initial"))
+        if len(reasons) >= 2:
+            found.append((person, reasons))
+    found.sort(key=lambda pair: -len(pair[1]))
+    return found[:limit]
