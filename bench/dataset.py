@@ -45,7 +45,10 @@ def generate(scale: int, seed: int = 1, *, log: Callable[[str], None] = print) -
     with connection.cursor() as cursor:
         # Trigram (GIN) indexes are slow to keep up row by row: dropped while loading and made
         # again afterwards from their own definitions (the migrations').
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexdef LIKE '%%gin%%'")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = 'public' AND indexdef LIKE '%% USING gin %%'"
+        )
         gin = cursor.fetchall()
         for name, _definition in gin:
             cursor.execute(f'DROP INDEX "{name}"')
