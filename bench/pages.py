@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from bench.loading import SIGNED_IN_PER_ROLE, staff_email
+from mend.core.web import keyset_cursor
 
 ROLES = ("manager", "practitioner", "partner_referrer", "office")
 
@@ -20,7 +21,8 @@ class Page:
     name: str
     role: str
     path: str
-    """The address, with `{case}`, `{party}`, `{after}` or `{deep}` filled in per user."""
+    """The address, with `{case}`, `{party}`, `{after}`, `{deep}`, `{name}`... filled in per
+    user (see `placeholders`)."""
     peer: str = ""
     """The Django admin's address for the same data, when it has one."""
     weight: int = 1
@@ -82,7 +84,7 @@ PAGES = [
     Page(
         "invoice list, deep page",
         "office",
-        "/training/invoices/?page={invoice_deep}",
+        "/training/invoices/?after={invoice_after}",
         peer="/admin/training/invoice/?p={invoice_deep_admin}",
     ),
     Page("aged debt", "office", "/training/invoices/aged-debt/"),
@@ -104,7 +106,7 @@ def staff(organisations: int) -> list[tuple[str, str]]:
     ]
 
 
-def placeholders(cursor: Any, email: str, page_size: int) -> dict[str, str]:
+def placeholders(cursor: Any, email: str) -> dict[str, str]:
     """The values a user's page addresses need, read from the dataset."""
     cursor.execute(
         "SELECT m.id, m.organisation_id, m.role FROM core_membership m JOIN core_user u "
@@ -143,15 +145,21 @@ def placeholders(cursor: Any, email: str, page_size: int) -> dict[str, str]:
         "SELECT count(*) FROM training_invoice WHERE organisation_id = %s", [organisation]
     )
     invoices = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT issue_date, id FROM training_invoice WHERE organisation_id = %s "
+        "ORDER BY issue_date DESC, id DESC OFFSET %s LIMIT 1",
+        [organisation, invoices // 2],
+    )
+    invoice_row = cursor.fetchone()
     return {
         "case": str(case),
         "party": str(party),
         "name": quote_plus(f"{first_name} {last_name}"),
         "misspelled": quote_plus(misspell(f"{first_name} {last_name}")),
         "reference": quote_plus(reference),
-        "after": f"{received.isoformat()}_{case}" if received else "",
+        "after": keyset_cursor([received, case]) if received else "",
         "deep": str(max(total // 2 // 100, 1)),
-        "invoice_deep": str(max(invoices // 2 // page_size, 1)),
+        "invoice_after": keyset_cursor(invoice_row) if invoice_row else "",
         "invoice_deep_admin": str(max(invoices // 2 // 100, 1)),
     }
 

@@ -163,7 +163,7 @@ def targets(
     peer_roles: set[str] = set()
     with psycopg.connect(db_url) as connection, connection.cursor() as cursor:
         for role, email, cookies in people:
-            values = placeholders(cursor, email, int(os.environ.get("MEND_PAGE_SIZE", "50")))
+            values = placeholders(cursor, email)
             mine = [p for p in PAGES if p.role == role]
             mend.append(
                 {

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,3 +61,98 @@ def paginate(
     """The page of `rows` asked for by `?page=` (the last page if past the end), with
     `settings.MEND_PAGE_SIZE` rows. `rows` must be ordered."""
     return Paginator(rows, settings.MEND_PAGE_SIZE).get_page(request.GET.get(param))
+
+
+# ---------------------------------------------------------------- keyset pages
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list, found by where the last page ended (never by OFFSET, so a deep page
+    costs what the first does): its rows and the links to the next page and back to the first
+    (each keeping the list's filters)."""
+
+    rows: list[Any]
+    next_url: str = ""
+    first_url: str = ""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_url or self.first_url)
+
+
+def _cursor_fields(queryset: QuerySet[Any], order: Sequence[str]) -> list[tuple[str, bool, Any]]:
+    """(name, descending, model field) of each ordering column; the last must be unique."""
+    found = []
+    for spelled in order:
+        name = spelled.lstrip("-")
+        try:
+            meta = queryset.model._meta
+            model_field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist as missing:
+            raise ValueError(f"keyset pages order by model fields, not {name!r}") from missing
+        found.append((name, spelled.startswith("-"), model_field))
+    return found
+
+
+def keyset_cursor(values: Sequence[Any]) -> str:
+    """The `after=` value for a page that starts after a row with these ordering values."""
+    text = json.dumps([str(v) if not isinstance(v, (int, bool)) else v for v in values])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _read_cursor(value: str, columns: list[tuple[str, bool, Any]]) -> list[Any] | None:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(columns):
+            return None
+        return [
+            model_field.to_python(v) for v, (_n, _d, model_field) in zip(raw, columns, strict=True)
+        ]
+    except (ValueError, TypeError, binascii.Error, ValidationError):
+        return None
+
+
+def keyset_page(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    order: Sequence[str],
+    *,
+    param: str = "after",
+    fetch: Any = None,
+) -> KeysetPage:
+    """The page of `queryset` after `?after=` in `order` (model fields, none of them null, the
+    last unique: usually ("-received_on", "-pk")), `settings.MEND_PAGE_SIZE` rows at a time.
+
+    `fetch(queryset, count)` reads the rows when a list has its own way (the case list reads ids
+    first); by default they are `queryset[:count]`. An unreadable `after=` gives the first page.
+    """
+    columns = _cursor_fields(queryset, order)
+    after = _read_cursor(request.GET.get(param, ""), columns)
+    if after is not None:
+        keyset = Q(pk__in=[])
+        for i, (name, descending, _field) in enumerate(columns):
+            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": after[i]})
+            for j in range(i):
+                step &= Q(**{columns[j][0]: after[j]})
+            keyset |= step
+        queryset = queryset.filter(keyset)
+    size = settings.MEND_PAGE_SIZE
+    ordered = queryset.order_by(*order)
+    rows = list(fetch(ordered, size + 1) if fetch else ordered[: size + 1])
+    page = KeysetPage(rows[:size])
+    if len(rows) > size:
+        query = request.GET.copy()
+        query[param] = keyset_cursor([getattr(rows[size - 1], name) for name, _d, _f in columns])
+        page.next_url = f"{request.path}?{query.urlencode()}"
+    if after is not None:
+        query = request.GET.copy()
+        query.pop(param, None)
+        page.first_url = f"{request.path}?{query.urlencode()}" if query else request.path
+    return page

@@ -7,10 +7,6 @@ parties, tasks or allocations (see tests/cases/test_casework.py).
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.conf import settings
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,7 +32,7 @@ from mend.core.changes import ConflictError
 from mend.core.models import Team
 from mend.core.roles import Perm, Role, role_has
 from mend.core.submissions import handle_button, handle_post
-from mend.core.web import safe_next
+from mend.core.web import keyset_page, safe_next
 
 
 def _role(request: CaseRequest) -> str:
@@ -44,14 +40,6 @@ def _role(request: CaseRequest) -> str:
 
 
 # ---------------------------------------------------------------- the case list
-
-
-def _parse_cursor(value: str) -> tuple[date, int] | None:
-    try:
-        day, pk = value.split("_", 1)
-        return date.fromisoformat(day), int(pk)
-    except ValueError:
-        return None
 
 
 @decide(requires(Perm.VIEW_CASES))
@@ -72,31 +60,13 @@ def case_list(request: CaseRequest) -> HttpResponse:
         cases = cases.filter(team_id=filters["team"])
     if filters.get("mine"):
         cases = cases.filter(pk__in=queries.allocated_to(request.membership))
-    cursor = _parse_cursor(request.GET.get("after", ""))
-    if cursor:
-        day, pk = cursor
-        cases = cases.filter(Q(received_on__lt=day) | Q(received_on=day, pk__lt=pk))
-    size = settings.MEND_PAGE_SIZE
-    rows = queries.case_page(cases, size + 1)
-    next_url = ""
-    if len(rows) > size:
-        rows = rows[:size]
-        query = request.GET.copy()
-        query["after"] = f"{rows[-1].received_on.isoformat()}_{rows[-1].pk}"
-        next_url = f"{request.path}?{query.urlencode()}"
-    first_url = ""
-    if cursor:
-        query = request.GET.copy()
-        query.pop("after", None)
-        first_url = f"{request.path}?{query.urlencode()}" if query else request.path
+    page = keyset_page(request, cases, ("-received_on", "-pk"), fetch=queries.case_page)
     return render(
         request,
         "cases/casework/case_list.html",
         {
             "form": form,
-            "cases": rows,
-            "next_url": next_url,
-            "first_url": first_url,
+            "page": page,
             "filtered": bool(filters),
             "today": timezone.localdate(),
             "can_create": role_has(_role(request), Perm.CREATE_CASES),

@@ -30,7 +30,7 @@ from mend.core.access import decide, requires
 from mend.core.models import Team
 from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_post
-from mend.core.web import current_language, paginate
+from mend.core.web import current_language, keyset_page
 
 
 def _referral_page(
@@ -93,9 +93,8 @@ def referral_queue(request: CaseRequest) -> HttpResponse:
         m.Case.objects.for_user(request.user, Perm.ALLOCATE_CASES)
         .filter(status=c.Status.REFERRED)
         .select_related("case_type", "team")
-        .order_by("received_on", "id")
     )
-    page = paginate(request, cases)
+    page = keyset_page(request, cases, ("received_on", "pk"))
     today = timezone.localdate()
     rows = []
     for case in page:
@@ -224,9 +223,8 @@ def referral_mine(request: CaseRequest) -> HttpResponse:
         _my_referrals(request)
         .select_related("case_type")
         .annotate(last_change=Max("status_changes__at"))
-        .order_by("-received_on", "-id")
     )
-    page = paginate(request, cases)
+    page = keyset_page(request, cases, ("-received_on", "-pk"))
     language = current_language()
     rows = [{"case": case, "case_type": case.case_type.display_name(language)} for case in page]
     return render(request, "cases/referrals/mine.html", {"rows": rows, "page": page})

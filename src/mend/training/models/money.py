@@ -187,6 +187,8 @@ class Invoice(ImmutableOnceIssued, OrganisationOwned, IssuedTotals):
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
+        # The invoice list's keyset pages (newest issue date first).
+        indexes = [models.Index(fields=["organisation", "-issue_date", "-id"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "prefix", "sequence"], name="invoice_sequence_unique"

@@ -20,7 +20,7 @@ from mend.core import access, audit
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_button, handle_post
-from mend.core.web import current_language, paginate
+from mend.core.web import current_language, keyset_page
 from mend.training import actions
 from mend.training import models as m
 from mend.training.defaults import cancellation_policy, training_settings
@@ -85,14 +85,13 @@ def invoice_list(request: TrainingRequest) -> HttpResponse:
             invoices = invoices.filter(kind=filters["kind"])
         if "status" in filters:
             invoices = invoices.filter(status=filters["status"])
-    page = paginate(request, invoices.order_by("-issue_date", "-pk"))
+    page = keyset_page(request, invoices, ("-issue_date", "-pk"))
     for invoice in page:
         _labelled(invoice)
-    query = "&".join(f"{k}={v}" for k, v in filters.items())
     return render(
         request,
         "training/money/invoice_list.html",
-        {"form": form, "page": page, "query": query, "filtered": bool(filters)},
+        {"form": form, "page": page, "filtered": bool(filters)},
     )
 
 
