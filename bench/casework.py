@@ -24,7 +24,7 @@ class CaseworkSteps(BaseLoader):
         )
 
     def _people(self) -> int:
-        from mend.people.names import name_key, postcode_key, search_name, sound_name
+        from mend.people.names import block, name_key, postcode_key, search_name, sound_name
 
         firsts = self.literal_array(FIRST_NAMES)
         lasts = self.literal_array(LAST_NAMES)
@@ -34,6 +34,8 @@ class CaseworkSteps(BaseLoader):
         last_words = self.literal_array([search_name(n) for n in LAST_NAMES])
         first_sounds = self.literal_array([sound_name(n) for n in FIRST_NAMES])
         last_sounds = self.literal_array([sound_name(n) for n in LAST_NAMES])
+        first_blocks = self.literal_array([block(n) for n in FIRST_NAMES])
+        last_blocks = self.literal_array([block(n) for n in LAST_NAMES])
         areas = self.literal_array(POSTCODE_AREAS)
         area_keys = self.literal_array([postcode_key(a) for a in POSTCODE_AREAS])
         contacts = self.json_pool(
@@ -55,6 +57,8 @@ class CaseworkSteps(BaseLoader):
                 "last_name_key": f"({last_keys})[{last}]",
                 "search_name": f"({first_words})[{f}] || ' ' || ({last_words})[{last}]",
                 "sound_name": f"({first_sounds})[{f}] || ' ' || ({last_sounds})[{last}]",
+                "first_block": f"({first_blocks})[{f}]",
+                "last_block": f"({last_blocks})[{last}]",
                 "date_of_birth": "date '1940-01-01' + pg_temp.pick(g, 17, 365 * 68)",
                 "postcode": f"({areas})[{area}] || ' ' || {unit}",
                 "postcode_key": f"({area_keys})[{area}] || {unit}",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mend.core.fields import EncryptedJSONField
 from mend.core.tenancy import OrganisationOwned
-from mend.people.names import name_key, postcode_key, search_name, sound_name
+from mend.people.names import block, name_key, postcode_key, search_name, sound_name
 
 
 class Language(models.TextChoices):
@@ -43,11 +43,12 @@ class Person(OrganisationOwned):
     first_name_key = models.CharField(max_length=100, editable=False, db_index=True)
     last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
     postcode_key = models.CharField(max_length=10, editable=False, db_index=True)
-    # For search and duplicate detection by similarity (people.names): the name's words, and
-    # the same as they sound. PostgreSQL keeps a trigram index on sound_name within each
-    # organisation (migration 0002).
+    # For search and duplicate detection by similarity (people.names): the name's words, the
+    # same as they sound, and how the first and the last name start (indexed: the candidates).
     search_name = models.CharField(max_length=201, editable=False, default="")
     sound_name = models.CharField(max_length=201, editable=False, default="")
+    first_block = models.CharField(max_length=3, editable=False, default="")
+    last_block = models.CharField(max_length=3, editable=False, default="")
     # {"phone": ..., "email": ..., "address": ...}
     contact = EncryptedJSONField(_("contact details"), null=True, blank=True)
     preferred_language = models.CharField(
@@ -63,6 +64,8 @@ class Person(OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "last_name_key", "first_name_key"]),
             models.Index(fields=["organisation", "date_of_birth"]),
+            models.Index(fields=["organisation", "first_block"]),
+            models.Index(fields=["organisation", "last_block"]),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +78,8 @@ class Person(OrganisationOwned):
         self.postcode_key = postcode_key(self.postcode)
         self.search_name = search_name(self.first_name, self.last_name)
         self.sound_name = sound_name(self.first_name, self.last_name)
+        self.first_block = block(self.first_name)
+        self.last_block = block(self.last_name)
 
     def save(self, *args, **kwargs):
         self.derive_keys()
@@ -85,5 +90,7 @@ class Person(OrganisationOwned):
                 "postcode_key",
                 "search_name",
                 "sound_name",
+                "first_block",
+                "last_block",
             }
         super().save(*args, **kwargs)

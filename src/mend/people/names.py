@@ -5,6 +5,10 @@ by trigram similarity (the measure PostgreSQL's pg_trgm uses, so that SQLite can
 - `search_name("Siân O'Neill")` is "sian o neill": words kept, for trigram similarity.
 - `sound_name("Ryan Lloyd")` is "rian loid", as is `sound_name("Rian Loyd")`: Welsh and English
   spellings that sound alike fold together (ll/l, ff/ph/f, rh/r, c/k/ck, y/i, doubled letters).
+- `block("Lloyd")` is "loi": the first three letters of how a name's first word sounds. Search
+  looks only at people whose first or last name starts like a word typed (an index finds them),
+  then ranks those by similarity: comparing with every person of the organisation reads far too
+  much at a national scale.
 """
 
 from __future__ import annotations
@@ -57,6 +61,20 @@ def _sound_word(word: str) -> str:
 def sound_name(*parts: str) -> str:
     """The words of a name as they sound, so that spellings of the same name compare equal."""
     return " ".join(_sound_word(word) for word in search_name(*parts).split())
+
+
+BLOCK = 3
+
+
+def block(name: str) -> str:
+    """The first letters of how the name's first word sounds ("" for no letters)."""
+    words = sound_name(name).split()
+    return words[0][:BLOCK] if words else ""
+
+
+def blocks(text: str) -> set[str]:
+    """The blocks of the words typed, leaving out initials (one letter says too little)."""
+    return {word[:BLOCK] for word in sound_name(text).split() if len(word) > 1}
 
 
 def trigrams(text: str) -> set[str]:

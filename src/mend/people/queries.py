@@ -1,11 +1,11 @@
 """The one matcher of people: search and duplicate detection both use it.
 
 Names are compared by how they sound (`people.names.sound_name`) with trigram similarity, so
-misspellings, initials, accents and Welsh spellings still match ("Rian Loyd" finds Ryan Lloyd),
-and rows are ranked by similarity in the database. On PostgreSQL the candidates come from the
-trigram index on `sound_name` within the organisation (migration people 0002) and the ranking is
-done there, so the work does not grow with the people sharing a surname; on SQLite (the demo's
-database) the same measure is computed in Python over the rows in scope.
+misspellings, initials, accents and Welsh spellings still match ("Rian Loyd" finds Ryan Lloyd).
+The candidates are the people whose first or last name starts like a word typed (`names.block`,
+indexed with the organisation), so the work is the candidates', not the organisation's; they are
+ranked by similarity in the database on PostgreSQL (pg_trgm's `similarity`) and in Python on
+SQLite (the demo's database; `names.similarity` is the same measure).
 
 Both functions take the queryset to search (already scoped to what the user may see) and the path
 from its rows to the person (`""` for people themselves, `"person"` for parties).
@@ -23,14 +23,20 @@ from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from mend.core.tenancy import current_organisation
+from mend.people.models import Person
 from mend.people.names import (
     SIMILAR,
+    blocks,
     name_key,
     postcode_key,
     search_name,
     similarity,
     sound_name,
 )
+
+# How many of the most alike people a search of related rows (parties) considers.
+CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,24 @@ def _person(row: Any, path: str) -> Any:
     return row
 
 
+def _starts_like(path: str, name: str) -> Q:
+    """People whose first or last name starts like one of the words of `name` (indexed)."""
+    starts = list(blocks(name))
+    if not starts:
+        return Q(pk__in=[])
+    return Q(**{_field(path, "first_block") + "__in": starts}) | Q(
+        **{_field(path, "last_block") + "__in": starts}
+    )
+
+
 def search(
     queryset: QuerySet[Any], wanted: Wanted, *, path: str = "", limit: int = 25
 ) -> list[Any]:
     """Rows whose person has everything `wanted` gives (a name that sounds alike, the same date
     of birth, the same postcode), most similar first; each row gets a `similarity` (0 to 1).
 
-    One query. A name alone must sound alike by at least pg_trgm's threshold (0.3)."""
+    One query. A name must sound alike by at least pg_trgm's default threshold (0.3), among the
+    people whose first or last name starts like a word of it; initials only rank."""
     if not wanted:
         return []
     name = search_name(wanted.name)
@@ -88,6 +105,11 @@ def search(
         exact &= Q(**{_field(path, "date_of_birth"): wanted.date_of_birth})
     if postcode_key(wanted.postcode):
         exact &= Q(**{_field(path, "postcode_key"): postcode_key(wanted.postcode)})
+    organisation = current_organisation()
+    if path and organisation is not None:
+        # The people joined in belong to the organisation too: said outright so that PostgreSQL
+        # reads the name indexes (organisation, block) rather than every organisation's.
+        exact &= Q(**{_field(path, "organisation"): organisation})
     queryset = queryset.filter(exact)
     order = [_field(path, "last_name"), _field(path, "first_name"), "pk"]
     if not name:
@@ -95,11 +117,20 @@ def search(
         for row in rows:
             row.similarity = 1.0
         return rows
+    queryset = queryset.filter(_starts_like(path, name))
     if _postgresql(queryset):
-        wanted_sound = sound_name(name)
+        if path:
+            # The people first, from the name indexes (at most CANDIDATES of them, the most alike),
+            # then their rows in scope: left to itself PostgreSQL may instead walk every row in
+            # scope (a team's thousands of parties) and look each person up.
+            people = search(Person.objects.only("pk"), wanted, limit=CANDIDATES)
+            queryset = queryset.filter(**{_field(path, "pk") + "__in": [p.pk for p in people]})
         return list(
-            queryset.filter(**{_field(path, "sound_name") + "__trigram_similar": wanted_sound})
-            .annotate(similarity=_name_score(path, name))
+            queryset.annotate(
+                sounds=TrigramSimilarity(_field(path, "sound_name"), sound_name(name)),
+                similarity=_name_score(path, name),
+            )
+            .filter(sounds__gte=SIMILAR)
             .order_by("-similarity", *order)[:limit]
         )
     scored = []
@@ -124,8 +155,8 @@ def likely_same(
     """People in `queryset` who may be the same human as the one described, with the reasons
     (offered at intake, never forced).
 
-    A candidate sounds like the name, or has the same last name, or the same date of birth and
-    postcode; it is offered when at least two reasons hold (the same or a similar-sounding last
+    A candidate has a first or last name that starts like the name's words, or the same last
+    name, or the same date of birth and postcode; it is offered when at least two reasons hold (the same or a similar-sounding last
     name counts as one, the same first name or initial as another, the date of birth and the
     postcode one each). Candidates are ranked in the database by how many hold, so an exact match is found
     however many people share the surname."""
@@ -136,9 +167,10 @@ def likely_same(
     candidates = Q(last_name_key=last) if last else Q(pk__in=[])
     if date_of_birth and code:
         candidates |= Q(date_of_birth=date_of_birth, postcode_key=code)
+    if name:
+        candidates |= _starts_like("", name)
+    queryset = queryset.filter(candidates)
     if _postgresql(queryset):
-        if name:
-            candidates |= Q(sound_name__trigram_similar=sound_name(name))
         points = [
             (Q(last_name_key=last), 1),
             (Q(date_of_birth=date_of_birth), 1 if date_of_birth else 0),
@@ -150,20 +182,12 @@ def likely_same(
             if weight:
                 score += Case(When(condition, then=Value(1.0)), default=Value(0.0))
         rows = list(
-            queryset.filter(candidates)
-            .annotate(score=score)
-            .order_by("-score", "last_name", "first_name", "pk")[: limit * 5]
+            queryset.annotate(score=score).order_by("-score", "last_name", "first_name", "pk")[
+                : limit * 5
+            ]
         )
     else:
-
-        def candidate(person: Any) -> bool:
-            if last and person.last_name_key == last:
-                return True
-            if date_of_birth and code and person.date_of_birth == date_of_birth:
-                return bool(person.postcode_key == code)
-            return bool(name) and similarity(person.sound_name, sound_name(name)) >= SIMILAR
-
-        rows = [p for p in queryset.order_by("last_name", "first_name", "pk") if candidate(p)]
+        rows = list(queryset.order_by("last_name", "first_name", "pk"))
     found = []
     for person in rows:
         reasons = []

@@ -1,15 +1,16 @@
-"""Names for search and duplicate detection by similarity (mend.people.names).
+"""Names for search and duplicate detection by similarity (mend.people.names): the name's words,
+how it sounds, and how the first and last names start (indexed with the organisation: search
+and the duplicate check read only the people whose names start like a word typed, then rank them).
 
-On PostgreSQL, a trigram index on how each name sounds, within its organisation: pg_trgm for the
-trigrams and btree_gin so that one GIN index holds the organisation too (both are trusted
-extensions: the database owner may create them). SQLite, the demo's database, ranks in Python.
+On PostgreSQL, the pg_trgm extension gives the similarity function (a trusted extension: the
+database owner may create it). SQLite, the demo's database, ranks in Python.
 """
 
 from django.db import migrations, models
 
-from mend.people.names import search_name, sound_name
+from mend.people.names import block, search_name, sound_name
 
-INDEX = "person_sound_name_trgm"
+NAMES = ["search_name", "sound_name", "first_block", "last_block"]
 
 
 def fill_names(apps, schema_editor):
@@ -18,27 +19,18 @@ def fill_names(apps, schema_editor):
     for person in Person.objects.only("first_name", "last_name").iterator(chunk_size=2000):
         person.search_name = search_name(person.first_name, person.last_name)
         person.sound_name = sound_name(person.first_name, person.last_name)
+        person.first_block = block(person.first_name)
+        person.last_block = block(person.last_name)
         batch.append(person)
         if len(batch) == 2000:
-            Person.objects.bulk_update(batch, ["search_name", "sound_name"])
+            Person.objects.bulk_update(batch, NAMES)
             batch = []
-    Person.objects.bulk_update(batch, ["search_name", "sound_name"])
+    Person.objects.bulk_update(batch, NAMES)
 
 
-def trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON people_person "
-        "USING gin (organisation_id, sound_name gin_trgm_ops)"
-    )
-
-
-def drop_trigram_index(apps, schema_editor):
+def trigrams(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 class Migration(migrations.Migration):
@@ -58,12 +50,34 @@ class Migration(migrations.Migration):
             name="sound_name",
             field=models.CharField(default="", editable=False, max_length=201),
         ),
+        migrations.AddField(
+            model_name="person",
+            name="first_block",
+            field=models.CharField(default="", editable=False, max_length=3),
+        ),
+        migrations.AddField(
+            model_name="person",
+            name="last_block",
+            field=models.CharField(default="", editable=False, max_length=3),
+        ),
         migrations.AddIndex(
             model_name="person",
             index=models.Index(
                 fields=["organisation", "date_of_birth"], name="people_pers_organis_029d2a_idx"
             ),
         ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                fields=["organisation", "first_block"], name="people_pers_organis_cdc6e4_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                fields=["organisation", "last_block"], name="people_pers_organis_11fc9e_idx"
+            ),
+        ),
         migrations.RunPython(fill_names, migrations.RunPython.noop),
-        migrations.RunPython(trigram_index, drop_trigram_index),
+        migrations.RunPython(trigrams, migrations.RunPython.noop),
     ]
