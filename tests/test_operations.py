@@ -262,3 +262,12 @@ def test_gunicorn_healthz_reports_503_when_the_database_is_down(tmp_path):
 
     assert status == 503
     assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_postgresql_connections_run_without_jit(db):
+    """JIT compiling costs Mend's short queries more than it saves (MEND_PG_JIT=on restores it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
