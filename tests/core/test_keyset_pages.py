@@ -3,6 +3,7 @@ order, ties on the date broken by id, in either direction; a mangled cursor give
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 import pytest
@@ -61,6 +62,8 @@ def test_a_mangled_cursor_gives_the_first_page(org, cases, signed_in):
     client = signed_in(admin.user, org)
     first = [c.pk for c in client.get(reverse("case_list")).context["page"]]
 
-    for cursor in ["not-a-cursor", "WyJ4Il0", "W10"]:
+    tampered = [b"[null, null]", b'["2026-03-01", 1e400]', b'["2026-03-01", 1e30]']
+    forged = [base64.urlsafe_b64encode(raw).decode() for raw in tampered]
+    for cursor in ["not-a-cursor", "WyJ4Il0", "W10", *forged]:
         page = client.get(reverse("case_list"), {"after": cursor}).context["page"]
         assert [c.pk for c in page] == first

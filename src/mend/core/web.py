@@ -110,7 +110,12 @@ def keyset_cursor(values: Sequence[Any]) -> str:
 def _read_cursor(value: str, columns: list[tuple[str, bool, Any]]) -> list[Any] | None:
     try:
         raw = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-        if not isinstance(raw, list) or len(raw) != len(columns):
+        # keyset_cursor writes strings and whole numbers only; anything else was not ours.
+        if (
+            not isinstance(raw, list)
+            or len(raw) != len(columns)
+            or not all(isinstance(v, str) or (isinstance(v, int) and abs(v) < 2**63) for v in raw)
+        ):
             return None
         return [
             model_field.to_python(v) for v, (_n, _d, model_field) in zip(raw, columns, strict=True)
