@@ -8,17 +8,10 @@ import pytest
 from django.urls import reverse
 
 from mend.cases import choices as c
-from mend.core.roles import Role
+from mend.core.roles import Perm, Role, role_has
 from tests.builders import CaseWorld
 
-CASE_ROLES = [
-    Role.ADMINISTRATOR,
-    Role.MANAGER,
-    Role.ADVANCED_PRACTITIONER,
-    Role.PRACTITIONER,
-    Role.VOLUNTEER,
-    Role.EXTERNAL_COWORKER,
-]
+CASE_ROLES = [role for role in Role if role_has(role, Perm.VIEW_CASES)]
 
 
 class Caseload(CaseWorld):

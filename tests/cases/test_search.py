@@ -325,3 +325,14 @@ def test_the_parts_of_what_was_typed_are_read_apart():
         "CF10 1AA",
         "HOME-2026-00042",
     )
+
+
+def test_a_referrer_is_not_told_a_birthday_or_postcode_was_used(world, signed_in):
+    client = signed_in(world.referrer.user, world.org)
+
+    page = page_text(search(client, "Catrin 12/03/1990 CF10 1AA"))
+    home = client.get(reverse("home")).content.decode()
+
+    assert "name like “Catrin”" in page
+    assert "born" not in page and "postcode CF10" not in page
+    assert "Search your referrals by name or case reference" in home

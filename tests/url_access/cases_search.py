@@ -7,18 +7,10 @@ from django.urls import reverse
 
 from mend.core.roles import Role
 from tests.url_access import Expect
+from tests.url_access.cases_casework import SEE_CASES
 
-SEARCHERS = frozenset(
-    {
-        Role.ADMINISTRATOR,
-        Role.MANAGER,
-        Role.ADVANCED_PRACTITIONER,
-        Role.PRACTITIONER,
-        Role.VOLUNTEER,
-        Role.EXTERNAL_COWORKER,
-        Role.PARTNER_REFERRER,
-    }
-)
+# Everyone who sees cases, and partner referrers (their own referrals).
+SEARCHERS = SEE_CASES | {Role.PARTNER_REFERRER}
 
 EXPECTED: dict[str, Expect] = {"case_search": Expect(SEARCHERS)}
 
