@@ -258,7 +258,7 @@ EMAIL_HOST_USER = os.environ.get("MEND_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MEND_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MEND_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("MEND_FROM_EMAIL", "Mend <no-reply@localhost>")
-# Rows per page on every list page (core.web.paginate).
+# Rows per page on every list page (core.web.keyset_page).
 MEND_PAGE_SIZE = int(os.environ.get("MEND_PAGE_SIZE", "50"))
 MEND_INVITATION_DAYS = int(os.environ.get("MEND_INVITATION_DAYS", "7"))
 

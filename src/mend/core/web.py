@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
@@ -55,14 +54,6 @@ def current_language() -> str:
     return "cy" if (translation.get_language() or "").startswith("cy") else "en"
 
 
-def paginate(
-    request: HttpRequest, rows: QuerySet[Any] | list[Any], *, param: str = "page"
-) -> Page[Any]:
-    """The page of `rows` asked for by `?page=` (the last page if past the end), with
-    `settings.MEND_PAGE_SIZE` rows. `rows` must be ordered."""
-    return Paginator(rows, settings.MEND_PAGE_SIZE).get_page(request.GET.get(param))
-
-
 # ---------------------------------------------------------------- keyset pages
 
 
@@ -75,6 +66,7 @@ class KeysetPage:
     rows: list[Any]
     next_url: str = ""
     first_url: str = ""
+    total: int | None = None
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.rows)
@@ -131,14 +123,18 @@ def keyset_page(
     *,
     param: str = "after",
     fetch: Any = None,
+    count: bool = False,
 ) -> KeysetPage:
     """The page of `queryset` after `?after=` in `order` (model fields, none of them null, the
     last unique: usually ("-received_on", "-pk")), `settings.MEND_PAGE_SIZE` rows at a time.
 
     `fetch(queryset, count)` reads the rows when a list has its own way (the case list reads ids
     first); by default they are `queryset[:count]`. An unreadable `after=` gives the first page.
+    With `count`, `page.total` is how many rows the whole list has (one COUNT query more: for
+    lists an organisation keeps small, such as clients and courses, whose captions say it).
     """
     columns = _cursor_fields(queryset, order)
+    total = queryset.order_by().count() if count else None
     after = _read_cursor(request.GET.get(param, ""), columns)
     if after is not None:
         keyset = Q(pk__in=[])
@@ -151,7 +147,7 @@ def keyset_page(
     size = settings.MEND_PAGE_SIZE
     ordered = queryset.order_by(*order)
     rows = list(fetch(ordered, size + 1) if fetch else ordered[: size + 1])
-    page = KeysetPage(rows[:size])
+    page = KeysetPage(rows[:size], total=total)
     if len(rows) > size:
         query = request.GET.copy()
         query[param] = keyset_cursor([getattr(rows[size - 1], name) for name, _d, _f in columns])

@@ -20,7 +20,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_post, translating_refusal
-from mend.core.web import paginate
+from mend.core.web import keyset_page
 from mend.training import models as m
 from mend.training.elearning import actions, queries, richtext
 from mend.training.elearning import enrolment as enrolling
@@ -50,7 +50,7 @@ def modules(request: TrainingRequest) -> HttpResponse:
     rows = queries.modules_with_counts().filter(
         pk__in=m.Module.objects.for_user(request.user, AUTHOR).values("pk")
     )
-    page = paginate(request, rows)
+    page = keyset_page(request, rows, ("title", "pk"))
     return render(request, "training/elearning/modules.html", {"page": page})
 
 
@@ -92,8 +92,8 @@ def module_detail(request: TrainingRequest, pk: int) -> HttpResponse:
     module = access.get_object_or_404(request, m.Module, AUTHOR, pk=pk)
     lessons = queries.module_lessons(module)
     ids = [lesson.pk for lesson in lessons]
-    page = paginate(request, queries.module_enrolments(module))
-    queries.mark_progress(page.object_list, ids)
+    page = keyset_page(request, queries.module_enrolments(module), ("-enrolled_at", "-pk"))
+    queries.mark_progress(page.rows, ids)
     return render(
         request,
         "training/elearning/module.html",
@@ -286,7 +286,7 @@ def module_enrol_client(request: TrainingRequest, pk: int) -> HttpResponse:
 @decide(requires(Perm.VIEW_HOME))
 def my_cpd(request: TrainingRequest) -> HttpResponse:
     entries = queries.cpd_entries(request.membership)
-    page = paginate(request, entries)
+    page = keyset_page(request, entries, ("-completed_on", "-pk"))
     return render(
         request,
         "training/elearning/my_cpd.html",

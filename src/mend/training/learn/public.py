@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mend.core.access import PUBLIC, decide
 from mend.core.models import Organisation
 from mend.core.submissions import form_page
-from mend.core.web import paginate
+from mend.core.web import keyset_page
 from mend.training.elearning.enrolment import sign_up_learner
 from mend.training.elearning.forms import JoinForm
 from mend.training.learn import queries
@@ -26,8 +26,9 @@ SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 @decide(PUBLIC)
 @in_organisation
 def catalogue(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    page = paginate(request, queries.catalogue_modules(request.user, organisation))
-    queries.mark_enrolled(request.user, page.object_list)
+    modules = queries.catalogue_modules(request.user, organisation)
+    page = keyset_page(request, modules, ("title", "pk"))
+    queries.mark_enrolled(request.user, page.rows)
     return render(
         request, "training/learn/catalogue.html", page_context(request, organisation, page=page)
     )

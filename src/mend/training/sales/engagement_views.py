@@ -57,7 +57,7 @@ def training_engagements(request: TrainingRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["status"]:
         engagements = engagements.filter(status=form.cleaned_data["status"])
     return list_page(
-        request, "training/sales/engagements.html", form, engagements.order_by("-created_at", "-pk")
+        request, "training/sales/engagements.html", form, engagements, ("-created_at", "-pk")
     )
 
 

@@ -38,7 +38,7 @@ def training_enquiries(request: TrainingRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["status"]:
         enquiries = enquiries.filter(status=form.cleaned_data["status"])
     return list_page(
-        request, "training/sales/enquiries.html", form, enquiries.order_by("-received_at", "-pk")
+        request, "training/sales/enquiries.html", form, enquiries, ("-received_at", "-pk")
     )
 
 

@@ -5,6 +5,8 @@ the pages that need no sign-in (the public enquiry form, the agreement link) in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponse
@@ -17,7 +19,7 @@ from mend.core import access
 from mend.core.access import decide, requires
 from mend.core.roles import Perm
 from mend.core.submissions import form_page
-from mend.core.web import paginate
+from mend.core.web import keyset_page
 from mend.training import actions
 from mend.training import choices as c
 from mend.training import models as m
@@ -64,27 +66,23 @@ def existing_links(request: TrainingRequest, pages=OTHER_PAGES) -> list[dict]:
 
 
 def list_page(
-    request: TrainingRequest, template: str, form: forms.Form, rows: QuerySet
+    request: TrainingRequest,
+    template: str,
+    form: forms.Form | None,
+    rows: QuerySet,
+    order: Sequence[str],
 ) -> HttpResponse:
-    """A list page of the sales area: its filter form, a page of `rows` (already filtered and
-    ordered) and the query string for the page links."""
+    """A list page of the sales area: its filter form and a counted keyset page of `rows`
+    (already filtered) in `order`."""
     return render(
         request,
         template,
         {
             "form": form,
-            "page": paginate(request, rows),
-            "query": query_without_page(request),
+            "page": keyset_page(request, rows, order, count=True),
             "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
         },
     )
-
-
-def query_without_page(request: TrainingRequest) -> str:
-    """The list page's query string without its page number (for the pagination links)."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # ---------------------------------------------------------------- the start page
@@ -118,7 +116,7 @@ def training_clients(request: TrainingRequest) -> HttpResponse:
             clients = clients.filter(name__icontains=form.cleaned_data["q"].strip())
         if form.cleaned_data["sector"]:
             clients = clients.filter(sector=form.cleaned_data["sector"])
-    return list_page(request, "training/sales/clients.html", form, clients.order_by("name", "pk"))
+    return list_page(request, "training/sales/clients.html", form, clients, ("name", "pk"))
 
 
 @decide(requires(Perm.VIEW_TRAINING))
@@ -220,17 +218,9 @@ def training_contact_edit(request: TrainingRequest, pk: int) -> HttpResponse:
 
 @decide(requires(Perm.VIEW_TRAINING))
 def training_courses(request: TrainingRequest) -> HttpResponse:
-    courses = m.Course.objects.for_user(request.user, Perm.VIEW_TRAINING).order_by(
-        "-is_active", "title", "pk"
-    )
-    return render(
-        request,
-        "training/sales/courses.html",
-        {
-            "page": paginate(request, courses),
-            "query": "",
-            "can_manage": access.has_perm(request.user, Perm.MANAGE_TRAINING),
-        },
+    courses = m.Course.objects.for_user(request.user, Perm.VIEW_TRAINING)
+    return list_page(
+        request, "training/sales/courses.html", None, courses, ("-is_active", "title", "pk")
     )
 
 
