@@ -3,7 +3,8 @@
 #
 #   scripts/run-tests.sh [extra pytest args...]
 #
-# If DATABASE_URL is unset, a throwaway PostgreSQL is started with
+# If DATABASE_URL is unset, a throwaway PostgreSQL and a streaming read replica of it
+# (MEND_REPLICA_DATABASE_URL, for tests/test_replicas.py) are started with
 # scripts/test-db.sh and always stopped again on exit. Steps run in order and
 # stop at the first failure: ruff, lint-imports (architecture contracts in
 # pyproject.toml), mypy, makemigrations --check, manage.py check, pytest. The exit status is pytest's (exit code 5, "no tests collected",
@@ -22,6 +23,8 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
   trap 'exit 143' TERM
   bash "$ROOT/scripts/test-db.sh" start >/dev/null
   DATABASE_URL="$(cat "$ROOT/var/test-db/url")"
+  MEND_REPLICA_DATABASE_URL="$(bash "$ROOT/scripts/test-db.sh" replica)"
+  export MEND_REPLICA_DATABASE_URL
 fi
 export DATABASE_URL
 # Playwright's sync API runs an event loop in the test thread.

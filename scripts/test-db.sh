@@ -4,6 +4,8 @@
 #   scripts/test-db.sh start   # start a fresh server, print its DATABASE_URL
 #   scripts/test-db.sh stop    # stop it and delete its data
 #   scripts/test-db.sh url     # print the DATABASE_URL of the running server
+#   scripts/test-db.sh replica # start a streaming read replica of the running server,
+#                              # print its URL (MEND_REPLICA_DATABASE_URL); stop stops both
 #
 # The server uses the machine's PostgreSQL binaries (newest version under
 # /usr/lib/postgresql/, or $PG_BIN), keeps its data in a temporary directory,
@@ -11,7 +13,7 @@
 # trades durability for speed (fsync, full_page_writes, synchronous_commit off).
 #
 # State lives in var/test-db/: `dir` (the temporary directory) and `url`
-# (postgres://postgres@127.0.0.1:PORT/postgres).
+# (postgres://postgres@127.0.0.1:PORT/postgres); a replica's in `replica-dir` and `replica-url`.
 #
 # initdb/postgres refuse to run as root, so when run as root the directory is
 # owned by the `postgres` system user (created if missing) and the server
@@ -22,6 +24,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE_DIR="${MEND_TEST_DB_STATE:-$ROOT/var/test-db}"
 DIR_FILE="$STATE_DIR/dir"
 URL_FILE="$STATE_DIR/url"
+REPLICA_DIR_FILE="$STATE_DIR/replica-dir"
+REPLICA_URL_FILE="$STATE_DIR/replica-url"
 PG_USER_SYSTEM=postgres
 
 log() { echo "test-db: $*" >&2; }
@@ -87,8 +91,14 @@ pick_port() {
 }
 
 do_stop() {
-  local dir=""
-  [[ -f "$DIR_FILE" ]] && dir="$(cat "$DIR_FILE")"
+  stop_server "$REPLICA_DIR_FILE" "$REPLICA_URL_FILE"
+  stop_server "$DIR_FILE" "$URL_FILE"
+}
+
+# Stop the server whose directory is named in $1 and delete it and its state files ($1, $2).
+stop_server() {
+  local dir_file="$1" url_file="$2" dir=""
+  [[ -f "$dir_file" ]] && dir="$(cat "$dir_file")"
   if [[ -n "$dir" && -d "$dir" ]]; then
     local bin; bin="$(find_pg_bin)"
     if [[ -f "$dir/data/postmaster.pid" ]]; then
@@ -105,7 +115,7 @@ do_stop() {
     fi
     rm -rf -- "$dir"
   fi
-  rm -f -- "$DIR_FILE" "$URL_FILE"
+  rm -f -- "$dir_file" "$url_file"
 }
 
 do_start() {
@@ -161,8 +171,45 @@ CONF
   die "could not start PostgreSQL"
 }
 
+# A hot standby of the running server, copied by pg_basebackup and kept up to date by streaming
+# replication (initdb's pg_hba already trusts replication connections from 127.0.0.1).
+do_replica() {
+  local bin; bin="$(find_pg_bin)"
+  [[ -f "$URL_FILE" ]] || die "no server running (start one first)"
+  local primary_port; primary_port="$(sed -E 's#.*:([0-9]+)/.*#\1#' "$URL_FILE")"
+  stop_server "$REPLICA_DIR_FILE" "$REPLICA_URL_FILE"
+  local dir; dir="$(mktemp -d "${TMPDIR:-/tmp}/mend-test-replica.XXXXXX")"
+  echo "$dir" >"$REPLICA_DIR_FILE"
+  chmod 700 "$dir"
+  if is_root; then chown "$PG_USER_SYSTEM:" "$dir"; fi
+  as_owner "$dir" "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
+    -D "$dir/data" -R -X stream --no-sync >"$dir/basebackup.log" 2>&1 \
+    || { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
+  local port; port="$(MEND_TEST_DB_PORT=$((primary_port + 1)) pick_port)"
+  as_owner "$dir" sh -c "cat >'$dir/data/postgresql.mend.conf'" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+max_connections = 200
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+shared_buffers = 128MB
+logging_collector = off
+hot_standby = on
+wal_receiver_status_interval = 1s
+CONF
+  as_owner "$dir" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+    || { tail -n 20 "$dir/server.log" >&2; die "could not start the replica"; }
+  local url="postgres://postgres@127.0.0.1:$port/postgres"
+  echo "$url" >"$REPLICA_URL_FILE"
+  log "replica of port $primary_port running in $dir"
+  echo "$url"
+}
+
 case "${1:-}" in
   start) do_start ;;
+  replica) do_replica ;;
   stop) do_stop ;;
   url) [[ -f "$URL_FILE" ]] && cat "$URL_FILE" || die "not running" ;;
   *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;

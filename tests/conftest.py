@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A test's rows are uncommitted, so a replica never sees them: every test reads from the
+    # primary except those in tests/test_replicas.py, which commit and turn replica reads on.
+    settings.MEND_READ_FROM_REPLICA = False
 
 
 @pytest.fixture(autouse=True)

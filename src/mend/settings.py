@@ -117,6 +117,14 @@ if DATABASE_URL:
         # rows took 20 ms). MEND_PG_JIT=on turns it back on.
         jit = "on" if os.environ.get("MEND_PG_JIT", "").lower() in ("1", "on", "true") else "off"
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={jit}"
+        # A streaming read replica for reports, dashboards and exports (core/replicas.py). Tests
+        # treat it as a mirror of the primary's test database (tests/test_replicas.py points it
+        # at the second server).
+        REPLICA_DATABASE_URL = os.environ.get("MEND_REPLICA_DATABASE_URL", "")
+        if REPLICA_DATABASE_URL:
+            DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60)
+            DATABASES["replica"]["OPTIONS"] = {"options": f"-c jit={jit}"}
+            DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 else:
     DATABASES = {
         "default": {
@@ -128,6 +136,12 @@ else:
             },
         }
     }
+DATABASE_ROUTERS = ["mend.core.replicas.ReplicaRouter"]
+# Reports, dashboards and exports read from the replica when there is one (MEND_READ_FROM_REPLICA=off
+# sends them to the primary, as when the replica is being rebuilt).
+MEND_READ_FROM_REPLICA = "replica" in DATABASES and os.environ.get(
+    "MEND_READ_FROM_REPLICA", "on"
+).lower() not in ("0", "off", "false")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

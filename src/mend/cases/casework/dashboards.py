@@ -12,6 +12,7 @@ from mend.cases import models as m
 from mend.cases.casework import clocks, queries
 from mend.cases.web import CaseRequest
 from mend.core.access import decide, requires
+from mend.core.replicas import from_replica
 from mend.core.roles import Perm, role_has
 
 # At most this many clocks in each of the dashboard's two lists.
@@ -19,6 +20,7 @@ DASHBOARD_LIMIT = 200
 
 
 @decide(requires(Perm.VIEW_ALL_CASES))
+@from_replica
 def caseload(request: CaseRequest) -> HttpResponse:
     """Each practitioner's open cases by status and their overdue tasks (three queries)."""
     people = queries.caseload(timezone.localdate())
@@ -26,6 +28,7 @@ def caseload(request: CaseRequest) -> HttpResponse:
 
 
 @decide(requires(Perm.VIEW_CASES))
+@from_replica
 def dashboard(request: CaseRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = m.Case.objects.for_user(request.user, Perm.VIEW_CASES)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from mend.core.access import decide, requires
 from mend.core.forms import GovukForm
+from mend.core.replicas import from_replica
 from mend.core.roles import Perm
 from mend.training.dashboards import queries as d
 from mend.training.dashboards.charts import Series, bar_chart
@@ -222,6 +223,7 @@ def _net_invoiced(
 
 
 @decide(requires(Perm.VIEW_TRAINING_DASHBOARD))
+@from_replica
 def training_dashboard(request: HttpRequest) -> HttpResponse:
     default = d.current_financial_year()
     chosen = {"basis", "year"} & set(request.GET)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from mend.core import access, audit
 from mend.core.access import decide, requires
+from mend.core.replicas import from_replica
 from mend.core.roles import Perm
 from mend.core.submissions import form_page, handle_button, handle_post
 from mend.core.web import current_language, keyset_page
@@ -209,6 +210,7 @@ def engagement_invoice(request: TrainingRequest, pk: int) -> HttpResponse:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
+@from_replica
 def aged_debt_report(request: TrainingRequest) -> HttpResponse:
     report = aged_debt(timezone.localdate())
     return render(request, "training/money/aged_debt.html", {"report": report})
@@ -222,6 +224,7 @@ class _Echo:
 
 
 @decide(requires(Perm.TRAINING_FINANCE))
+@from_replica
 def invoices_csv(request: TrainingRequest) -> StreamingHttpResponse:
     today = timezone.localdate()
     audit.record(
