@@ -271,3 +271,16 @@ def test_postgresql_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_production_processes_share_one_cache_in_the_database():
+    """Two app servers (here two processes) see one cache: what one stores, the other reads."""
+    env = mend_env(**production_settings(DATABASE_URL=database_url()))
+    made = manage("createcachetable", env=env)
+    assert made.returncode == 0, made.stderr
+    store = "from django.core.cache import cache; cache.set('mend:shared', 'server one', 60)"
+    read = "from django.core.cache import cache; print(cache.get('mend:shared'))"
+    assert manage("shell", "-c", store, env=env).returncode == 0
+    assert manage("shell", "-c", read, env=env).stdout.splitlines()[-1] == "server one"

@@ -206,6 +206,16 @@ AXES_VERBOSE = False
 
 # Sessions: database-backed so that they can be listed and ended.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The cache holds allauth's limits on emails and sign-in codes. In production it is the database
+# (`manage.py createcachetable`), so every app server shares it; elsewhere it is per process.
+# Mend's own public-form limits and submission guard are counted in the database either way.
+if PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mend_cache",
+        }
+    }
 MEND_IDLE_TIMEOUT_MINUTES = int(os.environ.get("MEND_IDLE_TIMEOUT_MINUTES", "30"))
 MEND_SESSION_MAX_HOURS = int(os.environ.get("MEND_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = MEND_SESSION_MAX_HOURS * 3600

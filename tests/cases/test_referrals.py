@@ -8,10 +8,9 @@ from html import unescape
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -351,17 +350,25 @@ def test_too_many_self_referrals_from_one_address_are_refused_with_a_clear_messa
         assert m.Case.objects.count() == SELF_REFERRAL_LIMIT.limit + 1
 
 
-def test_self_referrals_are_counted_per_address_under_the_same_key_as_before(org):
+def _use_up(limit, address):
+    request = RequestFactory().post("/", REMOTE_ADDR=address)
+    while limit.take(request):
+        pass
+
+
+def test_self_referrals_are_counted_per_address(org):
     url = reverse("self_referral", args=[org.slug])
     Client().post(url, self_form(org), REMOTE_ADDR="192.0.2.7")
-    assert cache.get("mend:self-referral:192.0.2.7") == 1
-    cache.set("mend:self-referral:192.0.2.9", 5, 3600)
+    assert SELF_REFERRAL_LIMIT.used("192.0.2.7") == 1
+    assert SELF_REFERRAL_LIMIT.bucket("192.0.2.7") == "mend:self-referral:192.0.2.7"
+    _use_up(SELF_REFERRAL_LIMIT, "192.0.2.9")
+    assert SELF_REFERRAL_LIMIT.used("192.0.2.9") == SELF_REFERRAL_LIMIT.limit
     refused = Client().post(url, self_form(org, submission_id="x"), REMOTE_ADDR="192.0.2.9")
     assert refused.status_code == 429
 
 
 def test_the_too_many_message_is_about_referrals_and_is_in_welsh_too(org):
-    cache.set("mend:self-referral:192.0.2.7", 5, 3600)
+    _use_up(SELF_REFERRAL_LIMIT, "192.0.2.7")
     url = reverse("self_referral", args=[org.slug])
     english = Client().post(url, self_form(org), REMOTE_ADDR="192.0.2.7")
     assert any(

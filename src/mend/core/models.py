@@ -251,3 +251,35 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}:{self.object_id}"
+
+
+class RateCount(models.Model):
+    """How many submissions of one public form one address has made in the current window
+    (`public_forms.RateLimit`). Counted by one atomic statement in the database, so every
+    process and every app server shares the count and a limit of five lets exactly five in."""
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    resets_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "core_ratecount"  # named in public_forms.RateLimit.take's statement
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"
+
+
+class SubmissionClaim(models.Model):
+    """A create form's submission, claimed by the request that saves it (`submissions`): a
+    repeated or parallel POST of the same form waits for the first and is sent where it went.
+    `key` is a digest of the person and the form's submission id; kept for a day."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    target = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "core_submissionclaim"  # named in submissions._claim's statement
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,24 +9,29 @@
 
 A public form's view calls `public_form_page`: the replay guard, then `screen` (the traps and the
 limit), then `handle_post`, and the page again, with the status `screen` chose, when the submission
-is refused. Its action calls `limit.count(request)` after saving.
+is refused. `screen` counts the submission against the limit (atomically, in the database) and
+the page gives it back when the submission is not saved.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mend.core.middleware import client_ip
+from mend.core.models import RateCount
 from mend.core.submissions import already_done, handle_post
 
 MINIMUM_SECONDS = 3
@@ -73,25 +78,63 @@ class SpamTrapMixin(forms.Form):
 
 
 class RateLimit:
-    """At most `limit` submissions of one form from one address in `window` seconds."""
+    """At most `limit` submissions of one form from one address in `window` seconds.
+
+    Counted in the database (`RateCount`) by one statement that adds a submission only while
+    the address is under its limit, so the count is shared by every process and server and
+    parallel submissions cannot overtake it."""
 
     def __init__(self, name: str, limit: int, window: int = 3600):
         self.name, self.limit, self.window = name, limit, window
 
+    def bucket(self, address: str | None) -> str:
+        return f"mend:{self.name}:{address or 'unknown'}"
+
     def key(self, request: HttpRequest) -> str:
-        return f"mend:{self.name}:{client_ip(request) or 'unknown'}"
+        return self.bucket(client_ip(request))
 
-    def exceeded(self, request: HttpRequest) -> bool:
-        return (cache.get(self.key(request)) or 0) >= self.limit
+    def take(self, request: HttpRequest) -> bool:
+        """Count one submission from the request's address; False (and nothing counted) when
+        the address has already sent `limit` in the window."""
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO core_ratecount AS r (bucket, count, resets_at) VALUES (%s, 1, %s)
+                ON CONFLICT (bucket) DO UPDATE SET
+                    count = CASE WHEN r.resets_at <= %s THEN 1 ELSE r.count + 1 END,
+                    resets_at = CASE WHEN r.resets_at <= %s THEN excluded.resets_at
+                                     ELSE r.resets_at END
+                WHERE r.resets_at <= %s OR r.count < %s
+                RETURNING count
+                """,
+                [
+                    self.key(request),
+                    now + timedelta(seconds=self.window),
+                    now,
+                    now,
+                    now,
+                    self.limit,
+                ],
+            )
+            taken = cursor.fetchone() is not None
+        if taken:
+            RateCount.objects.filter(resets_at__lt=now - timedelta(days=1)).delete()
+        return taken
 
-    def count(self, request: HttpRequest) -> None:
-        key = self.key(request)
-        if cache.add(key, 1, self.window):
-            return
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, self.window)
+    def give_back(self, request: HttpRequest) -> None:
+        """Uncount a submission that `take` counted but that was not saved (a mistake in the
+        form, not a program's attempt)."""
+        RateCount.objects.filter(
+            bucket=self.key(request), count__gt=0, resets_at__gt=timezone.now()
+        ).update(count=F("count") - 1)
+
+    def used(self, address: str) -> int:
+        """How many submissions `address` has made in the current window."""
+        row = RateCount.objects.filter(
+            bucket=self.bucket(address), resets_at__gt=timezone.now()
+        ).first()
+        return row.count if row else 0
 
 
 def screen(
@@ -107,8 +150,9 @@ def screen(
 
     Returns None when the view may validate and save; otherwise the status to answer with
     (429 when the address sent too many, else 200), the form holding the reason and the answers.
-    A trapped submission counts towards the limit, so a program cannot keep trying."""
-    if limit.exceeded(request):
+    The submission is counted against the limit here; a trapped one stays counted, so a program
+    cannot keep trying, and one sent too quickly is given back (a person may send it again)."""
+    if not limit.take(request):
         form.is_valid()
         form.add_error(
             None,
@@ -120,7 +164,6 @@ def screen(
         )
         return 429
     if request.POST.get(form.HONEYPOT):
-        limit.count(request)
         form.is_valid()
         form.add_error(
             None,
@@ -133,6 +176,7 @@ def screen(
         return 200
     elapsed = seconds_since(request.POST.get("started", ""), salt=form.STARTED_SALT)
     if elapsed is None or elapsed < MINIMUM_SECONDS:
+        limit.give_back(request)
         form.is_valid()
         form.add_error(
             None,
@@ -173,4 +217,5 @@ def public_form_page(
             response = handle_post(request, form, act, redirect_to=redirect_to)
             if response:
                 return response
+            limit.give_back(request)  # not saved: the person corrects the form and sends again
     return render(request, template, {**context, "form": form}, status=status)

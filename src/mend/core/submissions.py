@@ -1,27 +1,34 @@
-"""One record per submission, however often the button is pressed.
+"""One record per submission, however often (or however fast) the button is pressed.
 
 A create form carries a hidden `submission_id` (a fresh UUID each time the blank form is shown).
-After the first successful save the view remembers where it sent the person; a repeated POST
-with the same id is sent to the same place instead of creating a second record.
-Kept in the session (works for public forms too), at most KEEP entries.
+The request that saves it first claims it in the database (`SubmissionClaim`, keyed by a digest
+of the person and the id), in the same transaction as the action; a repeated POST, even one sent
+in parallel from another process or server, waits for that transaction and is sent where the
+first went instead of creating a second record. A refused action rolls its claim back, so the
+corrected form can be sent again. Claims are kept for KEEP_HOURS.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from mend.core.forms import add_action_errors
+from mend.core.models import SubmissionClaim
 
-SESSION_KEY = "mend_submissions"
-KEEP = 50
+KEEP_HOURS = 24
 
 
 class SubmissionIdField(forms.CharField):
@@ -44,22 +51,53 @@ class SubmissionMixin(forms.Form):
             self.initial.setdefault("submission_id", new_submission_id())
 
 
+def claim_key(request: HttpRequest, submission_id: str) -> str:
+    """The claim's key: one person's one submission (an anonymous sender's is theirs alone,
+    since the id is random)."""
+    user = getattr(request, "user", None)
+    who = str(user.pk) if user is not None and user.is_authenticated else "anonymous"
+    return hashlib.sha256(f"{who}:{submission_id}".encode()).hexdigest()
+
+
 def already_done(request: HttpRequest, submission_id: str | None) -> str | None:
-    """Where the first submission with this id went, if it succeeded."""
+    """Where the first submission with this id went, if it was saved."""
     if not submission_id:
         return None
-    done: str | None = request.session.get(SESSION_KEY, {}).get(submission_id)
-    return done
+    return (
+        SubmissionClaim.objects.filter(key=claim_key(request, submission_id), target__gt="")
+        .values_list("target", flat=True)
+        .first()
+    )
+
+
+class _Claimed(Exception):
+    """Another request has already saved this submission."""
+
+
+def _claim(key: str) -> None:
+    """Claim the submission inside the caller's transaction. A parallel request with the same
+    key waits here until the first one's transaction ends: if it was saved, `_Claimed`; if it
+    was rolled back, the claim is this request's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_submissionclaim (key, target, created_at) VALUES (%s, '', %s) "
+            "ON CONFLICT (key) DO NOTHING RETURNING key",
+            [key, timezone.now()],
+        )
+        if cursor.fetchone() is None:
+            raise _Claimed
 
 
 def remember(request: HttpRequest, submission_id: str | None, redirect_to: str) -> None:
+    """Record where a saved submission went (the claim is made if there was none)."""
     if not submission_id:
         return
-    done = dict(request.session.get(SESSION_KEY, {}))
-    done[submission_id] = redirect_to
-    if len(done) > KEEP:
-        done = dict(list(done.items())[-KEEP:])
-    request.session[SESSION_KEY] = done
+    key = claim_key(request, submission_id)
+    if not SubmissionClaim.objects.filter(key=key).update(target=redirect_to):
+        SubmissionClaim.objects.create(key=key, target=redirect_to)
+    SubmissionClaim.objects.filter(
+        created_at__lt=timezone.now() - timedelta(hours=KEEP_HOURS)
+    ).delete()
 
 
 def translating_refusal(
@@ -106,13 +144,21 @@ def handle_post(
         return redirect(done)
     if not form.is_valid():
         return None
+    submission_id = form.cleaned_data.get("submission_id")
     try:
-        result = act(action_data(form))
+        # A create form's claim and its action commit or roll back together.
+        with transaction.atomic() if submission_id else nullcontext():
+            if submission_id:
+                _claim(claim_key(request, submission_id))
+            result = act(action_data(form))
+            target = redirect_to(result) if callable(redirect_to) else redirect_to
+            remember(request, submission_id, target)
+    except _Claimed:
+        done = already_done(request, submission_id)
+        return redirect(done) if done else None
     except ValidationError as exc:
         add_action_errors(form, exc)
         return None
-    target = redirect_to(result) if callable(redirect_to) else redirect_to
-    remember(request, form.cleaned_data.get("submission_id"), target)
     if message:
         messages.success(request, message(result) if callable(message) else message)
     return redirect(target)

@@ -75,8 +75,8 @@ def self_referral(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _refer(request: HttpRequest, organisation: Organisation, slug: str, answers: dict) -> m.Case:
-    """Record the self-referral and queue its acknowledgement, then count it against the
-    address's limit and keep its reference for the page that confirms it."""
+    """Record the self-referral and queue its acknowledgement, and keep its reference for the
+    page that confirms it (the address's limit counted it before it was saved)."""
     with transaction.atomic():
         case, _party = actions.submit_self_referral(organisation=organisation, **answers)
         if answers["email"]:
@@ -85,7 +85,6 @@ def _refer(request: HttpRequest, organisation: Organisation, slug: str, answers:
                 preferred if preferred in (Language.ENGLISH, Language.WELSH) else current_language()
             )
             _acknowledge(case, organisation, answers["email"], language)
-    SELF_REFERRAL_LIMIT.count(request)
     request.session[SESSION_SENT] = {"slug": slug, "reference": case.reference}
     return case
 

@@ -52,7 +52,6 @@ def training_enquire(request: HttpRequest, slug: str) -> HttpResponse:
 
         def receive(data: dict) -> m.Enquiry:
             enquiry = actions.receive_enquiry(organisation=organisation, **enquiry_values(data))
-            ENQUIRY_LIMIT.count(request)
             request.session[SESSION_ENQUIRY_SENT] = slug
             return enquiry
 
