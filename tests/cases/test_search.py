@@ -120,6 +120,34 @@ def test_an_initial_and_a_surname_find_the_person(world, signed_in):
     assert names_found(search(client, "R. Lloyd"))[0] == "Ryan Lloyd"
 
 
+@pytest.mark.parametrize(
+    ("typed", "first", "last"),
+    [
+        ("Rhodri Llewellyn", "Rhodri", "Llywelyn"),  # a vowel typed wrongly, early in the word
+        ("Llyod", "Ryan", "Lloyd"),  # two letters swapped
+        ("Dafydd Jones", "David", "Jones"),  # Welsh f sounds as v
+        ("Shaun Evans", "Sean", "Evans"),
+        ("Sian O Neill", "Siân", "O'Neill"),  # a name typed in two words
+    ],
+)
+def test_a_name_misspelled_near_its_start_is_still_found(world, signed_in, typed, first, last):
+    with world.scope():
+        world.add_party(world.ryans, c.PartyRole.COMMUNITY, first, last)
+    client = signed_in(world.manager.user, world.org)
+
+    assert f"{first} {last}" in names_found(search(client, typed))[:2]
+
+
+def test_an_initial_puts_the_people_it_fits_first(world, signed_in):
+    with world.scope():
+        for first in ["Aled", "Bethan", "Carys", "Dewi", "Geraint", "Huw", "Ifan", "Sioned"]:
+            world.add_party(world.ryans, c.PartyRole.COMMUNITY, first, "Hughes")
+    client = signed_in(world.manager.user, world.org)
+
+    assert names_found(search(client, "G Hughes"))[0] == "Geraint Hughes"
+    assert names_found(search(client, "S. Hughes"))[0] == "Sioned Hughes"
+
+
 def test_accents_hyphens_and_capitals_do_not_hide_a_name(world, signed_in):
     client = signed_in(world.manager.user, world.org)
 
@@ -264,17 +292,30 @@ def test_a_search_runs_the_same_number_of_queries_however_many_it_finds(
     assert one == many
 
 
-def test_sqlites_ranking_in_python_finds_what_postgresql_finds(world, monkeypatch):
+@pytest.mark.parametrize("typed", ["Rian Lloyd", "Llyod", "R Lloyd"])
+def test_sqlites_ranking_in_python_finds_what_postgresql_finds(world, monkeypatch, typed):
     with world.scope():
         for n in range(5):
             world.add_party(world.ryans, c.PartyRole.COMMUNITY, f"Ryann{n}", "Loyd")
-        wanted = people.Wanted("Rian Lloyd")
+        world.add_party(world.ryans, c.PartyRole.COMMUNITY, "Lydia", "Morgan")
+        wanted = people.Wanted(typed)
         in_postgresql = [p.pk for p in people.search(Person.objects.all(), wanted)]
         monkeypatch.setattr(people, "_postgresql", lambda queryset: False)
         in_python = [p.pk for p in people.search(Person.objects.all(), wanted)]
 
     assert in_python == in_postgresql
     assert in_python[0] == world.ryan.person_id
+
+
+def test_a_surname_alone_lists_everyone_of_that_name_by_first_name(world, signed_in):
+    with world.scope():
+        for first in ["Sioned", "Aled", "Huw", "Bethan"]:
+            world.add_party(world.ryans, c.PartyRole.COMMUNITY, first, "Hughes")
+    client = signed_in(world.manager.user, world.org)
+
+    found = names_found(search(client, "Hughes"))
+
+    assert found[:4] == ["Aled Hughes", "Bethan Hughes", "Huw Hughes", "Sioned Hughes"]
 
 
 # ---------------------------------------------------------------- duplicates use the same matcher

@@ -5,16 +5,20 @@ by trigram similarity (the measure PostgreSQL's pg_trgm uses, so that SQLite can
 - `search_name("Siân O'Neill")` is "sian o neill": words kept, for trigram similarity.
 - `sound_name("Ryan Lloyd")` is "rian loid", as is `sound_name("Rian Loyd")`: Welsh and English
   spellings that sound alike fold together (ll/l, ff/ph/f, rh/r, c/k/ck, y/i, doubled letters).
-- `block("Lloyd")` is "loi": the first three letters of how a name's first word sounds. Search
-  looks only at people whose first or last name starts like a word typed (an index finds them),
+- `block("Lloyd")` is "ld": how a name's first word starts, by its sound's first letter and the
+  next two consonants (vowels, w and h left out, v as f), so that a vowel typed wrongly or two
+  letters swapped still give the same block: "Llyod", "Llywelyn" and "Llewellyn", "Dafydd" and
+  "David", "Sean" and "Shaun". Search looks only at people whose first or last name has the block
+  of a word typed (or of two words typed together: "O Neill" is O'Neill), an index finds them,
   then ranks those by similarity: comparing with every person of the organisation reads far too
-  much at a national scale.
+  much at a national scale. A first letter typed wrongly ("Jeraint") is not found.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 # Applied in order to each folded word. Welsh "ll", "ff", "rh" and "dd" are single sounds;
 # y and i, c and k, ph and f are spelled either way in names people are given and typed.
@@ -64,17 +68,31 @@ def sound_name(*parts: str) -> str:
 
 
 BLOCK = 3
+# A word this short may be the first part of a name typed apart ("O", "Mc", "Ap", "Van").
+PARTICLE = 3
+_QUIET = frozenset("aeiouwh")
+
+
+def _skeleton(word: str) -> str:
+    """A sounded word's first letter and its next consonants, BLOCK letters at most."""
+    word = word.replace("v", "f")
+    consonants = [letter for letter in word[1:] if letter not in _QUIET]
+    return (word[:1] + "".join(consonants))[:BLOCK]
 
 
 def block(name: str) -> str:
-    """The first letters of how the name's first word sounds ("" for no letters)."""
+    """How the name's first word starts, by sound ("" for no letters)."""
     words = sound_name(name).split()
-    return words[0][:BLOCK] if words else ""
+    return _skeleton(words[0]) if words else ""
 
 
 def blocks(text: str) -> set[str]:
-    """The blocks of the words typed, leaving out initials (one letter says too little)."""
-    return {word[:BLOCK] for word in sound_name(text).split() if len(word) > 1}
+    """The blocks of the words typed, leaving out initials (one letter says too little), and of a
+    short word and the next as one word ("o neill", "mc donald", "ap rhys")."""
+    words = sound_name(text).split()
+    found = {_skeleton(word) for word in words if len(word) > 1}
+    found.update(_skeleton(_sound_word(a + b)) for a, b in pairwise(words) if len(a) <= PARTICLE)
+    return found
 
 
 def trigrams(text: str) -> set[str]:

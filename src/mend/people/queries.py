@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
 from django.db.models import Case, FloatField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Greatest
 from django.utils.translation import gettext as _
 
 from mend.core.tenancy import current_organisation
@@ -59,18 +59,48 @@ def _postgresql(queryset: QuerySet[Any]) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
+# How much a first initial typed ("G Hughes") that agrees with the first name weighs in the score.
+INITIAL_WEIGHT = 0.2
+
+
+def _initial(name: str) -> str:
+    """The first name's initial when the name typed starts with one ("g" of "g hughes")."""
+    words = name.split()
+    return words[0] if len(words) > 1 and len(words[0]) == 1 else ""
+
+
+def _one_word(name: str) -> str:
+    """The name typed when it is one word (not an initial), else ""."""
+    words = name.split()
+    return words[0] if len(words) == 1 and len(words[0]) > 1 else ""
+
+
 def _name_score(path: str, name: str) -> Any:
     """How like `name` a row's person's name is: how it sounds, and (to order equal sounds) how
-    it is spelled; 0 to 1."""
+    it is spelled, and whether the first name has the initial typed; 0 to 1."""
     sound = TrigramSimilarity(_field(path, "sound_name"), sound_name(name))
     spelled = TrigramSimilarity(_field(path, "search_name"), search_name(name))
-    return Cast((sound * 3 + spelled) / 4, FloatField())
+    score = (sound * 3 + spelled) / 4
+    initial = _initial(name)
+    if initial:
+        agrees = Case(
+            When(**{_field(path, "search_name") + "__startswith": initial}, then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        score = score * (1 - INITIAL_WEIGHT) + agrees * INITIAL_WEIGHT
+    return Cast(score, FloatField())
 
 
 def _python_name_score(person: Any, name: str) -> float:
     sound = similarity(person.sound_name, sound_name(name))
     spelled = similarity(person.search_name, search_name(name))
-    return (sound * 3 + spelled) / 4
+    score = (sound * 3 + spelled) / 4
+    initial = _initial(search_name(name))
+    if initial:
+        agrees = 1.0 if person.search_name.startswith(initial) else 0.0
+        score = score * (1 - INITIAL_WEIGHT) + agrees * INITIAL_WEIGHT
+    return score
 
 
 def _person(row: Any, path: str) -> Any:
@@ -95,8 +125,11 @@ def search(
     """Rows whose person has everything `wanted` gives (a name that sounds alike, the same date
     of birth, the same postcode), most similar first; each row gets a `similarity` (0 to 1).
 
-    One query. A name must sound alike by at least pg_trgm's default threshold (0.3), among the
-    people whose first or last name starts like a word of it; initials only rank."""
+    One query. The candidates are the people whose first or last name starts like a word of the
+    name (`names.blocks`). A name of several words must sound alike by at least pg_trgm's
+    default threshold (0.3), and initials only rank. A single word ("Llyod", "Hughes") is
+    compared with the first and the last name apart, and every candidate is kept, so that two
+    letters swapped are still found and everyone of that surname ranks alike (then by name)."""
     if not wanted:
         return []
     name = search_name(wanted.name)
@@ -118,6 +151,7 @@ def search(
             row.similarity = 1.0
         return rows
     queryset = queryset.filter(_starts_like(path, name))
+    word = _one_word(name)
     if _postgresql(queryset):
         if path:
             # The people first, from the name indexes (at most CANDIDATES of them, the most alike),
@@ -125,6 +159,16 @@ def search(
             # scope (a team's thousands of parties) and look each person up.
             people = search(Person.objects.only("pk"), wanted, limit=CANDIDATES)
             queryset = queryset.filter(**{_field(path, "pk") + "__in": [p.pk for p in people]})
+        if word:
+            either = Greatest(
+                TrigramSimilarity(_field(path, "first_name_key"), word),
+                TrigramSimilarity(_field(path, "last_name_key"), word),
+            )
+            return list(
+                queryset.annotate(similarity=Cast(either, FloatField())).order_by(
+                    "-similarity", *order
+                )[:limit]
+            )
         return list(
             queryset.annotate(
                 sounds=TrigramSimilarity(_field(path, "sound_name"), sound_name(name)),
@@ -136,7 +180,12 @@ def search(
     scored = []
     for row in queryset.order_by(*order):
         person = _person(row, path)
-        if similarity(person.sound_name, sound_name(name)) >= SIMILAR:
+        if word:
+            row.similarity = max(
+                similarity(person.first_name_key, word), similarity(person.last_name_key, word)
+            )
+            scored.append(row)
+        elif similarity(person.sound_name, sound_name(name)) >= SIMILAR:
             row.similarity = _python_name_score(person, name)
             scored.append(row)
     scored.sort(key=lambda row: -row.similarity)
