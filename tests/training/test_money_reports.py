@@ -80,6 +80,32 @@ def test_the_aged_debt_page_states_its_counting_rule_and_the_amounts(money, sign
     assert "Ysgol Bro Dinefwr £1,234.50 £0.00 £0.00 £0.00 £0.00 £1,234.50" in text
 
 
+def test_the_aged_debt_page_lists_the_most_overdue_and_totals_them_all(
+    money, signed_in, monkeypatch
+):
+    from mend.training.money import queries
+
+    monkeypatch.setattr(queries, "AGED_DEBT_SHOWN", 2)
+    school = money.client("Ysgol Bro Dinefwr")
+    made = [money.invoice(school, "100.00") for _ in range(3)]
+    with organisation_scope(money.org):
+        for days, invoice in zip([10, 40, 70], made, strict=True):
+            type(invoice).objects.filter(pk=invoice.pk).update(
+                due_date=invoice.issue_date - timedelta(days=days)
+            )
+    client = signed_in(money.office, money.org)
+
+    response = client.get(reverse("training_aged_debt"))
+    report = response.context["report"]
+    text = page_text(response)
+
+    assert report.count == 3 and report.shown == 2
+    assert [i.pk for r in report.rows for i in r.invoices] == [made[2].pk, made[1].pk]
+    assert report.total == Decimal("300.00")  # the totals count every outstanding invoice
+    assert "The 2 most overdue of 3 outstanding invoices" in text
+    assert "All overdue invoices, in the invoice list" in text
+
+
 def test_the_aged_debt_page_runs_the_same_queries_for_few_or_many_invoices(
     money, signed_in, count_queries
 ):
