@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "mend.core.middleware.SessionActivityMiddleware",
     "mend.core.middleware.OrganisationMiddleware",
     "mend.core.middleware.AccessPolicyMiddleware",
     "mend.core.middleware.NoStoreMiddleware",
@@ -189,6 +189,7 @@ MFA_TOTP_ISSUER = os.environ.get("MEND_TOTP_ISSUER", "Mend")
 # allowance for a code typed as it changes, or a phone clock a little out); ADR 0006.
 MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Activity is tracked by mend.core.middleware.SessionActivityMiddleware (not on every request).
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # django-axes: 10 failures lock that username from that address only.
