@@ -19,20 +19,12 @@ def casework(request):
         # Called by a template only when it shows the tasks: no query on other pages.
         if not can_view:
             return []
-        from mend.cases import choices as c
         from mend.cases import models as m
+        from mend.cases.casework.queries import open_tasks_of
 
         visible = m.Case.objects.for_user(request.user, Perm.VIEW_CASES)
         today = timezone.localdate()
-        tasks = list(
-            m.Task.objects.filter(
-                assignee=membership,
-                done_on=None,
-                case__in=visible.filter(status__in=list(c.OPEN_STATUSES)),
-            )
-            .select_related("case")
-            .order_by("due_on", "id")[:HOME_TASKS]
-        )
+        tasks = open_tasks_of(membership, visible, HOME_TASKS)
         for task in tasks:
             task.is_overdue = task.due_on < today
         return tasks
