@@ -90,6 +90,23 @@ pick_port() {
   echo "$p"
 }
 
+# Mend's settings for a server in directory $1 on port $2, with any more lines in $3.
+write_conf() {
+  local dir="$1" port="$2" more="${3:-}"
+  as_owner "$dir" sh -c "cat >'$dir/data/postgresql.mend.conf'" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+max_connections = 200
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+shared_buffers = 128MB
+logging_collector = off
+$more
+CONF
+}
+
 do_stop() {
   stop_server "$REPLICA_DIR_FILE" "$REPLICA_URL_FILE"
   stop_server "$DIR_FILE" "$URL_FILE"
@@ -141,17 +158,7 @@ do_start() {
   for attempt in 1 2 3; do
     port="$(pick_port)"
     # Later settings in postgresql.conf win, so rewrite the Mend block each try.
-    as_owner "$dir" sh -c "cat >'$dir/data/postgresql.mend.conf'" <<CONF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$dir'
-max_connections = 200
-fsync = off
-full_page_writes = off
-synchronous_commit = off
-shared_buffers = 128MB
-logging_collector = off
-CONF
+    write_conf "$dir" "$port"
     if ! grep -q "^include 'postgresql.mend.conf'" "$dir/data/postgresql.conf"; then
       as_owner "$dir" sh -c "echo \"include 'postgresql.mend.conf'\" >>'$dir/data/postgresql.conf'"
     fi
@@ -186,19 +193,8 @@ do_replica() {
     -D "$dir/data" -R -X stream --no-sync >"$dir/basebackup.log" 2>&1 \
     || { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
   local port; port="$(MEND_TEST_DB_PORT=$((primary_port + 1)) pick_port)"
-  as_owner "$dir" sh -c "cat >'$dir/data/postgresql.mend.conf'" <<CONF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$dir'
-max_connections = 200
-fsync = off
-full_page_writes = off
-synchronous_commit = off
-shared_buffers = 128MB
-logging_collector = off
-hot_standby = on
-wal_receiver_status_interval = 1s
-CONF
+  write_conf "$dir" "$port" "hot_standby = on
+wal_receiver_status_interval = 1s"
   as_owner "$dir" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
     || { tail -n 20 "$dir/server.log" >&2; die "could not start the replica"; }
   local url="postgres://postgres@127.0.0.1:$port/postgres"
