@@ -243,6 +243,25 @@ def test_a_referrer_finds_their_referrals_by_the_names_they_gave_and_by_referenc
     assert 'href="/cases/parties/' not in search(client, "Catrin").content.decode()
 
 
+def test_a_referral_found_by_reference_shows_the_people_the_referrer_named(world, signed_in):
+    client = signed_in(world.referrer.user, world.org)
+
+    (case,) = search(client, world.referral.reference).context["found"].cases
+
+    assert case.matched_names == ["Catrin Davies"]
+
+
+def test_a_very_long_search_is_read_and_echoed_to_its_first_200_characters(world, signed_in):
+    client = signed_in(world.manager.user, world.org)
+    typed = "Ryan Lloyd " + "x" * 300
+
+    response = search(client, typed)
+
+    assert response.context["q"] == typed[:200]
+    assert "x" * 201 not in page_text(response)
+    assert "x" * 189 in page_text(response)
+
+
 @pytest.mark.parametrize("role", [Role.OFFICE, Role.TRAINER, Role.EVALUATOR])
 def test_roles_without_cases_have_no_search(world, signed_in, role):
     member = world.member(role, f"{role.value} Person")

@@ -25,6 +25,8 @@ from mend.people import queries as people
 from mend.people.names import SIMILAR, similarity, sound_name
 
 LIMIT = 25
+# What is read of a search: the box takes no more, and a longer address is cut to it.
+MAX_QUERY = 200
 
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 _DAY_FIRST = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
@@ -59,7 +61,7 @@ def _date(year: str, month: str, day: str) -> date | None:
 
 def parse(text: str) -> Terms:
     terms = Terms()
-    rest = (text or "")[:200]
+    rest = (text or "")[:MAX_QUERY]
     found = _POSTCODE.search(rest)
     if found:
         terms.postcode = f"{found[1]} {found[2]}".upper()
@@ -150,7 +152,10 @@ def for_referrer(user: Any, terms: Terms) -> Found:
         score = max((similarity(sound_name(n), wanted) for n in names), default=0.0)
         if not terms.name or score >= SIMILAR:
             case.similarity = score if terms.name else 1.0
-            case.matched_names = [n for n in names if similarity(sound_name(n), wanted) >= SIMILAR]
+            # Found by reference: every name given; by name: the names that matched.
+            case.matched_names = [
+                n for n in names if not terms.name or similarity(sound_name(n), wanted) >= SIMILAR
+            ]
             found.append(case)
     found.sort(key=lambda case: -case.similarity)
     return Found(found[:LIMIT], [])

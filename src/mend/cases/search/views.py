@@ -22,7 +22,7 @@ def search(request: CaseRequest) -> HttpResponse:
         find, referrer = queries.for_referrer, True
     else:
         raise PermissionDenied
-    text = request.GET.get("q", "").strip()
+    text = request.GET.get("q", "").strip()[: queries.MAX_QUERY]
     terms = queries.parse(text)
     found = find(request.user, terms) if terms else queries.Found([], [])
     return render(
