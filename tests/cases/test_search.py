@@ -396,3 +396,12 @@ def test_a_referrer_is_not_told_a_birthday_or_postcode_was_used(world, signed_in
     assert "name like “Catrin”" in page
     assert "born" not in page and "postcode CF10" not in page
     assert "Search your referrals by name or case reference" in home
+
+
+def test_the_results_line_counts_cases_and_people_apart(world, signed_in):
+    client = signed_in(world.manager.user, world.org)
+
+    assert "1 case, 1 person" in page_text(search(client, f"Ryan Lloyd {world.ryans.reference}"))
+    assert "0 cases, 1 person" in page_text(search(client, "Ryan Lloyd"))
+    referrer = signed_in(world.referrer.user, world.org)
+    assert "1 referral" in page_text(search(referrer, world.referral.reference))
