@@ -155,6 +155,18 @@ def transition_post(client, case, name, **data):
 # ---------------------------------------------------------------- the case list
 
 
+def test_the_case_lists_case_type_filter_names_each_type_in_the_readers_language(
+    org, admin_client
+):
+    with organisation_scope(org):
+        m.CaseType.objects.filter(code="criminal-justice").update(name_cy="Cyfiawnder troseddol")
+    admin_client.cookies["mend_language"] = "cy"
+
+    body = admin_client.get(reverse("case_list")).content.decode()
+
+    assert ">Cyfiawnder troseddol</option>" in body
+
+
 def test_case_list_shows_reference_type_status_lead_team_and_next_task(
     org, admin, lead, admin_client
 ):

@@ -28,7 +28,7 @@ class CaseFilterForm(GovukForm):
     def __init__(self, *args, case_types=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_type"].choices = [("", _("Any case type"))] + [
-            (t.pk, t.name) for t in case_types
+            (t.pk, t.label) for t in case_types
         ]
         self.fields["team"].choices = [("", _("Any team"))] + [(t.pk, t.name) for t in teams]
 
