@@ -155,9 +155,7 @@ def transition_post(client, case, name, **data):
 # ---------------------------------------------------------------- the case list
 
 
-def test_the_case_lists_case_type_filter_names_each_type_in_the_readers_language(
-    org, admin_client
-):
+def test_the_case_lists_case_type_filter_names_each_type_in_the_readers_language(org, admin_client):
     with organisation_scope(org):
         m.CaseType.objects.filter(code="criminal-justice").update(name_cy="Cyfiawnder troseddol")
     admin_client.cookies["mend_language"] = "cy"

@@ -249,3 +249,20 @@ def test_welsh_catalogue_is_complete(catalogue):
     with catalogue.with_suffix(".mo").open("rb") as compiled:
         header = gettext.GNUTranslations(compiled).info()
     assert header["plural-forms"] == WELSH_PLURALS
+
+
+@pytest.mark.django_db
+def test_the_organisations_welsh_name_is_in_the_header_and_the_page_title(
+    welsh, org, make_member, signed_in
+):
+    org.name_cy = "Gwasanaeth Adferol Cartref"
+    org.save(update_fields=["name_cy"])
+    member = make_member(org, Role.PRACTITIONER)
+    signed_in(member.user, org)
+
+    page = welsh.get(reverse("home")).content.decode()
+
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "Gwasanaeth Adferol Cartref" in title
+    assert org.name not in title
+    assert '<span class="mend-header__org">Gwasanaeth Adferol Cartref</span>' in page

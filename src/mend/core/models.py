@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from mend.core.fields import EncryptedTextField
@@ -84,6 +84,11 @@ class Organisation(models.Model):
 
     def display_name(self, language: str) -> str:
         return self.name_cy if language == "cy" and self.name_cy else self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page being drawn."""
+        return self.display_name(translation.get_language() or "en")
 
 
 class Team(OrganisationOwned):
