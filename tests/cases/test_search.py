@@ -127,6 +127,7 @@ def test_an_initial_and_a_surname_find_the_person(world, signed_in):
         ("Llyod", "Ryan", "Lloyd"),  # two letters swapped
         ("Dafydd Jones", "David", "Jones"),  # Welsh f sounds as v
         ("Shaun Evans", "Sean", "Evans"),
+        ("Prichard", "Osian", "Pritchard"),  # tch sounds as ch
         ("Sian O Neill", "Siân", "O'Neill"),  # a name typed in two words
     ],
 )
@@ -405,3 +406,16 @@ def test_the_results_line_counts_cases_and_people_apart(world, signed_in):
     assert "0 cases, 1 person" in page_text(search(client, "Ryan Lloyd"))
     referrer = signed_in(world.referrer.user, world.org)
     assert "1 referral" in page_text(search(referrer, world.referral.reference))
+
+
+def test_the_migration_recomputes_every_persons_sound_and_blocks(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("mend.people.migrations.0003_names_by_sound_skeleton")
+    with world.scope():
+        Person.objects.update(sound_name="old", first_block="old", last_block="old")
+        migration.recompute(apps, None)
+        ryan = Person.objects.get(pk=world.ryan.person_id)
+    assert (ryan.sound_name, ryan.first_block, ryan.last_block) == ("rian loid", "rn", "ld")

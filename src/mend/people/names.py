@@ -21,8 +21,9 @@ import unicodedata
 from itertools import pairwise
 
 # Applied in order to each folded word. Welsh "ll", "ff", "rh" and "dd" are single sounds;
-# y and i, c and k, ph and f are spelled either way in names people are given and typed.
+# y and i, c and k, ph and f, tch and ch are spelled either way in names people are given and typed.
 _SOUNDS = [
+    ("tch", "ch"),
     ("ph", "f"),
     ("ck", "k"),
     ("rh", "r"),

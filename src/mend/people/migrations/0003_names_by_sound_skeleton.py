@@ -1,9 +1,13 @@
-"""Recompute every person's name blocks with the rule of people.names.block at this release:
-the sound's first letter and next two consonants (was: its first three letters)."""
+"""Recompute every person's sounded name and name blocks with the rules of people.names at this
+release: blocks are the sound's first letter and next two consonants (were: its first three
+letters), and "tch" sounds as "ch"."""
 
 from django.db import migrations
 
-from mend.people.names import block
+from mend.people.names import block, sound_name
+
+
+FIELDS = ["sound_name", "first_block", "last_block"]
 
 
 def recompute(apps, schema_editor):
@@ -11,14 +15,15 @@ def recompute(apps, schema_editor):
     batch = []
     people = Person._base_manager.only("pk", "first_name", "last_name").order_by("pk")
     for person in people.iterator(chunk_size=2000):
+        person.sound_name = sound_name(person.first_name, person.last_name)
         person.first_block = block(person.first_name)
         person.last_block = block(person.last_name)
         batch.append(person)
         if len(batch) == 2000:
-            Person._base_manager.bulk_update(batch, ["first_block", "last_block"])
+            Person._base_manager.bulk_update(batch, FIELDS)
             batch = []
     if batch:
-        Person._base_manager.bulk_update(batch, ["first_block", "last_block"])
+        Person._base_manager.bulk_update(batch, FIELDS)
 
 
 class Migration(migrations.Migration):
