@@ -723,6 +723,23 @@ def test_dashboard_shows_my_tasks_due_soonest_and_my_cases(org, admin, lead, sig
     assert "the day the crime was reported is day 0" in text
 
 
+def test_dashboard_says_when_it_shows_only_the_first_of_my_tasks_and_cases(
+    org, admin, lead, signed_in, settings
+):
+    settings.MEND_PAGE_SIZE = 2
+    client = signed_in(lead.user, org)
+    accepted_with_lead(org, admin, lead, new_case(org, admin.user))
+    accepted_with_lead(org, admin, lead, new_case(org, admin.user))
+
+    two_cases = page_text(client.get(reverse("casework_dashboard")))
+    accepted_with_lead(org, admin, lead, new_case(org, admin.user))
+    three_cases = page_text(client.get(reverse("casework_dashboard")))
+
+    assert "of your open cases; the case list has them all" not in two_cases
+    assert "These are 2 of your open cases; the case list has them all." in three_cases
+    assert "These are your 2 tasks due soonest; you have more on your cases." in three_cases
+
+
 def test_dashboard_runs_the_same_queries_for_3_or_60_cases(
     org, admin, lead, signed_in, count_queries
 ):

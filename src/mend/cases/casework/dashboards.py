@@ -40,8 +40,10 @@ def dashboard(request: CaseRequest) -> HttpResponse:
         {
             "overdue": [d for d in due if d["state"] == "overdue"][:DASHBOARD_LIMIT],
             "due": [d for d in due if d["state"] != "overdue"][:DASHBOARD_LIMIT],
-            "my_tasks": queries.open_tasks_of(request.membership, visible, limit),
-            "my_cases": queries.open_cases_of(request.membership, visible, limit),
+            # One more than shown, to say when there are more.
+            "my_tasks": queries.open_tasks_of(request.membership, visible, limit + 1),
+            "my_cases": queries.open_cases_of(request.membership, visible, limit + 1),
+            "shown": limit,
             "today": today,
             "may_work": role_has(request.membership.role, Perm.WORK_CASES),
             "information_days": clocks.INFORMATION_DAYS,
